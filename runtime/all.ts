@@ -1,0 +1,58 @@
+import type { Cx } from "./cx.ts";
+import { UsageError } from "./errors.ts";
+import { NurseryImpl, withNursery } from "./nursery.ts";
+import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
+
+/** A function run as a task by `all` and `race`. */
+export type Thunk<T = unknown> = (cx: Cx) => Promise<T> | T;
+
+/** The results of `all`, element by element, as `Promise.all` gives them. */
+export type AllResults<F extends readonly Thunk[]> = { -readonly [K in keyof F]: Awaited<ReturnType<F[K]>> };
+
+/**
+ * `Promise.all` on nursery semantics: runs every thunk as a task and resolves to their results in order. When one
+ * fails, the others are cancelled and awaited, then the first failure is rethrown unchanged.
+ * @example
+ * const [user, orders] = await all(cx, [(cx) => loadUser(cx, id), (cx) => loadOrders(cx, id)]);
+ */
+export async function all<const F extends readonly Thunk[]>(cx: Cx, thunks: F): Promise<AllResults<F>> {
+  taskOf(cx, "all");
+  checkThunks("all", thunks);
+  const results = new Array<unknown>(thunks.length);
+  await withNursery(cx, (nursery) => {
+    const impl = nursery as NurseryImpl;
+    thunks.forEach((thunk, index) => impl.startWithSink(thunk, new ResultSlot(impl, results, index)));
+  });
+  return results as AllResults<F>;
+}
+
+/** Forwards a task's end to its nursery, keeping its value at `index`. */
+class ResultSlot implements TaskOwner {
+  constructor(
+    private readonly nursery: NurseryImpl,
+    private readonly results: unknown[],
+    private readonly index: number,
+  ) {}
+
+  taskReturned(task: Task, value: unknown): void {
+    this.results[this.index] = value;
+    this.nursery.taskReturned(task, value);
+  }
+
+  taskFailed(task: Task, error: unknown): void {
+    this.nursery.taskFailed(task, error);
+  }
+}
+
+export function checkThunks(operation: string, thunks: unknown): asserts thunks is readonly Thunk[] {
+  if (!Array.isArray(thunks)) {
+    throw new UsageError(`${operation}(cx, thunks): thunks must be an array of functions (cx) => promise`);
+  }
+  const bad = thunks.findIndex((thunk) => typeof thunk !== "function");
+  if (bad >= 0) {
+    throw new UsageError(
+      `${operation}(cx, thunks): thunks[${bad}] is a ${typeof thunks[bad]}, not a function. Wrap each call: ` +
+        "() => work(cx) instead of work(cx), so the work runs as a task that can be cancelled.",
+    );
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * corral: Trio's structured concurrency for TypeScript. This is the public door; everything users import from
+ * "corral" is named here.
+ */
+export { all, type AllResults, type Thunk } from "./all.ts";
+export {
+  withCancelScope,
+  type CancelScope,
+  type CancelScopeOptions,
+  type ScopeBody,
+} from "./cancel-scope.ts";
+export { checkpoint } from "./checkpoint.ts";
+export { SystemClock, type Clock } from "./clock.ts";
+export type { Cx } from "./cx.ts";
+export {
+  BrokenResourceError,
+  BusyResourceError,
+  Cancelled,
+  ClosedResourceError,
+  CorralError,
+  EndOfChannel,
+  MultiError,
+  TooSlowError,
+  UsageError,
+  WouldBlock,
+  isCancelled,
+  type CancelSource,
+} from "./errors.ts";
+export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";
+export { race } from "./race.ts";
+export { run, type RunOptions } from "./run.ts";
+export { sleep, sleepForever, sleepUntil } from "./sleep.ts";
+export { failAfter, failAt, moveOnAfter, moveOnAt, shield } from "./timeouts.ts";

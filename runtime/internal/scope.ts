@@ -1,0 +1,170 @@
+import type { CancelScope } from "../cancel-scope.ts";
+import { Cancelled, isCancelled, UsageError, type CancelSource } from "../errors.ts";
+import type { HeapEntry } from "./deadline-heap.ts";
+import { interrupt } from "./park.ts";
+import type { RunState } from "./run-state.ts";
+import type { Task } from "./task.ts";
+
+/**
+ * The one cancellation mechanism. Deadlines, shields, timeouts, nurseries and sleeps are all policies on it.
+ *
+ * Scopes form a tree: a scope's parent is the scope that was innermost on its task when it was entered (for a
+ * task's first scope, its nursery's scope). Each scope caches `cancelRoot`, the outermost cancelled scope whose
+ * cancellation is visible here (not blocked by a shield), or null. A checkpoint reads one field; `cancel`, a
+ * deadline or a shield change recompute the subtree below the change and interrupt the tasks parked in it.
+ */
+export class Scope implements CancelScope, HeapEntry {
+  parent: Scope | null = null;
+  /** Scopes entered below this one that are still open. Created on first use. */
+  children: Set<Scope> | null = null;
+  /** See the class comment. Invariant: `(!shield && parent?.cancelRoot) || (cancelCalled ? this : null)`. */
+  cancelRoot: Scope | null = null;
+  /** The `Cancelled` raised by checkpoints under this scope's cancellation; set once `cancelCalled`. */
+  error: Cancelled | null = null;
+  cancelCalled = false;
+  cancelledCaught = false;
+  open = false;
+  /** Parked tasks whose innermost scope this is (intrusive FIFO list through Task.prevParked/nextParked). */
+  parkedHead: Task | null = null;
+  parkedTail: Task | null = null;
+  private controller: AbortController | null = null;
+  private shieldFlag: boolean;
+  private deadlineAt = Infinity;
+  // Heap entry for the deadline.
+  at = Infinity;
+  seq = 0;
+  heapIndex = -1;
+
+  constructor(
+    readonly run: RunState,
+    shield = false,
+  ) {
+    this.shieldFlag = shield;
+  }
+
+  get shield(): boolean {
+    return this.shieldFlag;
+  }
+
+  set shield(value: boolean) {
+    if (typeof value !== "boolean") throw new UsageError(`scope.shield must be true or false, got ${String(value)}`);
+    this.shieldFlag = value;
+    if (this.open) this.refresh();
+  }
+
+  get deadline(): number {
+    return this.deadlineAt;
+  }
+
+  set deadline(at: number) {
+    if (typeof at !== "number" || Number.isNaN(at)) {
+      throw new UsageError(`scope.deadline must be a time in milliseconds on the run's clock (or Infinity), got ${String(at)}`);
+    }
+    this.deadlineAt = at;
+    if (this.open && !this.cancelCalled) this.armDeadline();
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.cancelRoot !== null) this.controller.abort(this.cancelRoot.error);
+    }
+    return this.controller.signal;
+  }
+
+  cancel(reason?: unknown): void {
+    this.cancelWith("explicit", reason);
+  }
+
+  cancelWith(source: CancelSource, reason: unknown): void {
+    if (this.cancelCalled) return;
+    this.cancelCalled = true;
+    this.error = new Cancelled(source, reason, cancelMessage(source, reason));
+    this.run.unschedule(this);
+    if (this.open) this.refresh();
+  }
+
+  /** The deadline arrived. */
+  expire(): void {
+    this.cancelWith("deadline", undefined);
+  }
+
+  /** Open the scope below `parent` (null only for a run's root scope). */
+  attach(parent: Scope | null): void {
+    this.parent = parent;
+    this.open = true;
+    if (parent !== null) (parent.children ??= new Set()).add(this);
+    this.cancelRoot = (!this.shieldFlag && parent?.cancelRoot) || (this.cancelCalled ? this : null);
+    if (!this.cancelCalled) this.armDeadline();
+  }
+
+  /** Close the scope. Afterwards `cancel` and the setters only record their value. */
+  detach(): void {
+    this.open = false;
+    this.parent?.children?.delete(this);
+    this.run.unschedule(this);
+  }
+
+  /** Move this open scope under another parent (a `startReady` task becoming its nursery's). */
+  reparent(parent: Scope): void {
+    this.parent?.children?.delete(this);
+    this.parent = parent;
+    (parent.children ??= new Set()).add(this);
+    this.refresh();
+  }
+
+  /**
+   * Whether leaving this scope with `error` absorbs it: only a `Cancelled`, only if this scope was cancelled itself,
+   * and only if no outer cancellation is visible here (then the outer scope absorbs it, as in Trio).
+   */
+  absorbs(error: unknown): boolean {
+    if (!this.cancelCalled || !isCancelled(error)) return false;
+    return this.shieldFlag || this.parent === null || this.parent.cancelRoot === null;
+  }
+
+  private armDeadline(): void {
+    const at = this.deadlineAt;
+    if (at === Infinity) return this.run.unschedule(this);
+    if (at <= this.run.clock.now()) return this.cancelWith("deadline", undefined);
+    this.at = at;
+    this.run.schedule(this);
+  }
+
+  /** Recompute `cancelRoot` here and below; interrupt newly cancelled parked tasks; then abort signals. */
+  private refresh(): void {
+    const toAbort: Scope[] = [];
+    this.propagate(toAbort);
+    // Abort listeners are user code: run them only once the tree is consistent again.
+    for (const scope of toAbort) scope.controller?.abort(scope.cancelRoot?.error);
+  }
+
+  private propagate(toAbort: Scope[]): void {
+    const root = (!this.shieldFlag && this.parent?.cancelRoot) || (this.cancelCalled ? this : null);
+    if (root === this.cancelRoot) return; // nothing below depends on anything else
+    this.cancelRoot = root;
+    if (root !== null) {
+      for (let task = this.parkedHead; task !== null; task = this.parkedHead) interrupt(task, root.error);
+      if (this.controller !== null && !this.controller.signal.aborted) toAbort.push(this);
+    } else if (this.controller?.signal.aborted) {
+      this.controller = null; // now shielded: the next cx.signal read gets a fresh, live signal
+    }
+    if (this.children !== null) for (const child of this.children) child.propagate(toAbort);
+  }
+}
+
+function cancelMessage(source: CancelSource, reason: unknown): string {
+  const why = reason === undefined ? "" : `: ${reason instanceof Error ? reason.message : String(reason)}`;
+  const tail = " (let it propagate: the cancelled scope absorbs it; a catch-all should rethrow when isCancelled(e))";
+  switch (source) {
+    case "explicit":
+      return `cancelled by scope.cancel()${why}${tail}`;
+    case "deadline":
+      return `cancelled: the scope's deadline passed${tail}`;
+    case "nursery":
+      return `cancelled because another task in the nursery failed${why}${tail}`;
+    case "signal":
+      return `cancelled: the run's AbortSignal was aborted${why}${tail}`;
+    case "shutdown":
+      return `cancelled: the loop is shutting down${why}${tail}`;
+  }
+}

@@ -1,0 +1,174 @@
+import { enterScope, leaveScope, type CancelScope } from "./cancel-scope.ts";
+import type { Cx } from "./cx.ts";
+import { MultiError, UsageError, isCancelled } from "./errors.ts";
+import { Scope } from "./internal/scope.ts";
+import { spawn } from "./internal/spawn.ts";
+import { startReady, type ReadyFn } from "./internal/start-ready.ts";
+import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
+
+/** The handle a `withNursery` body receives, to start tasks that the nursery waits for. */
+export interface Nursery {
+  /**
+   * Start `fn(childCx, ...args)` as a child task. It runs synchronously up to its first `await`; the nursery
+   * waits for it; if it fails, the nursery cancels everything else in it and rethrows the failure.
+   * @throws UsageError when the nursery has already closed
+   */
+  start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void;
+  /**
+   * Start `fn(childCx, ready, ...args)` and wait until it calls `ready(value)`; resolves to that value (a server
+   * reports it is listening, say). Until then the child runs under the cancel scopes of the nursery's own task at
+   * the time of this call (call it from the nursery's body) and its failure comes out of `startReady`;
+   * after `ready` it belongs to the nursery.
+   * @throws whatever the child throws before `ready`; UsageError if it returns without calling `ready`
+   */
+  startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T>;
+  /** The nursery's cancel scope: `n.cancelScope.cancel()` stops the body and every child. */
+  readonly cancelScope: CancelScope;
+  /** The context of the task that opened the nursery. */
+  readonly cx: Cx;
+}
+
+export type { Ready, ReadyFn } from "./internal/start-ready.ts";
+
+/**
+ * Open a nursery, run `body` in it, and return only when the body and every task started in it have finished.
+ * The first failure cancels the rest and is rethrown unchanged once everything has stopped; later failures are
+ * kept on it (see `MultiError`). Resolves to the body's value, or `undefined` if the nursery's own scope was
+ * cancelled and absorbed the cancellation.
+ * @example
+ * await withNursery(cx, async (n) => {
+ *   n.start(serveHttp, port);
+ *   n.start(refreshCache);
+ * });
+ */
+export async function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
+  const task = taskOf(cx, "withNursery");
+  if (typeof body !== "function") throw new UsageError(`withNursery: the body must be a function, got ${typeof body}`);
+  const nursery = new NurseryImpl(task);
+  enterScope(task, nursery.scope);
+  let value: T | undefined;
+  try {
+    value = await body(nursery);
+  } catch (error) {
+    nursery.taskFailed(task, error);
+  }
+  await nursery.join();
+  leaveScope(task, nursery.scope);
+  return nursery.outcome(value);
+}
+
+/** @internal The nursery behind the public handle; `all` and `race` use it directly. */
+export class NurseryImpl implements Nursery, TaskOwner {
+  readonly scope: Scope;
+  private live = 0;
+  private bodyDone = false;
+  closed = false;
+  private failures: unknown[] | null = null;
+  private cancelled: unknown = undefined;
+  private joined: (() => void) | null = null;
+
+  constructor(readonly owner: Task) {
+    this.scope = new Scope(owner.run);
+  }
+
+  get cancelScope(): CancelScope {
+    return this.scope;
+  }
+
+  get cx(): Cx {
+    return this.owner;
+  }
+
+  start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void {
+    this.checkOpen("start", fn);
+    this.live++;
+    spawn(this, this.scope, fn, args);
+  }
+
+  /** Start a task that reports to `sink`, which forwards to this nursery (used by `all` and `race`). */
+  startWithSink(fn: (cx: Cx) => unknown, sink: TaskOwner): void {
+    this.checkOpen("start", fn);
+    this.live++;
+    spawn(sink, this.scope, fn, []);
+  }
+
+  startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T> {
+    try {
+      this.checkOpen("startReady", fn);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const caller = this.bodyDone ? this.scope : (this.owner.scope ?? this.scope);
+    return startReady(this, caller, fn, args);
+  }
+
+  /** A `startReady` child called `ready`: from now on it is this nursery's task. */
+  adopt(task: Task): void {
+    this.checkOpen("ready", undefined);
+    this.live++;
+    task.owner = this;
+  }
+
+  taskReturned(task: Task, _value: unknown): void {
+    if (task !== this.owner) this.childDone();
+  }
+
+  taskFailed(task: Task, error: unknown): void {
+    if (isCancelled(error)) {
+      this.cancelled ??= error;
+    } else {
+      (this.failures ??= []).push(error);
+      this.scope.cancelWith("nursery", error);
+    }
+    if (task !== this.owner) this.childDone();
+  }
+
+  private childDone(): void {
+    if (--this.live === 0 && this.bodyDone) this.close();
+  }
+
+  private close(): void {
+    this.closed = true;
+    this.joined?.();
+  }
+
+  /** Mark the body finished and wait for the children. */
+  join(): Promise<void> | undefined {
+    this.bodyDone = true;
+    if (this.live === 0) {
+      this.close();
+      return undefined;
+    }
+    return new Promise<void>((resolve) => (this.joined = resolve));
+  }
+
+  /** The nursery's result once everything has finished: the value, `undefined`, or the failure to throw. */
+  outcome<T>(value: T | undefined): T | undefined {
+    const failures = this.failures;
+    if (failures !== null) {
+      const [first, ...others] = failures;
+      if (others.length === 0) throw first;
+      if (this.owner.run.strict) throw new MultiError(failures);
+      MultiError.attach(first, others);
+      throw first;
+    }
+    if (this.cancelled !== undefined) {
+      if (!this.scope.absorbs(this.cancelled)) throw this.cancelled;
+      this.scope.cancelledCaught = true;
+      return undefined;
+    }
+    return value;
+  }
+
+  private checkOpen(operation: string, fn: unknown): void {
+    if (this.closed) {
+      throw new UsageError(
+        `nursery.${operation}: this nursery has closed (its body and all its tasks finished), so it takes no new ` +
+          "tasks. Start the task from inside the withNursery body or from one of its running tasks.",
+      );
+    }
+    if (fn !== undefined && typeof fn !== "function") {
+      throw new UsageError(`nursery.${operation}: expected a function to run as fn(cx, ...args), got ${typeof fn}`);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+import { SystemClock, type Clock } from "./clock.ts";
+import type { Cx } from "./cx.ts";
+import { UsageError } from "./errors.ts";
+import { RunState } from "./internal/run-state.ts";
+import { Scope } from "./internal/scope.ts";
+import { finishTask } from "./internal/spawn.ts";
+import { Task } from "./internal/task.ts";
+
+export interface RunOptions {
+  /** The clock for deadlines and sleeps; `new SystemClock()` by default, a `MockClock` in tests. */
+  clock?: Clock;
+  /** Aborting it cancels the whole run; `run` then rejects with `Cancelled` (source "signal"). */
+  signal?: AbortSignal;
+  /**
+   * When a nursery collects several failures: `false` (default) rethrows the first unchanged with the others kept on
+   * it (`MultiError.suppressed(e)`); `true` throws a `MultiError` holding all of them.
+   */
+  strict?: boolean;
+}
+
+/**
+ * Run `main(cx)` as the root task of a new run and resolve to its result once it, and everything it started, has
+ * finished. The run's root scope has no deadline; cancel it with `options.signal`.
+ * @throws whatever `main` throws; `Cancelled` if the run was cancelled through `options.signal`;
+ *   `UsageError` if a task, scope or timer was left running when `main` returned (something was not awaited)
+ * @example
+ * await run(async (cx) => {
+ *   await failAfter(cx, 10_000, (cx) => syncEverything(cx));
+ * });
+ */
+export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
+  if (typeof main !== "function") throw new UsageError(`run(main): main must be a function (cx) => ..., got ${typeof main}`);
+  const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
+  const root = new Scope(state);
+  root.attach(null);
+  const task = new Task(state, root, null);
+  state.liveTasks++;
+  const { signal } = options;
+  const onAbort = (): void => root.cancelWith("signal", signal?.reason);
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+
+  let value: T | undefined;
+  let failure: unknown;
+  let failed = false;
+  try {
+    value = await main(task);
+  } catch (error) {
+    failed = true;
+    failure = error;
+  }
+  signal?.removeEventListener("abort", onAbort);
+  const misuse = finishTask(task);
+  root.detach();
+  const timers = state.close();
+  if (failed) throw failure;
+  if (misuse !== undefined) throw misuse;
+  if (state.liveTasks > 0 || timers > 0) {
+    throw new UsageError(
+      `main returned while ${state.liveTasks} task(s) and ${timers} timer(s) of the run were still pending: ` +
+        "a withNursery, withCancelScope or sleep call was not awaited. Await every corral call.",
+    );
+  }
+  return value as T;
+}

@@ -1,0 +1,70 @@
+/**
+ * Timeouts and shields: thin policies on the cancel scope. `moveOnAfter` gives up quietly, `failAfter` loudly,
+ * `shield` protects cleanup from outside cancellation.
+ */
+import { openScope, runInScope, scoped, type ScopeBody } from "./cancel-scope.ts";
+import type { Cx } from "./cx.ts";
+import { TooSlowError, UsageError } from "./errors.ts";
+import { taskOf } from "./internal/task.ts";
+
+/**
+ * Run `body` with a timeout; on timeout, cancel it and resolve `undefined` (the scope's `cancelledCaught` is set).
+ * @example
+ * const page = await moveOnAfter(cx, 2_000, (cx) => fetchPage(cx, url));
+ * if (page === undefined) useCachedPage();
+ */
+export function moveOnAfter<T>(cx: Cx, ms: number, body: ScopeBody<T>): Promise<T | undefined> {
+  return scoped(cx, "moveOnAfter", { timeout: ms }, body);
+}
+
+/** Like {@link moveOnAfter} with an absolute deadline on the run's clock. */
+export function moveOnAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>): Promise<T | undefined> {
+  return scoped(cx, "moveOnAt", { deadline }, body);
+}
+
+/**
+ * Run `body` with a timeout; on timeout, cancel it and throw {@link TooSlowError}, whose stack points at this call.
+ * @throws TooSlowError when the deadline passed before the body finished
+ * @example
+ * const rows = await failAfter(cx, 5_000, (cx) => query(cx, sql));
+ */
+export function failAfter<T>(cx: Cx, ms: number, body: ScopeBody<T>): Promise<T> {
+  return failIn(cx, "failAfter", { timeout: ms }, body, `failAfter(cx, ${ms}, ...)`, failAfter);
+}
+
+/** Like {@link failAfter} with an absolute deadline on the run's clock. */
+export function failAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>): Promise<T> {
+  return failIn(cx, "failAt", { deadline }, body, `failAt(cx, ${deadline}, ...)`, failAt);
+}
+
+/**
+ * Run `body` where cancellation from outside cannot reach it, for cleanup that must complete (closing a
+ * connection, writing a final record). Put a timeout on it so it cannot hang forever.
+ * @example
+ * finally { await shield(cx, (cx) => moveOnAfter(cx, 1_000, (cx) => conn.close(cx))); }
+ */
+export function shield<T>(cx: Cx, body: ScopeBody<T>): Promise<T | undefined> {
+  return scoped(cx, "shield", { shield: true }, body);
+}
+
+async function failIn<T>(
+  cx: Cx,
+  operation: string,
+  options: { timeout: number } | { deadline: number },
+  body: ScopeBody<T>,
+  call: string,
+  api: Function,
+): Promise<T> {
+  const task = taskOf(cx, operation);
+  if (typeof body !== "function") throw new UsageError(`${operation}: the body must be a function, got ${typeof body}`);
+  const scope = openScope(task, options, operation);
+  // Made before the first await, so its stack is the caller's (p-timeout does the same).
+  const tooSlow = new TooSlowError(
+    `${call} timed out: the body was still running at its deadline and was cancelled. ` +
+      "Give it more time, make the work faster, or use moveOnAfter to carry on without the result.",
+  );
+  (Error as { captureStackTrace?: (target: object, fn: Function) => void }).captureStackTrace?.(tooSlow, api);
+  const value = await runInScope(task, scope, body);
+  if (scope.cancelledCaught) throw tooSlow;
+  return value as T;
+}

@@ -1,0 +1,11 @@
+import { defineConfig } from "vitest/config";
+
+// Tests import "corral", "corral/testing", ... by name; the "source" export condition maps them to the
+// TypeScript sources, so tests exercise exactly the public entry points users import.
+export default defineConfig({
+  resolve: { conditions: ["source"] },
+  ssr: { resolve: { conditions: ["source"] } },
+  test: {
+    include: ["test/**/*.test.ts"],
+  },
+});
