@@ -155,7 +155,6 @@ export class NurseryImpl implements Nursery, TaskOwner {
     if (this.cancelled !== undefined) {
       if (!this.scope.absorbs(this.cancelled)) throw this.cancelled;
       this.scope.cancelledCaught = true;
-      return undefined;
     }
     return value;
   }

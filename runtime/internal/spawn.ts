@@ -16,16 +16,21 @@ export function spawn(
   fn: (cx: Cx, ...args: any[]) => unknown,
   args: readonly unknown[],
 ): Task {
-  const run = scope.run;
-  const task = new Task(run, scope, owner);
-  run.liveTasks++;
+  const task = new Task(scope.run, scope, owner);
+  startTask(task, fn, args);
+  return task;
+}
+
+/** Run `fn` as the already created `task`. */
+export function startTask(task: Task, fn: (cx: Cx, ...args: any[]) => unknown, args: readonly unknown[]): void {
+  task.run.liveTasks++;
   activity.count++;
   let result: unknown;
   try {
     result = args.length === 0 ? fn(task) : fn(task, ...args);
   } catch (error) {
     settle(task, error, true);
-    return task;
+    return;
   }
   if (isThenable(result)) {
     result.then(
@@ -35,7 +40,6 @@ export function spawn(
   } else {
     settle(task, result, false);
   }
-  return task;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -2,8 +2,8 @@ import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
 import type { NurseryImpl } from "../nursery.ts";
 import { Scope } from "./scope.ts";
-import { spawn } from "./spawn.ts";
-import type { Task, TaskOwner } from "./task.ts";
+import { startTask } from "./spawn.ts";
+import { Task, type TaskOwner } from "./task.ts";
 
 /** What a `startReady` child calls once it is ready, with the value `startReady` resolves to. */
 export type Ready<T> = (value: T) => void;
@@ -25,7 +25,6 @@ export function startReady<T, A extends unknown[]>(
     const starting = new Scope(caller.run);
     starting.attach(caller);
     let calledReady = false;
-    let task: Task | undefined;
     const owner: TaskOwner = {
       taskReturned() {
         starting.detach();
@@ -45,7 +44,7 @@ export function startReady<T, A extends unknown[]>(
       if (calledReady) {
         throw new UsageError("startReady: ready() was called twice; call it exactly once, when the task is ready");
       }
-      if (task === undefined || task.scope === null) {
+      if (task.scope === null) {
         throw new UsageError("startReady: ready() was called after the task finished; call it while the task runs");
       }
       nursery.adopt(task);
@@ -53,7 +52,8 @@ export function startReady<T, A extends unknown[]>(
       moveTask(task, starting, nursery.scope);
       resolve(value);
     };
-    task = spawn(owner, starting, fn, [ready, ...args]);
+    const task = new Task(caller.run, starting, owner);
+    startTask(task, fn, [ready, ...args]);
   });
 }
 

@@ -1,0 +1,46 @@
+import { expect, test } from "vitest";
+import * as corral from "corral";
+import * as node from "corral/node";
+import * as testing from "corral/testing";
+
+// The public surface, one snapshot per entry point: a change here is an API change and shows in review.
+test("public exports", () => {
+  expect(Object.keys(corral).sort()).toMatchInlineSnapshot(`
+    [
+      "BrokenResourceError",
+      "BusyResourceError",
+      "Cancelled",
+      "ClosedResourceError",
+      "CorralError",
+      "EndOfChannel",
+      "MultiError",
+      "SystemClock",
+      "TooSlowError",
+      "UsageError",
+      "WouldBlock",
+      "all",
+      "checkpoint",
+      "failAfter",
+      "failAt",
+      "isCancelled",
+      "moveOnAfter",
+      "moveOnAt",
+      "race",
+      "run",
+      "shield",
+      "sleep",
+      "sleepForever",
+      "sleepUntil",
+      "withCancelScope",
+      "withNursery",
+    ]
+  `);
+  expect(Object.keys(testing).sort()).toMatchInlineSnapshot(`
+    [
+      "MockClock",
+      "mockRun",
+      "waitAllTasksBlocked",
+    ]
+  `);
+  expect(Object.keys(node).sort()).toMatchInlineSnapshot(`[]`);
+});

@@ -1,0 +1,144 @@
+import { describe, expect, test } from "vitest";
+import { TooSlowError, checkpoint, failAfter, failAt, moveOnAfter, moveOnAt, shield, sleep, withCancelScope } from "corral";
+import { mockRun } from "corral/testing";
+
+describe("moveOnAfter / moveOnAt", () => {
+  test(
+    "on timeout: resolves undefined and sets cancelledCaught",
+    mockRun(async (cx, clock) => {
+      let seen: { cancelledCaught: boolean } | undefined;
+      const result = await moveOnAfter(cx, 100, async (cx, scope) => {
+        seen = scope;
+        await sleep(cx, 1_000);
+        return "done";
+      });
+      expect(result).toBeUndefined();
+      expect(clock.now()).toBe(100);
+      expect(seen!.cancelledCaught).toBe(true);
+    }),
+  );
+
+  test(
+    "without timeout: the body's value, cancelledCaught false",
+    mockRun(async (cx) => {
+      let scopeSeen: { cancelledCaught: boolean; cancelCalled: boolean } | undefined;
+      const result = await moveOnAfter(cx, 100, async (cx, scope) => {
+        scopeSeen = scope;
+        await sleep(cx, 10);
+        return 42;
+      });
+      expect(result).toBe(42);
+      expect(scopeSeen).toMatchObject({ cancelledCaught: false, cancelCalled: false });
+    }),
+  );
+
+  test(
+    "moveOnAt uses an absolute deadline",
+    mockRun(async (cx, clock) => {
+      await sleep(cx, 10);
+      expect(await moveOnAt(cx, 25, (cx) => sleep(cx, 100))).toBeUndefined();
+      expect(clock.now()).toBe(25);
+    }),
+  );
+
+  test(
+    "moveOnAfter(cx, 0) cancels at the first checkpoint",
+    mockRun(async (cx) => {
+      const log: string[] = [];
+      await moveOnAfter(cx, 0, async (cx) => {
+        log.push("ran");
+        await checkpoint(cx);
+        log.push("unreachable");
+      });
+      expect(log).toEqual(["ran"]);
+    }),
+  );
+});
+
+describe("failAfter / failAt", () => {
+  test(
+    "throws TooSlowError whose stack points at the caller",
+    mockRun(async (cx) => {
+      async function loadReport(): Promise<unknown> {
+        return failAfter(cx, 50, (cx) => sleep(cx, 1_000));
+      }
+      const error = await loadReport().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TooSlowError);
+      expect((error as TooSlowError).code).toBe("CORRAL_TOO_SLOW");
+      expect((error as Error).message).toMatch(/failAfter\(cx, 50, \.\.\.\) timed out/);
+      const frames = (error as Error).stack!.split("\n").slice(1);
+      expect(frames[0]).toMatch(/loadReport/);
+      expect(frames[0]).toMatch(/timeouts\.test\.ts/);
+    }),
+  );
+
+  test(
+    "returns the value when in time",
+    mockRun(async (cx) => {
+      expect(await failAfter(cx, 50, async (cx) => (await sleep(cx, 49), "ok"))).toBe("ok");
+    }),
+  );
+
+  test(
+    "failAt with an absolute deadline",
+    mockRun(async (cx) => {
+      await expect(failAt(cx, 5, (cx) => sleep(cx, 10))).rejects.toBeInstanceOf(TooSlowError);
+    }),
+  );
+
+  test(
+    "an outer timeout is not reported as the inner one's TooSlowError",
+    mockRun(async (cx) => {
+      const outer = await moveOnAfter(cx, 10, async (cx) => {
+        await failAfter(cx, 1_000, (cx) => sleep(cx, 5_000));
+        return "unreachable";
+      });
+      expect(outer).toBeUndefined();
+    }),
+  );
+
+  test(
+    "a bad duration is a UsageError that says what is expected",
+    mockRun(async (cx) => {
+      await expect(failAfter(cx, -1, async () => {})).rejects.toThrow(/failAfter was given -1 ms as its timeout/);
+      await expect(moveOnAfter(cx, Number.NaN, async () => {})).rejects.toThrow(/moveOnAfter was given NaN ms/);
+      await expect(moveOnAfter(cx, 1, "body" as never)).rejects.toThrow(/body must be a function/);
+    }),
+  );
+});
+
+describe("shield", () => {
+  test(
+    "cleanup under a shield completes while the outer scope is cancelled",
+    mockRun(async (cx, clock) => {
+      const log: string[] = [];
+      await moveOnAfter(cx, 10, async (cx) => {
+        try {
+          await sleep(cx, 1_000);
+        } finally {
+          await shield(cx, async (cx) => {
+            await sleep(cx, 30);
+            log.push(`cleanup done at ${cx.now()}`);
+          });
+        }
+      });
+      expect(log).toEqual(["cleanup done at 40"]);
+      expect(clock.now()).toBe(40);
+    }),
+  );
+
+  test(
+    "a shield's signal does not abort when the outer one does",
+    mockRun(async (cx) => {
+      await withCancelScope(cx, async (cx, outer) => {
+        const outerSignal = cx.signal;
+        await shield(cx, async (cx) => {
+          const inner = cx.signal;
+          outer.cancel();
+          expect(outerSignal.aborted).toBe(true);
+          expect(inner.aborted).toBe(false);
+        });
+      });
+    }),
+  );
+});
