@@ -1,6 +1,7 @@
 import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
+import type { Scope } from "./internal/scope.ts";
 import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
 
 /** A function run as a task by `all` and `race`. */
@@ -28,6 +29,10 @@ export async function all<const F extends readonly Thunk[]>(cx: Cx, thunks: F): 
 
 /** Forwards a task's end to its nursery, keeping its value at `index`. */
 class ResultSlot implements TaskOwner {
+  get scope(): Scope {
+    return this.nursery.scope;
+  }
+
   constructor(
     private readonly nursery: NurseryImpl,
     private readonly results: unknown[],

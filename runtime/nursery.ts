@@ -82,14 +82,14 @@ export class NurseryImpl implements Nursery, TaskOwner {
   start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void {
     this.checkOpen("start", fn);
     this.live++;
-    spawn(this, this.scope, fn, args);
+    spawn(this, fn, args);
   }
 
   /** Start a task that reports to `sink`, which forwards to this nursery (used by `all` and `race`). */
   startWithSink(fn: (cx: Cx) => unknown, sink: TaskOwner): void {
     this.checkOpen("start", fn);
     this.live++;
-    spawn(sink, this.scope, fn, []);
+    spawn(sink, fn, []);
   }
 
   startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T> {

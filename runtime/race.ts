@@ -2,6 +2,7 @@ import { checkThunks, type Thunk } from "./all.ts";
 import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
+import type { Scope } from "./internal/scope.ts";
 import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
 
 /**
@@ -32,6 +33,11 @@ export async function race<const F extends readonly Thunk[]>(
 /** Keeps the first value and cancels the rest of the race. */
 class Winner implements TaskOwner {
   nursery!: NurseryImpl;
+
+  get scope(): Scope {
+    return this.nursery.scope;
+  }
+
   won = false;
   value: unknown = undefined;
 

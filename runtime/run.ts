@@ -33,7 +33,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
   const root = new Scope(state);
   root.attach(null);
-  const task = new Task(state, root, null);
+  const task = new Task({ scope: root, taskReturned() {}, taskFailed() {} });
   state.liveTasks++;
   const { signal } = options;
   const onAbort = (): void => root.cancelWith("signal", signal?.reason);

@@ -32,8 +32,9 @@ export function sleepUntil(cx: Cx, deadline: number): Promise<void> {
     const problem = blocked(task, "sleepUntil");
     if (problem !== undefined) return Promise.reject(problem);
     const slept = park<void>(task, task.run);
-    task.at = deadline;
-    task.run.schedule(task);
+    const waiter = task.wait!;
+    waiter.at = deadline;
+    task.run.schedule(waiter);
     return slept;
   } catch (error) {
     return Promise.reject(error);

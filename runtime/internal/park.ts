@@ -1,16 +1,40 @@
 import { UsageError } from "../errors.ts";
+import type { HeapEntry } from "./deadline-heap.ts";
 import { activity } from "./host.ts";
 import type { Task } from "./task.ts";
 
 /**
- * Parking: how a task blocks. A task waits on one thing at a time, so it has a single wait slot (its resolvers and
- * the {@link Waitable} it waits on) and sits in the parked list of its innermost scope. Cancellation walks that
- * list; a normal wake-up comes from the primitive. No AbortSignal and no listener per wait.
+ * Parking: how a task blocks. A task waits on one thing at a time, so it has a single wait slot, `task.wait`, a
+ * {@link Waiter} made when it parks. The waiter sits in the parked list of the task's innermost scope, so
+ * cancellation finds it; the primitive wakes it normally. No AbortSignal and no listener per wait, and a task that
+ * never waits carries only an empty slot.
  */
 
-/** A primitive a task can wait on. `abandon` takes the task off its wait list when cancellation interrupts the wait. */
+/** A primitive a task can wait on. `abandon` takes the waiter off its list when cancellation interrupts the wait. */
 export interface Waitable {
-  abandon(task: Task): void;
+  abandon(waiter: Waiter): void;
+}
+
+/** One parked wait: the task, what it waits on, how to resume it. Also the heap entry of a sleep. */
+export class Waiter implements HeapEntry {
+  /** Links in the scope's parked list (FIFO). */
+  prev: Waiter | null = null;
+  next: Waiter | null = null;
+  at = 0;
+  seq = 0;
+  heapIndex = -1;
+
+  constructor(
+    readonly task: Task,
+    readonly on: Waitable,
+    readonly resolve: (value: unknown) => void,
+    readonly reject: (error: unknown) => void,
+  ) {}
+
+  /** A sleep's deadline arrived. */
+  expire(): void {
+    wake(this.task, undefined);
+  }
 }
 
 let capturedResolve: (value: unknown) => void = () => {};
@@ -29,7 +53,7 @@ export function blocked(task: Task, operation: string): unknown {
   if (scope === null) return task.finishedError(operation);
   const root = scope.cancelRoot;
   if (root !== null) return root.error;
-  if (task.waitingOn !== null) {
+  if (task.wait !== null) {
     return new UsageError(
       `${operation}: this task is already waiting on something else. A task waits on one thing at a time; ` +
         "to wait on several, start each wait as its own task in a nursery (withNursery, all, race).",
@@ -41,52 +65,48 @@ export function blocked(task: Task, operation: string): unknown {
 /** Block `task` on `on` until {@link wake} or cancellation. The caller has checked {@link blocked}. */
 export function park<T>(task: Task, on: Waitable): Promise<T> {
   const promise = new Promise<unknown>(captureResolvers) as Promise<T>;
-  task.resolveWait = capturedResolve;
-  task.rejectWait = capturedReject;
-  task.waitingOn = on;
+  const waiter = new Waiter(task, on, capturedResolve, capturedReject);
+  task.wait = waiter;
   const scope = task.scope!;
   const tail = scope.parkedTail;
-  task.prevParked = tail;
-  if (tail !== null) tail.nextParked = task;
-  else scope.parkedHead = task;
-  scope.parkedTail = task;
+  waiter.prev = tail;
+  if (tail !== null) tail.next = waiter;
+  else scope.parkedHead = waiter;
+  scope.parkedTail = waiter;
   activity.count++;
   return promise;
 }
 
-function unlink(task: Task): void {
-  const { prevParked, nextParked } = task;
+/** Take the task's waiter out of its scope's parked list and empty the slot. */
+function unpark(task: Task): Waiter {
+  const waiter = task.wait!;
+  const { prev, next } = waiter;
   const scope = task.scope!;
-  if (prevParked !== null) prevParked.nextParked = nextParked;
-  else scope.parkedHead = nextParked;
-  if (nextParked !== null) nextParked.prevParked = prevParked;
-  else scope.parkedTail = prevParked;
-  task.prevParked = task.nextParked = null;
-  task.waitingOn = null;
+  if (prev !== null) prev.next = next;
+  else scope.parkedHead = next;
+  if (next !== null) next.prev = prev;
+  else scope.parkedTail = prev;
+  task.wait = null;
+  return waiter;
 }
 
 /** Resume a parked task with `value`. The primitive has already taken it off its own wait list. */
 export function wake(task: Task, value: unknown): void {
-  const resolve = task.resolveWait!;
-  unlink(task);
-  task.resolveWait = task.rejectWait = null;
+  const waiter = unpark(task);
   activity.count++;
-  resolve(value);
+  waiter.resolve(value);
 }
 
 /** Cancellation reached a parked task: take it off its primitive and reject its wait with `error`. */
 export function interrupt(task: Task, error: unknown): void {
-  const reject = task.rejectWait!;
-  task.waitingOn!.abandon(task);
-  unlink(task);
-  task.resolveWait = task.rejectWait = null;
+  const waiter = unpark(task);
+  waiter.on.abandon(waiter);
   activity.count++;
-  reject(error);
+  waiter.reject(error);
 }
 
 /** The task is finishing while still parked (its wait was never awaited): drop the wait without settling it. */
 export function discard(task: Task): void {
-  task.waitingOn!.abandon(task);
-  unlink(task);
-  task.resolveWait = task.rejectWait = null;
+  const waiter = unpark(task);
+  waiter.on.abandon(waiter);
 }

@@ -2,8 +2,7 @@ import type { Clock } from "../clock.ts";
 import { DeadlineHeap, type HeapEntry } from "./deadline-heap.ts";
 import { activity, hostClearTimeout, hostSetTimeout, onNextMacrotask } from "./host.ts";
 import type { Task } from "./task.ts";
-import type { Waitable } from "./park.ts";
-import { wake } from "./park.ts";
+import { wake, type Waitable, type Waiter } from "./park.ts";
 
 /**
  * What one `run()` owns: its clock, its deadline heap (one armed host timer at most), its live-task count, and the
@@ -18,7 +17,7 @@ export class RunState implements Waitable {
   /** Tasks started and not yet finished, the root task included. */
   liveTasks = 0;
   private armedAt = Infinity;
-  private idleWaiters: Task[] = [];
+  private idleWaiters: Waiter[] = [];
   private idlePending = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private closed = false;
@@ -66,14 +65,14 @@ export class RunState implements Waitable {
 
   /** Park `task` until every task of the run is blocked (see `waitAllTasksBlocked`). */
   addIdleWaiter(task: Task): void {
-    this.idleWaiters.push(task);
+    this.idleWaiters.push(task.wait!);
     this.requestIdleCheck();
   }
 
-  abandon(task: Task): void {
-    const i = this.idleWaiters.indexOf(task);
+  abandon(waiter: Waiter): void {
+    if (waiter.heapIndex >= 0) return this.unschedule(waiter);
+    const i = this.idleWaiters.indexOf(waiter);
     if (i >= 0) this.idleWaiters.splice(i, 1);
-    else this.unschedule(task);
   }
 
   private requestIdleCheck(): void {
@@ -97,7 +96,7 @@ export class RunState implements Waitable {
         // Waiters go before autojump, as in Trio: a test can observe "everything is blocked" before time moves.
         const waiters = this.idleWaiters;
         this.idleWaiters = [];
-        for (const task of waiters) wake(task, undefined);
+        for (const waiter of waiters) wake(waiter.task, undefined);
       } else if (this.heap.size > 0) {
         this.clock.idle?.(this.heap.nextAt);
       }

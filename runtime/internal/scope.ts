@@ -1,9 +1,8 @@
 import type { CancelScope } from "../cancel-scope.ts";
 import { Cancelled, isCancelled, UsageError, type CancelSource } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
-import { interrupt } from "./park.ts";
+import { interrupt, type Waiter } from "./park.ts";
 import type { RunState } from "./run-state.ts";
-import type { Task } from "./task.ts";
 
 /**
  * The one cancellation mechanism. Deadlines, shields, timeouts, nurseries and sleeps are all policies on it.
@@ -24,9 +23,9 @@ export class Scope implements CancelScope, HeapEntry {
   cancelCalled = false;
   cancelledCaught = false;
   open = false;
-  /** Parked tasks whose innermost scope this is (intrusive FIFO list through Task.prevParked/nextParked). */
-  parkedHead: Task | null = null;
-  parkedTail: Task | null = null;
+  /** Waiters of parked tasks whose innermost scope this is (intrusive FIFO list). */
+  parkedHead: Waiter | null = null;
+  parkedTail: Waiter | null = null;
   private controller: AbortController | null = null;
   private shieldFlag: boolean;
   private deadlineAt = Infinity;
@@ -143,7 +142,7 @@ export class Scope implements CancelScope, HeapEntry {
     if (root === this.cancelRoot) return; // nothing below depends on anything else
     this.cancelRoot = root;
     if (root !== null) {
-      for (let task = this.parkedHead; task !== null; task = this.parkedHead) interrupt(task, root.error);
+      for (let w = this.parkedHead; w !== null; w = this.parkedHead) interrupt(w.task, root.error);
       if (this.controller !== null && !this.controller.signal.aborted) toAbort.push(this);
     } else if (this.controller?.signal.aborted) {
       this.controller = null; // now shielded: the next cx.signal read gets a fresh, live signal

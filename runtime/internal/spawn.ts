@@ -2,44 +2,37 @@ import { UsageError } from "../errors.ts";
 import type { Cx } from "../cx.ts";
 import { activity } from "./host.ts";
 import { discard } from "./park.ts";
-import type { Scope } from "./scope.ts";
 import { Task, type TaskOwner } from "./task.ts";
 
 /**
- * Start `fn(cx, ...args)` as a new task in `scope`, reporting its end to `owner`. The function runs synchronously up
- * to its first `await`, as any async call does; a synchronous throw counts as a failure of the task.
+ * Start `fn(cx, ...args)` as a new task of `owner`, in the owner's scope. The function runs synchronously up to its
+ * first `await`, as any async call does; a synchronous throw counts as a failure of the task.
  */
 export function spawn(
   owner: TaskOwner,
-  scope: Scope,
   // Arguments were checked against `fn` by the public signature that called this.
   fn: (cx: Cx, ...args: any[]) => unknown,
   args: readonly unknown[],
 ): Task {
-  const task = new Task(scope.run, scope, owner);
-  startTask(task, fn, args);
+  const task = new Task(owner);
+  runTask(task, fn, args);
   return task;
 }
 
-/** Run `fn` as the already created `task`. */
-export function startTask(task: Task, fn: (cx: Cx, ...args: any[]) => unknown, args: readonly unknown[]): void {
+/** Run `fn` as the already created `task` (`startReady` needs the task before its function runs). */
+export function runTask(task: Task, fn: (cx: Cx, ...args: any[]) => unknown, args: readonly unknown[]): void {
   task.run.liveTasks++;
   activity.count++;
   let result: unknown;
   try {
     result = args.length === 0 ? fn(task) : fn(task, ...args);
   } catch (error) {
-    settle(task, error, true);
+    taskFailed.call(task, error);
     return;
   }
-  if (isThenable(result)) {
-    result.then(
-      (value) => settle(task, value, false),
-      (error: unknown) => settle(task, error, true),
-    );
-  } else {
-    settle(task, result, false);
-  }
+  // Bound functions, not two closures: 56 bytes less per task, which at 100k live tasks is GC time.
+  if (isThenable(result)) result.then(taskReturned.bind(task), taskFailed.bind(task));
+  else taskReturned.call(task, result);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -50,18 +43,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function settle(task: Task, outcome: unknown, failed: boolean): void {
-  const misuse = finishTask(task);
-  const owner = task.owner!;
-  task.owner = null;
-  if (misuse !== undefined) {
-    if (failed) owner.taskFailed(task, outcome);
-    owner.taskFailed(task, misuse);
-  } else if (failed) {
-    owner.taskFailed(task, outcome);
-  } else {
-    owner.taskReturned(task, outcome);
-  }
+function taskReturned(this: Task, value: unknown): void {
+  const misuse = finishTask(this);
+  if (misuse === undefined) this.owner.taskReturned(this, value);
+  else this.owner.taskFailed(this, misuse);
+}
+
+function taskFailed(this: Task, error: unknown): void {
+  const misuse = finishTask(this);
+  this.owner.taskFailed(this, error);
+  if (misuse !== undefined) this.owner.taskFailed(this, misuse);
 }
 
 /**
@@ -70,7 +61,7 @@ function settle(task: Task, outcome: unknown, failed: boolean): void {
  */
 export function finishTask(task: Task): UsageError | undefined {
   let misuse: UsageError | undefined;
-  if (task.waitingOn !== null) {
+  if (task.wait !== null) {
     discard(task);
     misuse = new UsageError(
       "a task finished while one of its corral operations was still pending: await every sleep, wait and " +

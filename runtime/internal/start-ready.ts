@@ -2,7 +2,7 @@ import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
 import type { NurseryImpl } from "../nursery.ts";
 import { Scope } from "./scope.ts";
-import { startTask } from "./spawn.ts";
+import { runTask } from "./spawn.ts";
 import { Task, type TaskOwner } from "./task.ts";
 
 /** What a `startReady` child calls once it is ready, with the value `startReady` resolves to. */
@@ -22,45 +22,56 @@ export function startReady<T, A extends unknown[]>(
   args: A,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const starting = new Scope(caller.run);
-    starting.attach(caller);
-    let calledReady = false;
-    const owner: TaskOwner = {
-      taskReturned() {
-        starting.detach();
-        reject(
-          new UsageError(
-            "startReady: the task returned without calling ready(value). Call ready once the task is set up " +
-              "(for a server: once it listens), or use nursery.start if nothing needs to wait for it.",
-          ),
-        );
-      },
-      taskFailed(_task, error) {
-        starting.detach();
-        reject(error);
-      },
-    };
+    const starting = new Starting(caller, reject);
+    const task = new Task(starting);
     const ready: Ready<T> = (value) => {
-      if (calledReady) {
+      if (starting.readyCalled) {
         throw new UsageError("startReady: ready() was called twice; call it exactly once, when the task is ready");
       }
       if (task.scope === null) {
         throw new UsageError("startReady: ready() was called after the task finished; call it while the task runs");
       }
       nursery.adopt(task);
-      calledReady = true;
-      moveTask(task, starting, nursery.scope);
+      starting.readyCalled = true;
+      moveEntered(task, starting.scope, nursery.scope);
       resolve(value);
     };
-    const task = new Task(caller.run, starting, owner);
-    startTask(task, fn, [ready, ...args]);
+    runTask(task, fn, [ready, ...args]);
   });
 }
 
-/** Move `task` and the scopes it entered from `from` (its starting scope) to `to`, then close `from`. */
-function moveTask(task: Task, from: Scope, to: Scope): void {
+/** Owns a `startReady` task until it calls `ready`; its end before that settles `startReady`. */
+class Starting implements TaskOwner {
+  readonly scope: Scope;
+  readyCalled = false;
+
+  constructor(
+    caller: Scope,
+    private readonly reject: (error: unknown) => void,
+  ) {
+    this.scope = new Scope(caller.run);
+    this.scope.attach(caller);
+  }
+
+  taskReturned(): void {
+    this.scope.detach();
+    this.reject(
+      new UsageError(
+        "startReady: the task returned without calling ready(value). Call ready once the task is set up " +
+          "(for a server: once it listens), or use nursery.start if nothing needs to wait for it.",
+      ),
+    );
+  }
+
+  taskFailed(_task: Task, error: unknown): void {
+    this.scope.detach();
+    this.reject(error);
+  }
+}
+
+/** The task now belongs to the nursery: move it, and the scopes it entered, from `from` to `to`; close `from`. */
+function moveEntered(task: Task, from: Scope, to: Scope): void {
   const entered = from.children === null ? [] : [...from.children];
-  task.base = to;
   if (task.scope === from) task.scope = to;
   from.detach();
   for (const scope of entered) scope.reparent(to);

@@ -1,46 +1,41 @@
 import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
-import type { HeapEntry } from "./deadline-heap.ts";
-import type { Waitable } from "./park.ts";
-import { wake } from "./park.ts";
+import type { Waiter } from "./park.ts";
 import type { RunState } from "./run-state.ts";
 import type { Scope } from "./scope.ts";
 
-/** Who learns that a task finished: its nursery, or a pending `startReady` until the task calls `ready`. */
+/**
+ * Who learns that a task finished: its nursery, or a pending `startReady` until the task calls `ready`. The owner's
+ * `scope` is the task's base scope, the one it started in.
+ */
 export interface TaskOwner {
+  readonly scope: Scope;
   taskReturned(task: Task, value: unknown): void;
   taskFailed(task: Task, error: unknown): void;
 }
 
 /**
- * A task, which is also the `Cx` handed to its function. It is also the heap entry of its own sleep, so sleeping
- * allocates nothing beyond the promise being awaited.
+ * A task, which is also the `Cx` handed to its function. Kept to three fields: a nursery may hold 100k of them,
+ * every byte is paid per task, and at that count the garbage collector's time follows the bytes. What a waiting
+ * task needs lives in its {@link Waiter}.
  */
-export class Task implements Cx, HeapEntry {
+export class Task implements Cx {
   /** Innermost scope in effect; `null` once the task has finished. */
   scope: Scope | null;
+  /** The single wait slot (see park.ts). */
+  wait: Waiter | null = null;
+
+  constructor(public owner: TaskOwner) {
+    this.scope = owner.scope;
+  }
+
   /** The scope the task started in (its nursery's, or a `startReady` scope until `ready`). */
-  base: Scope;
+  get base(): Scope {
+    return this.owner.scope;
+  }
 
-  // The single wait slot (see park.ts). Invariant: all three are set together, or all null.
-  waitingOn: Waitable | null = null;
-  resolveWait: ((value: unknown) => void) | null = null;
-  rejectWait: ((error: unknown) => void) | null = null;
-  prevParked: Task | null = null;
-  nextParked: Task | null = null;
-
-  // Heap entry of the task's sleep.
-  at = Infinity;
-  seq = 0;
-  heapIndex = -1;
-
-  constructor(
-    readonly run: RunState,
-    scope: Scope,
-    public owner: TaskOwner | null,
-  ) {
-    this.scope = scope;
-    this.base = scope;
+  get run(): RunState {
+    return this.owner.scope.run;
   }
 
   get signal(): AbortSignal {
@@ -64,11 +59,6 @@ export class Task implements Cx, HeapEntry {
 
   now(): number {
     return this.run.clock.now();
-  }
-
-  /** The sleep's deadline arrived. */
-  expire(): void {
-    wake(this, undefined);
   }
 
   liveScope(operation: string): Scope {

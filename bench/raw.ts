@@ -1,0 +1,74 @@
+/**
+ * The baselines: the same workloads with bare Promises and host timers, written the way careful hand-made code
+ * would write them (no library, no cancellation tree).
+ */
+
+/** n async functions that each await one resolved promise, joined with Promise.all. */
+export async function spawnJoin(n: number): Promise<void> {
+  const tasks = new Array<Promise<void>>(n);
+  for (let i = 0; i < n; i++) tasks[i] = child();
+  await Promise.all(tasks);
+}
+
+async function child(): Promise<void> {
+  await Promise.resolve();
+}
+
+/** n sequential plain awaits. */
+export async function awaits(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await undefined;
+}
+
+/**
+ * The hand-written cancellable sleeper loop: each sleeper has a host timer and a reject function kept in arrays;
+ * cancelling clears every timer and rejects every sleep. Returns ms from the cancel to the last cleanup.
+ */
+export async function cancelSleepers(n: number): Promise<number> {
+  const timers: ReturnType<typeof setTimeout>[] = [];
+  const rejects: ((error: unknown) => void)[] = [];
+  let cleaned = 0;
+  const sleepers: Promise<void>[] = [];
+  for (let i = 0; i < n; i++) {
+    sleepers.push(
+      (async () => {
+        try {
+          await new Promise<void>((resolve, reject) => {
+            timers.push(setTimeout(resolve, 1e9));
+            rejects.push(reject);
+          });
+        } catch {
+          // cancelled
+        } finally {
+          cleaned++;
+        }
+      })(),
+    );
+  }
+  const start = performance.now();
+  const cancelled = new Error("cancelled");
+  for (let i = 0; i < n; i++) {
+    clearTimeout(timers[i]);
+    rejects[i]!(cancelled);
+  }
+  await Promise.all(sleepers);
+  const elapsed = performance.now() - start;
+  if (cleaned !== n) throw new Error(`raw cancelSleepers: ${cleaned} of ${n} cleanups ran`);
+  return elapsed;
+}
+
+/**
+ * Hold n sleeping async functions, each awaiting a promise that a host timer resolves, while `measure` runs, then
+ * stop them. The timer handles are kept in one array (8 bytes a sleeper): the least any code needs to stop them.
+ */
+export async function holdSleepers(n: number, measure: () => void): Promise<void> {
+  const timers = new Array<ReturnType<typeof setTimeout>>(n);
+  for (let i = 0; i < n; i++) void sleeper(timers, i);
+  measure();
+  for (let i = 0; i < n; i++) clearTimeout(timers[i]);
+}
+
+async function sleeper(timers: ReturnType<typeof setTimeout>[], i: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    timers[i] = setTimeout(resolve, 1e9);
+  });
+}
