@@ -1,14 +1,14 @@
 /**
- * One sample in a fresh process: `node --expose-gc sample.js <workload> <variant> <n>`. Runs the workload twice to
- * warm up (JIT, and a heap grown to its steady size, as in a long-running service), then three times, and prints the
+ * One sample in a fresh process: `node --expose-gc sample.js <workload> <variant> <n>`. Runs the workload 5 times to
+ * warm up (JIT, and a heap grown to its steady size, as in a long-running service), then 5 times, and prints the
  * median. A fresh heap per sample keeps one library's garbage (Effection leaves over a gigabyte) from being billed to
  * the next.
  */
 import { collectGarbage, median, timed } from "./measure.ts";
 import { workloads } from "./workloads.ts";
 
-const WARMUPS = 2;
-const RUNS = 3;
+const WARMUPS = 5;
+const RUNS = 5;
 
 const [workloadName = "", variant = "", size = ""] = process.argv.slice(2);
 const workload = workloads[workloadName]?.[variant];

@@ -1,8 +1,8 @@
 import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
-import type { Scope } from "./internal/scope.ts";
-import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
+import type { TaskEnd } from "./internal/spawn.ts";
+import { taskOf } from "./internal/task.ts";
 
 /** A function run as a task by `all` and `race`. */
 export type Thunk<T = unknown> = (cx: Cx) => Promise<T> | T;
@@ -22,31 +22,18 @@ export async function all<const F extends readonly Thunk[]>(cx: Cx, thunks: F): 
   const results = new Array<unknown>(thunks.length);
   await withNursery(cx, (nursery) => {
     const impl = nursery as NurseryImpl;
-    thunks.forEach((thunk, index) => impl.startWithSink(thunk, new ResultSlot(impl, results, index)));
+    thunks.forEach((thunk, index) => {
+      const end: TaskEnd = {
+        onReturned(value) {
+          results[index] = value;
+          impl.onReturned(value);
+        },
+        onFailed: impl.onFailed,
+      };
+      impl.startWith(thunk, [], end);
+    });
   });
   return results as AllResults<F>;
-}
-
-/** Forwards a task's end to its nursery, keeping its value at `index`. */
-class ResultSlot implements TaskOwner {
-  get scope(): Scope {
-    return this.nursery.scope;
-  }
-
-  constructor(
-    private readonly nursery: NurseryImpl,
-    private readonly results: unknown[],
-    private readonly index: number,
-  ) {}
-
-  taskReturned(task: Task, value: unknown): void {
-    this.results[this.index] = value;
-    this.nursery.taskReturned(task, value);
-  }
-
-  taskFailed(task: Task, error: unknown): void {
-    this.nursery.taskFailed(task, error);
-  }
 }
 
 export function checkThunks(operation: string, thunks: unknown): asserts thunks is readonly Thunk[] {

@@ -1,5 +1,6 @@
 import type { Cx } from "./cx.ts";
-import { UsageError } from "./errors.ts";
+import { MultiError, UsageError } from "./errors.ts";
+import { sweep } from "./internal/sweep.ts";
 import { Scope } from "./internal/scope.ts";
 import { taskOf, type Task } from "./internal/task.ts";
 
@@ -99,14 +100,17 @@ export async function runInScope<T>(task: Task, scope: Scope, body: ScopeBody<T>
   try {
     value = await body(task, scope);
   } catch (error) {
-    leaveScope(task, scope);
+    const misuse = leaveScope(task, scope);
     if (scope.absorbs(error)) {
       scope.cancelledCaught = true;
+      if (misuse !== undefined) throw misuse;
       return undefined;
     }
+    if (misuse !== undefined) MultiError.attach(error, [misuse]);
     throw error;
   }
-  leaveScope(task, scope);
+  const misuse = leaveScope(task, scope);
+  if (misuse !== undefined) throw misuse;
   return value;
 }
 
@@ -115,14 +119,15 @@ export function enterScope(task: Task, scope: Scope): void {
   task.scope = scope;
 }
 
-export function leaveScope(task: Task, scope: Scope): void {
+/** Leave `scope`, which must be `task`'s innermost; returns what was left behind or done out of order. */
+export function leaveScope(task: Task, scope: Scope): UsageError | undefined {
+  const leftBehind = sweep(scope, "a scope");
   scope.detach();
   if (task.scope === scope) {
-    task.scope = scope.parent;
-    return;
+    task.scope = scope.parent!;
+    return leftBehind;
   }
-  if (task.scope === null) return; // the task already finished and reported the open scope
-  throw new UsageError(
+  return new UsageError(
     "cancel scopes were left out of order: two scope bodies (withCancelScope, withNursery, moveOnAfter, ...) ran " +
       "concurrently on the same cx. A task does one thing at a time; start concurrent work in a nursery.",
   );

@@ -12,18 +12,19 @@ const resolved: Promise<void> = Promise.resolve();
  * for (const row of rows) { await checkpoint(cx); process(row); }
  */
 export function checkpoint(cx: Cx): Promise<void> {
-  const scope = cx instanceof Task ? cx.scope : null;
-  if (scope === null) return misuse(cx);
-  const root = scope.cancelRoot;
+  if (!(cx instanceof Task)) return notCx(cx);
+  // A finished task's cx sees its closed scope's marker here, so it fails as fast as a cancelled one.
+  const root = cx.scope.cancelRoot;
   if (root !== null) return Promise.reject(root.error);
   if (++activity.count % HOST_TURN_EVERY !== 0) return resolved;
   return yieldToHost();
 }
 
-function misuse(cx: Cx): Promise<never> {
+function notCx(cx: Cx): Promise<never> {
   try {
-    throw taskOf(cx, "checkpoint").finishedError("checkpoint");
+    taskOf(cx, "checkpoint");
   } catch (error) {
     return Promise.reject(error);
   }
+  throw new Error("unreachable: taskOf accepts only tasks");
 }

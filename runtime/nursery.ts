@@ -2,9 +2,9 @@ import { enterScope, leaveScope, type CancelScope } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { MultiError, UsageError, isCancelled } from "./errors.ts";
 import { Scope } from "./internal/scope.ts";
-import { spawn } from "./internal/spawn.ts";
+import { spawn, type TaskEnd, type TaskFn } from "./internal/spawn.ts";
 import { startReady, type ReadyFn } from "./internal/start-ready.ts";
-import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
+import { taskOf, type Task } from "./internal/task.ts";
 
 /** The handle a `withNursery` body receives, to start tasks that the nursery waits for. */
 export interface Nursery {
@@ -33,8 +33,7 @@ export type { Ready, ReadyFn } from "./internal/start-ready.ts";
 /**
  * Open a nursery, run `body` in it, and return only when the body and every task started in it have finished.
  * The first failure cancels the rest and is rethrown unchanged once everything has stopped; later failures are
- * kept on it (see `MultiError`). Resolves to the body's value, or `undefined` if the nursery's own scope was
- * cancelled and absorbed the cancellation.
+ * kept on it (see `MultiError`). Resolves to the body's value (`undefined` if the body was cancelled).
  * @example
  * await withNursery(cx, async (n) => {
  *   n.start(serveHttp, port);
@@ -50,19 +49,24 @@ export async function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise
   try {
     value = await body(nursery);
   } catch (error) {
-    nursery.taskFailed(task, error);
+    nursery.record(error);
   }
   await nursery.join();
-  leaveScope(task, nursery.scope);
+  const misuse = leaveScope(task, nursery.scope);
+  if (misuse !== undefined) nursery.record(misuse);
   return nursery.outcome(value);
 }
 
-/** @internal The nursery behind the public handle; `all` and `race` use it directly. */
-export class NurseryImpl implements Nursery, TaskOwner {
+/**
+ * @internal The nursery behind the public handle; `all`, `race` and `startReady` use it directly.
+ * Every child reports to the same two functions, {@link childReturned} and {@link childFailed}.
+ */
+export class NurseryImpl implements Nursery, TaskEnd {
   readonly scope: Scope;
+  /** Children started and not yet finished. */
   private live = 0;
   private bodyDone = false;
-  closed = false;
+  private closed = false;
   private failures: unknown[] | null = null;
   private cancelled: unknown = undefined;
   private joined: (() => void) | null = null;
@@ -80,16 +84,14 @@ export class NurseryImpl implements Nursery, TaskOwner {
   }
 
   start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void {
-    this.checkOpen("start", fn);
-    this.live++;
-    spawn(this, fn, args);
+    this.startWith(fn, args, this);
   }
 
-  /** Start a task that reports to `sink`, which forwards to this nursery (used by `all` and `race`). */
-  startWithSink(fn: (cx: Cx) => unknown, sink: TaskOwner): void {
+  /** Start a task that reports to `end` (which reports on to this nursery), as `all` and `race` do. */
+  startWith(fn: TaskFn, args: readonly unknown[], end: TaskEnd): void {
     this.checkOpen("start", fn);
     this.live++;
-    spawn(sink, fn, []);
+    spawn(this.scope, end, fn, args);
   }
 
   startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T> {
@@ -98,33 +100,33 @@ export class NurseryImpl implements Nursery, TaskOwner {
     } catch (error) {
       return Promise.reject(error);
     }
-    const caller = this.bodyDone ? this.scope : (this.owner.scope ?? this.scope);
+    const caller = this.bodyDone ? this.scope : this.owner.scope;
     return startReady(this, caller, fn, args);
   }
 
-  /** A `startReady` child called `ready`: from now on it is this nursery's task. */
-  adopt(task: Task): void {
+  /** A `startReady` child called `ready`: from now on this nursery waits for it. */
+  adopt(): void {
     this.checkOpen("ready", undefined);
     this.live++;
-    task.owner = this;
   }
 
-  taskReturned(task: Task, _value: unknown): void {
-    if (task !== this.owner) this.childDone();
-  }
+  readonly onReturned = (_value?: unknown): void => {
+    if (--this.live === 0 && this.bodyDone) this.close();
+  };
 
-  taskFailed(task: Task, error: unknown): void {
+  readonly onFailed = (error: unknown): void => {
+    this.record(error);
+    this.onReturned();
+  };
+
+  /** Keep a failure of the body or a child; the first real one cancels the nursery. */
+  record(error: unknown): void {
     if (isCancelled(error)) {
       this.cancelled ??= error;
-    } else {
-      (this.failures ??= []).push(error);
-      this.scope.cancelWith("nursery", error);
+      return;
     }
-    if (task !== this.owner) this.childDone();
-  }
-
-  private childDone(): void {
-    if (--this.live === 0 && this.bodyDone) this.close();
+    (this.failures ??= []).push(error);
+    this.scope.cancelWith("nursery", error);
   }
 
   private close(): void {
@@ -142,7 +144,7 @@ export class NurseryImpl implements Nursery, TaskOwner {
     return new Promise<void>((resolve) => (this.joined = resolve));
   }
 
-  /** The nursery's result once everything has finished: the value, `undefined`, or the failure to throw. */
+  /** The nursery's result once everything has finished: the value, or the failure to throw. */
   outcome<T>(value: T | undefined): T | undefined {
     const failures = this.failures;
     if (failures !== null) {

@@ -2,8 +2,8 @@ import { checkThunks, type Thunk } from "./all.ts";
 import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
-import type { Scope } from "./internal/scope.ts";
-import { taskOf, type Task, type TaskOwner } from "./internal/task.ts";
+import type { TaskEnd } from "./internal/spawn.ts";
+import { taskOf } from "./internal/task.ts";
 
 /**
  * `Promise.race` on nursery semantics: runs every thunk as a task; the first to settle decides. A value is
@@ -22,35 +22,22 @@ export async function race<const F extends readonly Thunk[]>(
   if (thunks.length === 0) {
     throw new UsageError("race(cx, []): nothing to race; Promise.race([]) would never settle. Pass at least one thunk.");
   }
-  const winner = new Winner();
+  let won = false;
+  let winner: unknown;
   await withNursery(cx, (nursery) => {
-    winner.nursery = nursery as NurseryImpl;
-    for (const thunk of thunks) winner.nursery.startWithSink(thunk, winner);
+    const impl = nursery as NurseryImpl;
+    const end: TaskEnd = {
+      onReturned(value) {
+        if (!won) {
+          won = true;
+          winner = value;
+          impl.scope.cancel("race: another task finished first");
+        }
+        impl.onReturned(value);
+      },
+      onFailed: impl.onFailed,
+    };
+    for (const thunk of thunks) impl.startWith(thunk, [], end);
   });
-  return winner.value as Awaited<ReturnType<F[number]>>;
-}
-
-/** Keeps the first value and cancels the rest of the race. */
-class Winner implements TaskOwner {
-  nursery!: NurseryImpl;
-
-  get scope(): Scope {
-    return this.nursery.scope;
-  }
-
-  won = false;
-  value: unknown = undefined;
-
-  taskReturned(task: Task, value: unknown): void {
-    if (!this.won) {
-      this.won = true;
-      this.value = value;
-      this.nursery.scope.cancel("race: another task finished first");
-    }
-    this.nursery.taskReturned(task, value);
-  }
-
-  taskFailed(task: Task, error: unknown): void {
-    this.nursery.taskFailed(task, error);
-  }
+  return winner as Awaited<ReturnType<F[number]>>;
 }

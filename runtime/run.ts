@@ -1,9 +1,9 @@
 import { SystemClock, type Clock } from "./clock.ts";
 import type { Cx } from "./cx.ts";
-import { UsageError } from "./errors.ts";
+import { MultiError, UsageError } from "./errors.ts";
 import { RunState } from "./internal/run-state.ts";
 import { Scope } from "./internal/scope.ts";
-import { finishTask } from "./internal/spawn.ts";
+import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
 
 export interface RunOptions {
@@ -33,8 +33,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
   const root = new Scope(state);
   root.attach(null);
-  const task = new Task({ scope: root, taskReturned() {}, taskFailed() {} });
-  state.liveTasks++;
+  const task = new Task(root);
   const { signal } = options;
   const onAbort = (): void => root.cancelWith("signal", signal?.reason);
   if (signal?.aborted) onAbort();
@@ -50,16 +49,21 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
     failure = error;
   }
   signal?.removeEventListener("abort", onAbort);
-  const misuse = finishTask(task);
+  const misuse = task.scope === root ? sweep(root, "the run") : outOfOrder();
   root.detach();
   const timers = state.close();
-  if (failed) throw failure;
-  if (misuse !== undefined) throw misuse;
-  if (state.liveTasks > 0 || timers > 0) {
-    throw new UsageError(
-      `main returned while ${state.liveTasks} task(s) and ${timers} timer(s) of the run were still pending: ` +
-        "a withNursery, withCancelScope or sleep call was not awaited. Await every corral call.",
-    );
+  if (failed) {
+    if (misuse !== undefined) MultiError.attach(failure, [misuse]);
+    throw failure;
   }
+  if (misuse !== undefined) throw misuse;
+  if (timers > 0) throw new Error(`corral bug: ${timers} timer(s) were still armed after the run was swept`);
   return value as T;
+}
+
+function outOfOrder(): UsageError {
+  return new UsageError(
+    "main returned while a scope it entered was still open: await withNursery, withCancelScope, moveOnAfter and " +
+      "the other scope functions before returning.",
+  );
 }

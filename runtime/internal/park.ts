@@ -1,6 +1,7 @@
 import { UsageError } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
 import { activity } from "./host.ts";
+import type { Scope } from "./scope.ts";
 import type { Task } from "./task.ts";
 
 /**
@@ -26,7 +27,10 @@ export class Waiter implements HeapEntry {
 
   constructor(
     readonly task: Task,
+    /** The scope whose parked list holds this waiter (the task's innermost scope when it parked). */
+    readonly scope: Scope,
     readonly on: Waitable,
+    readonly promise: Promise<unknown>,
     readonly resolve: (value: unknown) => void,
     readonly reject: (error: unknown) => void,
   ) {}
@@ -49,9 +53,7 @@ function captureResolvers(resolve: (value: unknown) => void, reject: (error: unk
  * Callers check this before registering the task with the primitive, then call {@link park}.
  */
 export function blocked(task: Task, operation: string): unknown {
-  const scope = task.scope;
-  if (scope === null) return task.finishedError(operation);
-  const root = scope.cancelRoot;
+  const root = task.scope.cancelRoot;
   if (root !== null) return root.error;
   if (task.wait !== null) {
     return new UsageError(
@@ -65,9 +67,9 @@ export function blocked(task: Task, operation: string): unknown {
 /** Block `task` on `on` until {@link wake} or cancellation. The caller has checked {@link blocked}. */
 export function park<T>(task: Task, on: Waitable): Promise<T> {
   const promise = new Promise<unknown>(captureResolvers) as Promise<T>;
-  const waiter = new Waiter(task, on, capturedResolve, capturedReject);
+  const scope = task.scope;
+  const waiter = new Waiter(task, scope, on, promise, capturedResolve, capturedReject);
   task.wait = waiter;
-  const scope = task.scope!;
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;
@@ -80,8 +82,7 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
 /** Take the task's waiter out of its scope's parked list and empty the slot. */
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;
-  const { prev, next } = waiter;
-  const scope = task.scope!;
+  const { prev, next, scope } = waiter;
   if (prev !== null) prev.next = next;
   else scope.parkedHead = next;
   if (next !== null) next.prev = prev;
@@ -105,8 +106,15 @@ export function interrupt(task: Task, error: unknown): void {
   waiter.reject(error);
 }
 
-/** The task is finishing while still parked (its wait was never awaited): drop the wait without settling it. */
-export function discard(task: Task): void {
-  const waiter = unpark(task);
+/**
+ * The wait outlived the scope it was made in (nobody awaited it before leaving). Reject it with `error`, marked as
+ * handled: if someone still awaits it they see the error, and a floating one raises no unhandled rejection.
+ */
+export function discard(waiter: Waiter, error: unknown): void {
+  unpark(waiter.task);
   waiter.on.abandon(waiter);
+  waiter.promise.catch(ignore);
+  waiter.reject(error);
 }
+
+function ignore(): void {}

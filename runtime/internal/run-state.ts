@@ -14,8 +14,6 @@ import { wake, type Waitable, type Waiter } from "./park.ts";
  */
 export class RunState implements Waitable {
   readonly heap = new DeadlineHeap();
-  /** Tasks started and not yet finished, the root task included. */
-  liveTasks = 0;
   private armedAt = Infinity;
   private idleWaiters: Waiter[] = [];
   private idlePending = false;

@@ -2,6 +2,7 @@ import type { CancelScope } from "../cancel-scope.ts";
 import { Cancelled, isCancelled, UsageError, type CancelSource } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
 import { interrupt, type Waiter } from "./park.ts";
+import { staleCx } from "./task.ts";
 import type { RunState } from "./run-state.ts";
 
 /**
@@ -12,12 +13,23 @@ import type { RunState } from "./run-state.ts";
  * cancellation is visible here (not blocked by a shield), or null. A checkpoint reads one field; `cancel`, a
  * deadline or a shield change recompute the subtree below the change and interrupt the tasks parked in it.
  */
-export class Scope implements CancelScope, HeapEntry {
+/** What a checkpoint under a cancelled scope raises: the cancelled scope itself, or the closed-scope marker. */
+export interface CancelRoot {
+  readonly error: unknown;
+}
+
+/** The root of every closed scope: only a finished task's cx still points at one. */
+const closedRoot: CancelRoot = { error: staleCx("a corral operation") };
+
+export class Scope implements CancelScope, CancelRoot, HeapEntry {
   parent: Scope | null = null;
   /** Scopes entered below this one that are still open. Created on first use. */
   children: Set<Scope> | null = null;
-  /** See the class comment. Invariant: `(!shield && parent?.cancelRoot) || (cancelCalled ? this : null)`. */
-  cancelRoot: Scope | null = null;
+  /**
+   * See the class comment. Invariant while open: `(!shield && parent?.cancelRoot) || (cancelCalled ? this : null)`.
+   * Once closed it is {@link closedRoot}, so a checkpoint through a finished task's cx fails fast.
+   */
+  cancelRoot: CancelRoot | null = null;
   /** The `Cancelled` raised by checkpoints under this scope's cancellation; set once `cancelCalled`. */
   error: Cancelled | null = null;
   cancelCalled = false;
@@ -100,6 +112,7 @@ export class Scope implements CancelScope, HeapEntry {
   /** Close the scope. Afterwards `cancel` and the setters only record their value. */
   detach(): void {
     this.open = false;
+    this.cancelRoot = closedRoot;
     this.parent?.children?.delete(this);
     this.run.unschedule(this);
   }

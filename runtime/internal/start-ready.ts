@@ -1,9 +1,10 @@
 import type { Cx } from "../cx.ts";
-import { UsageError } from "../errors.ts";
+import { MultiError, UsageError } from "../errors.ts";
 import type { NurseryImpl } from "../nursery.ts";
 import { Scope } from "./scope.ts";
-import { runTask } from "./spawn.ts";
-import { Task, type TaskOwner } from "./task.ts";
+import { runTask, type TaskEnd } from "./spawn.ts";
+import { sweep } from "./sweep.ts";
+import { Task } from "./task.ts";
 
 /** What a `startReady` child calls once it is ready, with the value `startReady` resolves to. */
 export type Ready<T> = (value: T) => void;
@@ -22,56 +23,68 @@ export function startReady<T, A extends unknown[]>(
   args: A,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const starting = new Starting(caller, reject);
-    const task = new Task(starting);
+    const starting = new Starting(caller, nursery, reject);
+    const task = new Task(starting.scope);
     const ready: Ready<T> = (value) => {
       if (starting.readyCalled) {
         throw new UsageError("startReady: ready() was called twice; call it exactly once, when the task is ready");
       }
-      if (task.scope === null) {
+      if (!task.scope.open) {
         throw new UsageError("startReady: ready() was called after the task finished; call it while the task runs");
       }
-      nursery.adopt(task);
+      nursery.adopt();
       starting.readyCalled = true;
       moveEntered(task, starting.scope, nursery.scope);
       resolve(value);
     };
-    runTask(task, fn, [ready, ...args]);
+    runTask(task, starting, fn, [ready, ...args]);
   });
 }
 
-/** Owns a `startReady` task until it calls `ready`; its end before that settles `startReady`. */
-class Starting implements TaskOwner {
+/** Hears how a `startReady` task ended: before `ready`, that settles `startReady`; after, it goes to the nursery. */
+class Starting implements TaskEnd {
   readonly scope: Scope;
   readyCalled = false;
 
   constructor(
     caller: Scope,
+    private readonly nursery: NurseryImpl,
     private readonly reject: (error: unknown) => void,
   ) {
     this.scope = new Scope(caller.run);
     this.scope.attach(caller);
   }
 
-  taskReturned(): void {
-    this.scope.detach();
+  readonly onReturned = (value: unknown): void => {
+    if (this.readyCalled) return this.nursery.onReturned(value);
     this.reject(
-      new UsageError(
-        "startReady: the task returned without calling ready(value). Call ready once the task is set up " +
-          "(for a server: once it listens), or use nursery.start if nothing needs to wait for it.",
-      ),
+      this.close() ??
+        new UsageError(
+          "startReady: the task returned without calling ready(value). Call ready once the task is set up " +
+            "(for a server: once it listens), or use nursery.start if nothing needs to wait for it.",
+        ),
     );
-  }
+  };
 
-  taskFailed(_task: Task, error: unknown): void {
-    this.scope.detach();
+  readonly onFailed = (error: unknown): void => {
+    if (this.readyCalled) return this.nursery.onFailed(error);
+    const misuse = this.close();
+    if (misuse !== undefined) MultiError.attach(error, [misuse]);
     this.reject(error);
+  };
+
+  /** The task ended before `ready`: close its scope, reporting what it left behind. */
+  private close(): UsageError | undefined {
+    const leftBehind = sweep(this.scope, "a startReady task");
+    this.scope.detach();
+    return leftBehind;
   }
 }
 
 /** The task now belongs to the nursery: move it, and the scopes it entered, from `from` to `to`; close `from`. */
 function moveEntered(task: Task, from: Scope, to: Scope): void {
   const entered = from.children === null ? [] : [...from.children];
+  task.base = to;
   if (task.scope === from) task.scope = to;
   from.detach();
   for (const scope of entered) scope.reparent(to);

@@ -5,37 +5,25 @@ import type { RunState } from "./run-state.ts";
 import type { Scope } from "./scope.ts";
 
 /**
- * Who learns that a task finished: its nursery, or a pending `startReady` until the task calls `ready`. The owner's
- * `scope` is the task's base scope, the one it started in.
- */
-export interface TaskOwner {
-  readonly scope: Scope;
-  taskReturned(task: Task, value: unknown): void;
-  taskFailed(task: Task, error: unknown): void;
-}
-
-/**
- * A task, which is also the `Cx` handed to its function. Kept to three fields: a nursery may hold 100k of them,
- * every byte is paid per task, and at that count the garbage collector's time follows the bytes. What a waiting
- * task needs lives in its {@link Waiter}.
+ * A task, which is also the `Cx` handed to its function. Kept to three fields and no per-task completion
+ * handlers: a nursery may hold 100k tasks, and at that count the garbage collector's time follows the bytes per
+ * task. What a waiting task needs lives in its {@link Waiter}; what its end means is its owner's business.
  */
 export class Task implements Cx {
-  /** Innermost scope in effect; `null` once the task has finished. */
-  scope: Scope | null;
+  /** Innermost scope in effect. A closed scope here means the task has finished (see `Scope.detach`). */
+  scope: Scope;
+  /** The scope the task started in (its nursery's, or a `startReady` scope until `ready`). */
+  base: Scope;
   /** The single wait slot (see park.ts). */
   wait: Waiter | null = null;
 
-  constructor(public owner: TaskOwner) {
-    this.scope = owner.scope;
-  }
-
-  /** The scope the task started in (its nursery's, or a `startReady` scope until `ready`). */
-  get base(): Scope {
-    return this.owner.scope;
+  constructor(scope: Scope) {
+    this.scope = scope;
+    this.base = scope;
   }
 
   get run(): RunState {
-    return this.owner.scope.run;
+    return this.base.run;
   }
 
   get signal(): AbortSignal {
@@ -63,16 +51,17 @@ export class Task implements Cx {
 
   liveScope(operation: string): Scope {
     const scope = this.scope;
-    if (scope === null) throw this.finishedError(operation);
+    if (!scope.open) throw staleCx(operation);
     return scope;
   }
+}
 
-  finishedError(operation: string): UsageError {
-    return new UsageError(
-      `${operation}: this cx belongs to a task that has already finished. Use the cx your own function received; ` +
-        "do not keep a cx after the function it was given to has returned.",
-    );
-  }
+/** The error for a cx whose task has finished: its scope has closed. */
+export function staleCx(operation: string): UsageError {
+  return new UsageError(
+    `${operation}: this cx belongs to a task that has already finished. Use the cx your own function received; ` +
+      "do not keep a cx after the function it was given to has returned.",
+  );
 }
 
 /** The Task behind a `Cx`, or a UsageError naming `operation` when `cx` is not one. */

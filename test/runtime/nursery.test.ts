@@ -259,7 +259,7 @@ describe("misuse", () => {
             void sleep(cx, 10);
           }),
         ),
-      ).rejects.toThrow(/still pending: await every sleep/);
+      ).rejects.toThrow(/still waiting/);
     }),
   );
 

@@ -61,7 +61,7 @@ describe("run", () => {
         },
         { clock: new MockClock() },
       ),
-    ).rejects.toThrow(/corral operations was still pending/);
+    ).rejects.toThrow(/still waiting/);
   });
 
   test("main returning while a scope body still runs fails the run", async () => {
