@@ -36,7 +36,7 @@ export function runTask(task: Task, end: TaskEnd, fn: TaskFn, args: readonly unk
     end.onFailed(error);
     return;
   }
-  if (isThenable(result)) result.then(end.onReturned, end.onFailed);
+  if (result instanceof Promise || isThenable(result)) result.then(end.onReturned, end.onFailed);
   else end.onReturned(result);
 }
 
