@@ -20,6 +20,21 @@ export function checkpoint(cx: Cx): Promise<void> {
   return yieldToHost();
 }
 
+/**
+ * The yield half of a checkpoint, without the cancellation check: for an operation that has already happened
+ * (a `send` that succeeded must not then throw `Cancelled`, or the caller would send it again).
+ */
+export function yieldNow(): Promise<void> {
+  if (++activity.count % HOST_TURN_EVERY !== 0) return resolved;
+  return yieldToHost();
+}
+
+/** {@link yieldNow}, then `value`. */
+export function yieldWith<T>(value: T): Promise<T> {
+  if (++activity.count % HOST_TURN_EVERY !== 0) return Promise.resolve(value);
+  return yieldToHost().then(() => value);
+}
+
 function notCx(cx: Cx): Promise<never> {
   try {
     taskOf(cx, "checkpoint");

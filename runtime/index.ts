@@ -9,8 +9,11 @@ export {
   type CancelScopeOptions,
   type ScopeBody,
 } from "./cancel-scope.ts";
+export { CapacityLimiter } from "./capacity-limiter.ts";
+export { openChannel, type ChannelStatistics } from "./channel.ts";
 export { checkpoint } from "./checkpoint.ts";
 export { SystemClock, type Clock } from "./clock.ts";
+export { Condition } from "./condition.ts";
 export type { Cx } from "./cx.ts";
 export {
   BrokenResourceError,
@@ -26,8 +29,13 @@ export {
   isCancelled,
   type CancelSource,
 } from "./errors.ts";
+export { Event } from "./event.ts";
+export { Lock } from "./lock.ts";
 export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";
 export { race } from "./race.ts";
+export { ReceiveChannel } from "./receive-channel.ts";
 export { run, type RunOptions } from "./run.ts";
+export { Semaphore, type SemaphoreOptions } from "./semaphore.ts";
+export { SendChannel } from "./send-channel.ts";
 export { sleep, sleepForever, sleepUntil } from "./sleep.ts";
 export { failAfter, failAt, moveOnAfter, moveOnAt, shield } from "./timeouts.ts";

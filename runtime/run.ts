@@ -43,7 +43,9 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   let failure: unknown;
   let failed = false;
   try {
-    value = await main(task);
+    const result = main(task);
+    task.done = Promise.resolve(result);
+    value = await result;
   } catch (error) {
     failed = true;
     failure = error;

@@ -21,6 +21,13 @@ export class Waiter implements HeapEntry {
   /** Links in the scope's parked list (FIFO). */
   prev: Waiter | null = null;
   next: Waiter | null = null;
+  /** Links in the primitive's wait queue, if it keeps one (see wait-queue.ts). */
+  queuePrev: Waiter | null = null;
+  queueNext: Waiter | null = null;
+  /** What the wait carries: the value a blocked `send` offers, the borrower of a limiter, ... */
+  payload: unknown = undefined;
+  /** Which handle the task is blocked on, where a primitive has several (a channel's clones). */
+  tag: unknown = undefined;
   at = 0;
   seq = 0;
   heapIndex = -1;

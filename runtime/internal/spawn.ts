@@ -33,11 +33,17 @@ export function runTask(task: Task, end: TaskEnd, fn: TaskFn, args: readonly unk
   try {
     result = args.length === 0 ? fn(task) : fn(task, ...args);
   } catch (error) {
+    task.done = Promise.resolve();
     end.onFailed(error);
     return;
   }
-  if (result instanceof Promise || isThenable(result)) result.then(end.onReturned, end.onFailed);
-  else end.onReturned(result);
+  if (result instanceof Promise || isThenable(result)) {
+    task.done = result;
+    result.then(end.onReturned, end.onFailed);
+  } else {
+    task.done = Promise.resolve();
+    end.onReturned(result);
+  }
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

@@ -84,7 +84,6 @@ class Starting implements TaskEnd {
 /** The task now belongs to the nursery: move it, and the scopes it entered, from `from` to `to`; close `from`. */
 function moveEntered(task: Task, from: Scope, to: Scope): void {
   const entered = from.children === null ? [] : [...from.children];
-  task.base = to;
   if (task.scope === from) task.scope = to;
   from.detach();
   for (const scope of entered) scope.reparent(to);

@@ -12,18 +12,17 @@ import type { Scope } from "./scope.ts";
 export class Task implements Cx {
   /** Innermost scope in effect. A closed scope here means the task has finished (see `Scope.detach`). */
   scope: Scope;
-  /** The scope the task started in (its nursery's, or a `startReady` scope until `ready`). */
-  base: Scope;
   /** The single wait slot (see park.ts). */
   wait: Waiter | null = null;
+  /** What the task's function returned, once it has run: settles when the task ends (see task-end.ts). */
+  done: PromiseLike<unknown> | null = null;
 
   constructor(scope: Scope) {
     this.scope = scope;
-    this.base = scope;
   }
 
   get run(): RunState {
-    return this.base.run;
+    return this.scope.run;
   }
 
   get signal(): AbortSignal {

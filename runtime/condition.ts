@@ -1,0 +1,76 @@
+import type { Cx } from "./cx.ts";
+import { UsageError } from "./errors.ts";
+import { enter } from "./internal/blocking.ts";
+import { park, wake } from "./internal/park.ts";
+import { WaitQueue } from "./internal/wait-queue.ts";
+import { Lock } from "./lock.ts";
+import { shield } from "./timeouts.ts";
+
+/**
+ * A condition variable (Trio's Condition): wait, holding its lock, until another task notifies. `wait` releases the
+ * lock while waiting and always takes it back before returning or throwing, even when cancelled, so code after it
+ * can rely on holding the lock.
+ * @example
+ * await cond.acquire(cx);
+ * try { while (queue.length === 0) await cond.wait(cx); take(queue); } finally { cond.release(cx); }
+ */
+export class Condition {
+  private readonly waiters = new WaitQueue();
+
+  /** @param lock - the lock it uses; a new Lock by default */
+  constructor(readonly lock: Lock = new Lock()) {}
+
+  acquire(cx: Cx): Promise<void> {
+    return this.lock.acquire(cx);
+  }
+
+  acquireNowait(cx: Cx): void {
+    this.lock.acquireNowait(cx);
+  }
+
+  release(cx: Cx): void {
+    this.lock.release(cx);
+  }
+
+  locked(): boolean {
+    return this.lock.locked();
+  }
+
+  /**
+   * Release the lock, wait for a notify, take the lock back. A checkpoint: if cancelled, it still takes the lock
+   * back (shielded) before throwing `Cancelled`.
+   * @throws UsageError if the calling task does not hold the lock
+   */
+  async wait(cx: Cx): Promise<void> {
+    if (this.lock.statistics().owner !== cx) {
+      throw new UsageError("condition.wait: acquire the condition's lock first; wait releases and retakes it");
+    }
+    const task = enter(cx, "condition.wait");
+    this.lock.release(cx);
+    try {
+      const notified = park<void>(task, this.waiters);
+      this.waiters.push(task.wait!);
+      await notified;
+    } finally {
+      await shield(cx, (cx) => this.lock.acquire(cx));
+    }
+  }
+
+  /** Wake up to `n` waiters (default 1), oldest first. Not a checkpoint. */
+  notify(n = 1): void {
+    for (let i = 0; i < n; i++) {
+      const next = this.waiters.shift();
+      if (next === null) return;
+      wake(next.task, undefined);
+    }
+  }
+
+  /** Wake every waiter. Not a checkpoint. */
+  notifyAll(): void {
+    this.notify(this.waiters.size);
+  }
+
+  statistics(): { tasksWaiting: number; lockStatistics: ReturnType<Lock["statistics"]> } {
+    return { tasksWaiting: this.waiters.size, lockStatistics: this.lock.statistics() };
+  }
+}

@@ -1,0 +1,96 @@
+import type { ChannelState, ChannelStatistics } from "./channel.ts";
+import { brokenChannel } from "./channel.ts";
+import { yieldNow } from "./checkpoint.ts";
+import type { Cx } from "./cx.ts";
+import { ClosedResourceError, WouldBlock } from "./errors.ts";
+import { enter } from "./internal/blocking.ts";
+import { interrupt, park, wake } from "./internal/park.ts";
+
+/** The sending end of a memory channel (see `openChannel`). */
+export class SendChannel<T> {
+  private closed = false;
+
+  /** @internal */
+  constructor(private readonly state: ChannelState<T>) {}
+
+  /**
+   * Send `value`, waiting while the buffer is full (for capacity 0: until a receiver takes it). A checkpoint. If it
+   * throws `Cancelled`, the value was not sent; if it returns, it was, exactly once.
+   * @throws ClosedResourceError if this end is closed; BrokenResourceError if every receive end is closed
+   */
+  send(cx: Cx, value: T): Promise<void> {
+    try {
+      const task = enter(cx, "send");
+      if (this.trySend(value)) return yieldNow();
+      const sent = park<void>(task, this.state.sendWaiters);
+      const waiter = task.wait!;
+      waiter.payload = value;
+      waiter.tag = this;
+      this.state.sendWaiters.push(waiter);
+      return sent;
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Send now or throw `WouldBlock`. Not a checkpoint.
+   * @throws WouldBlock when the buffer is full and no receiver is waiting
+   */
+  sendNowait(value: T): void {
+    if (!this.trySend(value)) {
+      throw new WouldBlock("sendNowait: the channel's buffer is full and no receiver is waiting; use send(cx, value)");
+    }
+  }
+
+  /** Another sending end on the same channel; close each one separately. */
+  clone(): SendChannel<T> {
+    this.checkOpen("clone");
+    this.state.openSenders++;
+    return new SendChannel(this.state);
+  }
+
+  /**
+   * Close this end. Tasks blocked sending on it get `ClosedResourceError`; once every sending end is closed,
+   * receivers get `EndOfChannel` after the buffer drains. Idempotent.
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const { state } = this;
+    for (const waiter of [...state.sendWaiters]) {
+      if (waiter.tag === this) interrupt(waiter.task, closedError("send"));
+    }
+    if (--state.openSenders === 0) state.sendersGone();
+  }
+
+  statistics(): ChannelStatistics {
+    return this.state.statistics();
+  }
+
+  private trySend(value: T): boolean {
+    this.checkOpen("send");
+    const { state } = this;
+    if (state.openReceivers === 0) throw brokenChannel();
+    const receiver = state.receiveWaiters.shift();
+    if (receiver !== null) {
+      wake(receiver.task, value);
+      return true;
+    }
+    if (state.buffer.length < state.capacity) {
+      state.buffer.push(value);
+      return true;
+    }
+    return false;
+  }
+
+  private checkOpen(operation: string): void {
+    if (this.closed) throw closedError(operation);
+  }
+}
+
+export function closedError(operation: string): ClosedResourceError {
+  return new ClosedResourceError(
+    `${operation}: this channel end was closed. Closing is final; use another clone, or stop using it after close().`,
+  );
+}
