@@ -1,5 +1,6 @@
 /** The workloads on corral, written as a user would write them. */
-import { checkpoint, run, sleep, withNursery, type Cx } from "corral";
+import { EndOfChannel, Lock, checkpoint, openChannel, run, sleep, withNursery, type Cx } from "corral";
+import { share } from "./raw.ts";
 
 export async function spawnJoin(n: number): Promise<void> {
   await run((cx) =>
@@ -52,4 +53,54 @@ export async function holdSleepers(n: number, measure: () => void): Promise<void
       nursery.cancelScope.cancel();
     }),
   );
+}
+
+/** `count` numbers through a channel of `capacity`, one producer task and one consumer task. */
+export async function channelThroughput(count: number, capacity: number): Promise<void> {
+  let sum = 0;
+  await run((cx) =>
+    withNursery(cx, (nursery) => {
+      const [send, receive] = openChannel<number>(capacity);
+      nursery.start(async (cx) => {
+        for (let i = 0; i < count; i++) await send.send(cx, i);
+        send.close();
+      });
+      nursery.start(async (cx) => {
+        for (;;) {
+          try {
+            sum += await receive.receive(cx);
+          } catch (error) {
+            if (error instanceof EndOfChannel) return;
+            throw error;
+          }
+        }
+      });
+    }),
+  );
+  if (sum !== (count * (count - 1)) / 2) throw new Error(`corral channelThroughput: wrong sum ${sum}`);
+}
+
+/** `tasks` tasks share a Lock, `handoffs` acquisitions in all, each yielding once (a checkpoint) while holding it. */
+export async function lockHandoffs(handoffs: number, tasks: number): Promise<void> {
+  const lock = new Lock();
+  let count = 0;
+  let inside = false;
+  await run((cx) =>
+    withNursery(cx, (nursery) => {
+      for (let t = 0; t < tasks; t++) {
+        nursery.start(async (cx) => {
+          for (let i = share(handoffs, tasks, t); i > 0; i--) {
+            await lock.acquire(cx);
+            if (inside) throw new Error("corral lockHandoffs: two tasks inside the lock");
+            inside = true;
+            count++;
+            await checkpoint(cx);
+            inside = false;
+            lock.release(cx);
+          }
+        });
+      }
+    }),
+  );
+  if (count !== handoffs) throw new Error(`corral lockHandoffs: ${count} of ${handoffs}`);
 }

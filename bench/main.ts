@@ -19,6 +19,9 @@ interface Case {
   scaled?: Record<string, { divisor: number; why: string }>;
   /** corral divided by the `against` variant must stay at or under `limit`. */
   target: { against: string; limit: number; text: string };
+  /** A peer corral must also beat (ratio below 1). */
+  ahead?: string;
+  notes?: string[];
 }
 
 const quick = process.argv.includes("--quick");
@@ -55,6 +58,35 @@ const cases: Case[] = [
     target: { against: "effect", limit: 1, text: "faster than Effect" },
   },
   {
+    title: "values through a capacity-0 channel (rendezvous), one producer, one consumer",
+    workload: "channel0",
+    n: size(1_000_000),
+    unit: "ms",
+    variants: ["raw", "corral", "effect", "effection"],
+    notes: ["raw: an async generator consumed by for await; effection: its channel has no capacity (never blocks)"],
+    target: { against: "raw", limit: 2, text: "<= 2x raw async-iterator handoff, and ahead of Effect" },
+    ahead: "effect",
+  },
+  {
+    title: "values through a capacity-64 channel, one producer, one consumer",
+    workload: "channel64",
+    n: size(1_000_000),
+    unit: "ms",
+    variants: ["raw", "corral", "effect", "effection"],
+    target: { against: "raw", limit: 2, text: "<= 2x raw async-iterator handoff, and ahead of Effect" },
+    ahead: "effect",
+  },
+  {
+    title: "contended lock handoffs between 2 tasks, each yielding once while holding it",
+    workload: "lockHandoffs",
+    n: size(100_000),
+    unit: "ms",
+    variants: ["raw", "corral", "effect", "effection"],
+    notes: ["raw: a hand-written fair promise mutex; effect: Semaphore.make(1).withPermits; effection: no lock, a queue token"],
+    target: { against: "raw", limit: 2, text: "<= 2x a raw promise mutex, and ahead of Effect" },
+    ahead: "effect",
+  },
+  {
     title: "heap held by sleeping tasks",
     workload: "sleepingMemory",
     n: size(100_000),
@@ -89,7 +121,8 @@ async function main(): Promise<void> {
   for (const item of cases) {
     const results = await measure(item);
     const ratio = results.corral! / results[item.target.against]!;
-    rows.push({ ...item, results, ratio, met: ratio <= item.target.limit });
+    const ahead = item.ahead === undefined || results.corral! < results[item.ahead]!;
+    rows.push({ ...item, results, ratio, met: ratio <= item.target.limit && ahead });
   }
   if (json) {
     process.stdout.write(`${JSON.stringify({ node: process.version, rounds, rows }, null, 2)}\n`);
@@ -103,6 +136,7 @@ async function main(): Promise<void> {
       const ratio = variant === "corral" ? "" : `   corral/${variant} = ${(row.results.corral! / value).toFixed(2)}x`;
       lines.push(`  ${variant.padEnd(10)} ${value.toFixed(2).padStart(10)} ${row.unit}${ratio}`);
     }
+    for (const note of row.notes ?? []) lines.push(`  note: ${note}`);
     for (const [variant, { divisor, why }] of Object.entries(row.scaled ?? {})) {
       lines.push(`  note: ${variant} ran at n/${divisor} and was scaled x${divisor} (${why}; linear in n)`);
     }

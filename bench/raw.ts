@@ -72,3 +72,54 @@ async function sleeper(timers: ReturnType<typeof setTimeout>[], i: number): Prom
     timers[i] = setTimeout(resolve, 1e9);
   });
 }
+
+/** `count` numbers handed from an async generator to a `for await` consumer: the raw async-iterator handoff. */
+export async function iteratorHandoff(count: number): Promise<void> {
+  async function* produce(): AsyncGenerator<number> {
+    for (let i = 0; i < count; i++) yield i;
+  }
+  let sum = 0;
+  for await (const value of produce()) sum += value;
+  if (sum !== (count * (count - 1)) / 2) throw new Error(`raw iteratorHandoff: wrong sum ${sum}`);
+}
+
+/**
+ * A hand-written fair promise mutex (the shape of async-mutex): `tasks` async functions take turns `handoffs`
+ * times in all, each yielding once while holding it, so every acquire after the first waits for a handoff.
+ */
+export async function lockHandoffs(handoffs: number, tasks: number): Promise<void> {
+  let locked = false;
+  const waiting: (() => void)[] = [];
+  const acquire = (): Promise<void> => {
+    if (!locked) {
+      locked = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => waiting.push(resolve));
+  };
+  const release = (): void => {
+    const next = waiting.shift();
+    if (next !== undefined) next();
+    else locked = false;
+  };
+  let count = 0;
+  let inside = false;
+  const worker = async (turns: number): Promise<void> => {
+    for (let i = 0; i < turns; i++) {
+      await acquire();
+      if (inside) throw new Error("raw lockHandoffs: two tasks inside the lock");
+      inside = true;
+      count++;
+      await undefined;
+      inside = false;
+      release();
+    }
+  };
+  await Promise.all(Array.from({ length: tasks }, (_, i) => worker(share(handoffs, tasks, i))));
+  if (count !== handoffs) throw new Error(`raw lockHandoffs: ${count} of ${handoffs}`);
+}
+
+/** Task `i`'s part when `total` is split over `parts` (the first ones take the remainder). */
+export function share(total: number, parts: number, i: number): number {
+  return Math.floor(total / parts) + (i < total % parts ? 1 : 0);
+}

@@ -27,6 +27,24 @@ export const workloads: Record<string, Record<string, Workload>> = {
     effect: effect.cancelSleepers,
     effection: effection.cancelSleepers,
   },
+  channel0: {
+    raw: raw.iteratorHandoff,
+    corral: (n) => corral.channelThroughput(n, 0),
+    effect: (n) => effect.channelThroughput(n, 0),
+    effection: (n) => effection.channelThroughput(n, 0),
+  },
+  channel64: {
+    raw: raw.iteratorHandoff,
+    corral: (n) => corral.channelThroughput(n, 64),
+    effect: (n) => effect.channelThroughput(n, 64),
+    effection: (n) => effection.channelThroughput(n, 64),
+  },
+  lockHandoffs: {
+    raw: (n) => raw.lockHandoffs(n, 2),
+    corral: (n) => corral.lockHandoffs(n, 2),
+    effect: (n) => effect.lockHandoffs(n, 2),
+    effection: (n) => effection.lockHandoffs(n, 2),
+  },
   sleepingMemory: {
     raw: (n) => heldBytes((measure) => raw.holdSleepers(n, measure)),
     corral: (n) => heldBytes((measure) => corral.holdSleepers(n, measure)),

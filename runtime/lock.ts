@@ -2,7 +2,7 @@ import { yieldNow } from "./checkpoint.ts";
 import type { Cx } from "./cx.ts";
 import { BrokenResourceError, UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
-import { hold, unhold, type Held } from "./internal/holders.ts";
+import { watchEnd } from "./internal/task-end.ts";
 import { interrupt, park, wake } from "./internal/park.ts";
 import { taskOf, type Task } from "./internal/task.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
@@ -16,8 +16,10 @@ import { WaitQueue } from "./internal/wait-queue.ts";
  * await lock.acquire(cx);
  * try { await writeRecord(cx, record); } finally { lock.release(cx); }
  */
-export class Lock implements Held {
+export class Lock {
   private owner: Task | null = null;
+  /** Tasks whose end this lock already watches (see task-end.ts). */
+  private readonly watched = new WeakSet<Task>();
   private broken = false;
   private readonly waiters = new WaitQueue();
 
@@ -67,14 +69,12 @@ export class Lock implements Held {
           : "lock.release: another task holds this lock; only the task that acquired it may release it",
       );
     }
-    unhold(task, this);
     const next = this.waiters.shift();
     if (next === null) {
       this.owner = null;
       return;
     }
-    this.owner = next.task;
-    hold(next.task, this);
+    this.take(next.task);
     wake(next.task, undefined);
   }
 
@@ -82,8 +82,8 @@ export class Lock implements Held {
     return { locked: this.owner !== null, owner: this.owner, tasksWaiting: this.waiters.size };
   }
 
-  /** @internal The owner ended holding the lock: break it. */
-  holderEnded(task: Task): void {
+  /** The owner ended still holding the lock: break it. */
+  private holderEnded(task: Task): void {
     if (this.owner !== task) return;
     this.owner = null;
     this.broken = true;
@@ -98,9 +98,15 @@ export class Lock implements Held {
       throw new UsageError(`${operation}: this task already holds the lock; a Lock is not re-entrant`);
     }
     if (this.owner !== null || this.waiters.size > 0) return false;
-    this.owner = task;
-    hold(task, this);
+    this.take(task);
     return true;
+  }
+
+  private take(task: Task): void {
+    this.owner = task;
+    if (this.watched.has(task)) return;
+    this.watched.add(task);
+    watchEnd(task, () => this.holderEnded(task));
   }
 }
 

@@ -41,10 +41,32 @@
  *   We deliberately use per-item `offer`/`take` rather than the batching
  *   `offerAll`/`takeAll`, because the corral workload moves one item per
  *   send/receive.
+ *
+ * - lockHandoffs: the lock is `Semaphore.make(1)` from the `effect/Semaphore`
+ *   module. Effect 4 moved semaphores out of `Effect` (Effect 3's
+ *   `Effect.makeSemaphore` no longer exists) and has no separate mutex type:
+ *   its docs present a one-permit semaphore used through `withPermits(1)` as
+ *   the way to force mutual exclusion. `withPermits(1)` acquires the permit,
+ *   runs the critical section and releases the permit when it exits (also on
+ *   failure or interruption), so it is the structured equivalent of
+ *   lock/try/finally-unlock. (`withPermit` is the same wrapper, defined as
+ *   `withPermits(1)`.) The manual `take`/`release` pair is documented as the
+ *   lower-level protocol and the docs say to prefer `withPermits`, so it is
+ *   not used. The semaphore is fair for this workload: a releasing fiber
+ *   cannot re-take the permit while an earlier waiter fits, so each release
+ *   hands the lock to the longest waiter. The `tasks` workers are forked with
+ *   `Effect.forkChild` from one parent and joined with `Fiber.joinAll`, as in
+ *   spawnJoin. Inside the lock each worker does `yield* Effect.yieldNow`,
+ *   Effect's primitive for giving the other fibers a turn: the fiber is put
+ *   back on the default scheduler's queue (drained on a `setImmediate` turn)
+ *   behind every fiber that is already runnable, so every other worker gets
+ *   to queue up on the lock and each acquire after the first waits for a
+ *   handoff.
  */
 import * as Effect from "effect/Effect";
 import * as Fiber from "effect/Fiber";
 import * as Queue from "effect/Queue";
+import * as Semaphore from "effect/Semaphore";
 import type * as Cause from "effect/Cause";
 
 const SLEEP_FOREVER_MS = 1e9;
@@ -159,5 +181,66 @@ export async function channelThroughput(count: number, capacity: number): Promis
     throw new Error(
       `effect channelThroughput: expected ${count} items summing to ${expected}, got ${received} summing to ${sum}`,
     );
+  }
+}
+
+/**
+ * Contended lock handoffs: `tasks` child fibers share one lock
+ * (`Semaphore.make(1)` + `withPermits(1)`, see header). Each worker loops:
+ * acquire, increment the shared counter, `Effect.yieldNow` while holding the
+ * lock, release. `handoffs` acquisitions are made in total, split evenly
+ * across the workers. Throws if the counter is wrong or if two workers were
+ * ever inside the lock at once.
+ */
+export async function lockHandoffs(handoffs: number, tasks: number): Promise<void> {
+  if (!Number.isInteger(tasks) || tasks < 1) {
+    throw new RangeError(`effect lockHandoffs: tasks must be a positive integer, got ${tasks}`);
+  }
+  let counter = 0;
+  let inside = false;
+  // `inside` is exact up to the first overlap, so it always catches the first one,
+  // which is all we need to fail the run.
+  let overlapped = false;
+
+  const program = Effect.gen(function* () {
+    const mutex = yield* Semaphore.make(1);
+
+    // Built once and shared by every worker: the critical section, wrapped in
+    // the lock.
+    const criticalSection = mutex.withPermits(1)(
+      Effect.gen(function* () {
+        if (inside) {
+          overlapped = true;
+        }
+        inside = true;
+        counter++;
+        // Hold the lock across a yield, so the other workers run and queue up on it.
+        yield* Effect.yieldNow;
+        inside = false;
+      }),
+    );
+
+    const worker = (iterations: number) =>
+      Effect.gen(function* () {
+        for (let i = 0; i < iterations; i++) {
+          yield* criticalSection;
+        }
+      });
+
+    const base = Math.floor(handoffs / tasks);
+    const extra = handoffs % tasks;
+    const fibers: Fiber.Fiber<void>[] = [];
+    for (let t = 0; t < tasks; t++) {
+      fibers.push(yield* Effect.forkChild(worker(base + (t < extra ? 1 : 0))));
+    }
+    yield* Fiber.joinAll(fibers);
+  });
+
+  await Effect.runPromise(program);
+  if (overlapped) {
+    throw new Error("effect lockHandoffs: two fibers were inside the lock at once");
+  }
+  if (counter !== handoffs) {
+    throw new Error(`effect lockHandoffs: expected counter ${handoffs}, got ${counter}`);
   }
 }

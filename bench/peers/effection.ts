@@ -36,8 +36,31 @@
  *   closed (`channel.close()`). `for (const x of yield* each(channel))` is the
  *   sugar for the same loop. It adds a context lookup per item, so we use the
  *   plain subscription loop, which Effection documents too.
+ *
+ * - lockHandoffs: Effection 4 has NO lock, mutex or semaphore primitive, so
+ *   the lock is built from its own primitives as a token queue: one
+ *   `createQueue<void, never>()` that starts with a single token in it.
+ *   Acquire is `yield* lock.next()` (take the token, or suspend until one is
+ *   added) and release is `lock.add()` (put the token back), in a
+ *   `try`/`finally` so the lock is released however the critical section
+ *   exits, like Effect's `withPermits`. A `Queue` is the right primitive
+ *   for this because each item goes to exactly ONE waiting `next()` call,
+ *   the oldest waiter first (FIFO), so a release hands the lock straight to
+ *   the longest waiter. A `Channel` or `Signal` would not work as a token:
+ *   they broadcast every message to every subscriber. An uncontended acquire
+ *   takes the token synchronously without suspending. The `tasks` workers
+ *   are spawned in one scope and joined by `yield*`-ing each Task, as in
+ *   spawnJoin. Effection also has no `yieldNow`. The yield inside the lock is
+ *   `yield* until(Promise.resolve())`, which suspends the worker until the
+ *   next microtask. Effection's reducer runs every other task that is ready
+ *   before any promise callback fires, so this gives every other worker a
+ *   turn (they all queue up on the lock, and each acquire after the first
+ *   waits for a handoff), the same effect as Effect's `yieldNow`. We did not
+ *   use `sleep(0)`, the only other way to yield with Effection's own API: it
+ *   is a `setTimeout`, which Node clamps to at least 1ms, so the benchmark
+ *   would measure the timer clamp (about 1ms per handoff) and not the lock.
  */
-import { call, createChannel, run, sleep, spawn, suspend } from "effection";
+import { call, createChannel, createQueue, run, sleep, spawn, suspend, until } from "effection";
 import type { Operation, Task } from "effection";
 
 const SLEEP_FOREVER_MS = 1e9;
@@ -145,5 +168,66 @@ export async function channelThroughput(count: number, _capacity: number): Promi
     throw new Error(
       `effection channelThroughput: expected ${count} items summing to ${expected}, got ${received} summing to ${sum}`,
     );
+  }
+}
+
+/**
+ * Contended lock handoffs: `tasks` spawned tasks share one lock, a
+ * one-token `Queue`, because Effection has no lock primitive (see header).
+ * Each worker loops: acquire, increment the shared counter, yield once
+ * (`until(Promise.resolve())`) while holding the lock, release. `handoffs`
+ * acquisitions are made in total, split evenly across the workers. Throws if
+ * the counter is wrong or if two workers were ever inside the lock at once.
+ */
+export async function lockHandoffs(handoffs: number, tasks: number): Promise<void> {
+  if (!Number.isInteger(tasks) || tasks < 1) {
+    throw new RangeError(`effection lockHandoffs: tasks must be a positive integer, got ${tasks}`);
+  }
+  let counter = 0;
+  let inside = false;
+  // `inside` is exact up to the first overlap, so it always catches the first one,
+  // which is all we need to fail the run.
+  let overlapped = false;
+
+  await run(function* (): Operation<void> {
+    // The lock: a queue holding one token. Holding the token means holding the lock.
+    const lock = createQueue<void, never>();
+    lock.add();
+
+    function* worker(iterations: number): Operation<void> {
+      for (let i = 0; i < iterations; i++) {
+        yield* lock.next(); // acquire: take the token, or wait for a release
+        try {
+          if (inside) {
+            overlapped = true;
+          }
+          inside = true;
+          counter++;
+          // Hold the lock across a yield, so the other workers run and queue up on it.
+          yield* until(Promise.resolve());
+          inside = false;
+        } finally {
+          lock.add(); // release: hand the token to the oldest waiter
+        }
+      }
+    }
+
+    const base = Math.floor(handoffs / tasks);
+    const extra = handoffs % tasks;
+    const workers: Task<void>[] = [];
+    for (let t = 0; t < tasks; t++) {
+      const iterations = base + (t < extra ? 1 : 0);
+      workers.push(yield* spawn(() => worker(iterations)));
+    }
+    for (const task of workers) {
+      yield* task;
+    }
+  });
+
+  if (overlapped) {
+    throw new Error("effection lockHandoffs: two tasks were inside the lock at once");
+  }
+  if (counter !== handoffs) {
+    throw new Error(`effection lockHandoffs: expected counter ${handoffs}, got ${counter}`);
   }
 }

@@ -16,8 +16,19 @@ export interface Waitable {
   abandon(waiter: Waiter): void;
 }
 
-/** One parked wait: the task, what it waits on, how to resume it. Also the heap entry of a sleep. */
+/**
+ * A task's wait slot: what it waits on and how to resume it; also the heap entry of a sleep. A task keeps its
+ * waiter between waits and reuses it, so blocking allocates only the promise being awaited.
+ */
 export class Waiter implements HeapEntry {
+  /** Whether the task is parked on it now. */
+  parked = false;
+  /** The scope whose parked list holds it (the task's innermost scope when it parked). */
+  scope: Scope | null = null;
+  on: Waitable | null = null;
+  promise: Promise<unknown> | null = null;
+  resolve: ((value: unknown) => void) | null = null;
+  reject: ((error: unknown) => void) | null = null;
   /** Links in the scope's parked list (FIFO). */
   prev: Waiter | null = null;
   next: Waiter | null = null;
@@ -32,15 +43,7 @@ export class Waiter implements HeapEntry {
   seq = 0;
   heapIndex = -1;
 
-  constructor(
-    readonly task: Task,
-    /** The scope whose parked list holds this waiter (the task's innermost scope when it parked). */
-    readonly scope: Scope,
-    readonly on: Waitable,
-    readonly promise: Promise<unknown>,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (error: unknown) => void,
-  ) {}
+  constructor(readonly task: Task) {}
 
   /** A sleep's deadline arrived. */
   expire(): void {
@@ -62,7 +65,7 @@ function captureResolvers(resolve: (value: unknown) => void, reject: (error: unk
 export function blocked(task: Task, operation: string): unknown {
   const root = task.scope.cancelRoot;
   if (root !== null) return root.error;
-  if (task.wait !== null) {
+  if (task.wait?.parked === true) {
     return new UsageError(
       `${operation}: this task is already waiting on something else. A task waits on one thing at a time; ` +
         "to wait on several, start each wait as its own task in a nursery (withNursery, all, race).",
@@ -75,8 +78,13 @@ export function blocked(task: Task, operation: string): unknown {
 export function park<T>(task: Task, on: Waitable): Promise<T> {
   const promise = new Promise<unknown>(captureResolvers) as Promise<T>;
   const scope = task.scope;
-  const waiter = new Waiter(task, scope, on, promise, capturedResolve, capturedReject);
-  task.wait = waiter;
+  const waiter = task.wait ?? (task.wait = new Waiter(task));
+  waiter.parked = true;
+  waiter.scope = scope;
+  waiter.on = on;
+  waiter.promise = promise;
+  waiter.resolve = capturedResolve;
+  waiter.reject = capturedReject;
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;
@@ -86,31 +94,45 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
   return promise;
 }
 
-/** Take the task's waiter out of its scope's parked list and empty the slot. */
+/** Take the task's waiter out of its scope's parked list; returns it still holding what resumes the task. */
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;
-  const { prev, next, scope } = waiter;
+  const { prev, next } = waiter;
+  const scope = waiter.scope!;
   if (prev !== null) prev.next = next;
   else scope.parkedHead = next;
   if (next !== null) next.prev = prev;
   else scope.parkedTail = prev;
-  task.wait = null;
+  waiter.prev = waiter.next = null;
+  waiter.parked = false;
+  waiter.scope = null;
+  waiter.payload = waiter.tag = undefined;
   return waiter;
+}
+
+/** Empty the waiter for its next use; the caller has taken what settles the wait that just ended. */
+function clearSettlers(waiter: Waiter): void {
+  waiter.on = null;
+  waiter.promise = waiter.resolve = waiter.reject = null;
 }
 
 /** Resume a parked task with `value`. The primitive has already taken it off its own wait list. */
 export function wake(task: Task, value: unknown): void {
   const waiter = unpark(task);
+  const resolve = waiter.resolve!;
+  clearSettlers(waiter);
   activity.count++;
-  waiter.resolve(value);
+  resolve(value);
 }
 
 /** Cancellation reached a parked task: take it off its primitive and reject its wait with `error`. */
 export function interrupt(task: Task, error: unknown): void {
   const waiter = unpark(task);
-  waiter.on.abandon(waiter);
+  const reject = waiter.reject!;
+  waiter.on!.abandon(waiter);
+  clearSettlers(waiter);
   activity.count++;
-  waiter.reject(error);
+  reject(error);
 }
 
 /**
@@ -119,9 +141,11 @@ export function interrupt(task: Task, error: unknown): void {
  */
 export function discard(waiter: Waiter, error: unknown): void {
   unpark(waiter.task);
-  waiter.on.abandon(waiter);
-  waiter.promise.catch(ignore);
-  waiter.reject(error);
+  const reject = waiter.reject!;
+  waiter.on!.abandon(waiter);
+  waiter.promise!.catch(ignore);
+  clearSettlers(waiter);
+  reject(error);
 }
 
 function ignore(): void {}
