@@ -13,6 +13,7 @@ import { shield } from "./timeouts.ts";
  * @example
  * await cond.acquire(cx);
  * try { while (queue.length === 0) await cond.wait(cx); take(queue); } finally { cond.release(cx); }
+ * // elsewhere: await cond.acquire(cx); queue.push(item); cond.notify(cx); cond.release(cx);
  */
 export class Condition {
   private readonly waiters = new WaitQueue();
@@ -56,8 +57,15 @@ export class Condition {
     }
   }
 
-  /** Wake up to `n` waiters (default 1), oldest first. Not a checkpoint. */
-  notify(n = 1): void {
+  /**
+   * Wake up to `n` waiters (default 1), oldest first; they take the lock back once the caller releases it. Not a
+   * checkpoint.
+   * @throws UsageError if the calling task does not hold the lock (a notify outside the lock can be lost)
+   */
+  notify(cx: Cx, n = 1): void {
+    if (this.lock.statistics().owner !== cx) {
+      throw new UsageError("condition.notify: acquire the condition's lock first, so no waiter can miss the notify");
+    }
     for (let i = 0; i < n; i++) {
       const next = this.waiters.shift();
       if (next === null) return;
@@ -65,9 +73,9 @@ export class Condition {
     }
   }
 
-  /** Wake every waiter. Not a checkpoint. */
-  notifyAll(): void {
-    this.notify(this.waiters.size);
+  /** Wake every waiter. Not a checkpoint. @throws UsageError if the calling task does not hold the lock */
+  notifyAll(cx: Cx): void {
+    this.notify(cx, this.waiters.size);
   }
 
   statistics(): { tasksWaiting: number; lockStatistics: ReturnType<Lock["statistics"]> } {

@@ -75,11 +75,11 @@ export class Semaphore {
    * @throws UsageError when that would raise the value above `max`
    */
   release(): void {
-    const next = this.waiters.shift();
-    if (next !== null) return wake(next.task, undefined);
     if (this.current >= this.limit) {
       throw new UsageError(`semaphore.release: the value is already at its max (${this.limit}); release once per acquire`);
     }
+    const next = this.waiters.shift();
+    if (next !== null) return wake(next.task, undefined);
     this.current++;
   }
 

@@ -75,7 +75,7 @@ describe("Condition and its lock", () => {
           tasksWaiting: 1,
           lockStatistics: { locked: true, owner: cx, tasksWaiting: 0 },
         });
-        condition.notify();
+        condition.notify(cx);
         condition.release(cx);
       });
       expect(condition.statistics()).toEqual({
@@ -142,7 +142,7 @@ describe("Condition.wait", () => {
         // The waiter gave the lock up: another task can take it at once.
         expect(condition.locked()).toBe(false);
         condition.acquireNowait(cx);
-        condition.notify();
+        condition.notify(cx);
         await sleep(cx, 10);
         // Notified, but the notifier still holds the lock: the waiter has not returned.
         expect(returnedAt).toBe(-1);
@@ -191,21 +191,21 @@ describe("Condition notify and notifyAll", () => {
   }
 
   test(
-    "notify() wakes exactly one waiter, the oldest",
+    "notify(cx) wakes exactly one waiter, the oldest",
     mockRun(async (cx) => {
       const condition = new Condition();
       const log: string[] = [];
       await withNursery(cx, async (n) => {
         await startWaiters(cx, n, { condition, names: ["a", "b", "c"], log });
         expect(condition.statistics().tasksWaiting).toBe(3);
-        condition.notify();
+        await notifyHolding(cx, condition);
         expect(condition.statistics().tasksWaiting).toBe(2);
         await waitAllTasksBlocked(cx);
         expect(log).toEqual(["a"]);
-        condition.notify();
+        await notifyHolding(cx, condition);
         await waitAllTasksBlocked(cx);
         expect(log).toEqual(["a", "b"]);
-        condition.notify();
+        await notifyHolding(cx, condition);
       });
       expect(log).toEqual(["a", "b", "c"]);
     }),
@@ -219,12 +219,12 @@ describe("Condition notify and notifyAll", () => {
       await withNursery(cx, async (n) => {
         await startWaiters(cx, n, { condition, names: ["a", "b", "c", "d"], log });
         await condition.acquire(cx);
-        condition.notify(2);
+        condition.notify(cx, 2);
         expect(condition.statistics().tasksWaiting).toBe(2);
         condition.release(cx);
         await waitAllTasksBlocked(cx);
         expect(log).toEqual(["a", "b"]);
-        condition.notify(5);
+        await notifyHolding(cx, condition, 5);
         expect(condition.statistics().tasksWaiting).toBe(0);
       });
       expect(log).toEqual(["a", "b", "c", "d"]);
@@ -238,8 +238,10 @@ describe("Condition notify and notifyAll", () => {
       const log: string[] = [];
       await withNursery(cx, async (n) => {
         await startWaiters(cx, n, { condition, names: ["w1", "w2", "w3", "w4"], log });
-        condition.notifyAll();
+        await condition.acquire(cx);
+        condition.notifyAll(cx);
         expect(condition.statistics().tasksWaiting).toBe(0);
+        condition.release(cx);
       });
       expect(log).toEqual(["w1", "w2", "w3", "w4"]);
     }),
@@ -249,10 +251,10 @@ describe("Condition notify and notifyAll", () => {
     "notify with nobody waiting does nothing and is not remembered for a later wait",
     mockRun(async (cx) => {
       const condition = new Condition();
-      condition.notify();
-      condition.notify(3);
-      condition.notifyAll();
       await condition.acquire(cx);
+      condition.notify(cx);
+      condition.notify(cx, 3);
+      condition.notifyAll(cx);
       const outcome = await moveOnAfter(cx, 5, async (cx) => {
         await condition.wait(cx);
         return "woken";
@@ -269,13 +271,15 @@ describe("Condition notify and notifyAll", () => {
       const log: string[] = [];
       await withNursery(cx, async (n) => {
         await startWaiters(cx, n, { condition, names: ["a", "b"], log });
-        await withCancelScope(cx, (_cx, scope) => {
+        await condition.acquire(cx);
+        await withCancelScope(cx, (cx, scope) => {
           scope.cancel();
-          expect(condition.notify()).toBeUndefined();
+          expect(condition.notify(cx)).toBeUndefined();
           expect(condition.statistics().tasksWaiting).toBe(1);
-          expect(condition.notifyAll()).toBeUndefined();
+          expect(condition.notifyAll(cx)).toBeUndefined();
           expect(condition.statistics().tasksWaiting).toBe(0);
         });
+        condition.release(cx);
       });
       expect(log).toEqual(["a", "b"]);
     }),
@@ -379,7 +383,7 @@ describe("Condition.wait and cancellation", () => {
         });
         await sleep(cx, 10);
         expect(condition.statistics().tasksWaiting).toBe(1);
-        condition.notify();
+        await notifyHolding(cx, condition);
       });
       expect(log).toEqual(["first: undefined", "second: notified"]);
     }),
@@ -406,6 +410,25 @@ describe("Condition.wait and cancellation", () => {
       expect(heldWhenCancelled).toBe(true);
       expect(condition.locked()).toBe(false);
       expect(condition.statistics().tasksWaiting).toBe(0);
+    }),
+  );
+});
+
+/** Notify `n` waiters the way callers must: holding the condition's lock. */
+async function notifyHolding(cx: Cx, condition: Condition, n = 1): Promise<void> {
+  await condition.acquire(cx);
+  condition.notify(cx, n);
+  condition.release(cx);
+}
+
+describe("Condition notify requires the lock", () => {
+  test(
+    "notify and notifyAll without holding the lock are refused with a message",
+    mockRun(async (cx) => {
+      const condition = new Condition();
+      expect(() => condition.notify(cx)).toThrow(UsageError);
+      expect(() => condition.notify(cx)).toThrow(/acquire the condition's lock first/);
+      expect(() => condition.notifyAll(cx)).toThrow(/acquire the condition's lock first/);
     }),
   );
 });

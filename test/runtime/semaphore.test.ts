@@ -290,3 +290,20 @@ describe("Semaphore and cancellation", () => {
     }),
   );
 });
+
+describe("Semaphore max is checked before a waiter is served", () => {
+  test(
+    "with max 0, release is refused even while a task waits (as in Trio)",
+    mockRun(async (cx) => {
+      const semaphore = new Semaphore(0, { max: 0 });
+      await withNursery(cx, async (n) => {
+        n.start(async (cx) => {
+          await moveOnAfter(cx, 10, (cx) => semaphore.acquire(cx));
+        });
+        await waitAllTasksBlocked(cx);
+        expect(() => semaphore.release()).toThrow(/already at its max \(0\)/);
+        expect(semaphore.statistics().tasksWaiting).toBe(1);
+      });
+    }),
+  );
+});
