@@ -103,8 +103,9 @@ export class ReceiveChannel<T> {
     }
     const sender = state.sendWaiters.shift();
     if (sender !== null) {
+      const value = sender.payload as T; // before wake: waking empties the waiter for reuse
       wake(sender.task, undefined);
-      return sender.payload as T;
+      return value;
     }
     if (state.openSenders === 0) throw new EndOfChannel();
     return nothing;
