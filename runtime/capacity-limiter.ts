@@ -71,8 +71,11 @@ export class CapacityLimiter {
     this.acquireOnBehalfOfNowait(taskOf(cx, "capacityLimiter.acquireNowait"));
   }
 
-  /** Take a token for `borrower` now or throw `WouldBlock`. Not a checkpoint. */
-  acquireOnBehalfOfNowait(borrower: unknown): void {
+  /** Take a token for `borrower` now or throw `WouldBlock`. Not a checkpoint. Also accepts `(cx, borrower)`. */
+  acquireOnBehalfOfNowait(borrower: unknown): void;
+  acquireOnBehalfOfNowait(cx: Cx, borrower: unknown): void;
+  acquireOnBehalfOfNowait(...args: [unknown] | [Cx, unknown]): void {
+    const borrower = args.length === 2 ? args[1] : args[0];
     if (!this.tryBorrow(borrower, "capacityLimiter.acquireNowait")) {
       throw new WouldBlock("capacityLimiter.acquireNowait: no token is free; use acquire(cx) to wait for one");
     }
@@ -84,10 +87,13 @@ export class CapacityLimiter {
   }
 
   /**
-   * Give back `borrower`'s token, passing it to the longest waiter. Not a checkpoint.
+   * Give back `borrower`'s token, passing it to the longest waiter. Not a checkpoint. Also accepts `(cx, borrower)`.
    * @throws UsageError if `borrower` holds no token
    */
-  releaseOnBehalfOf(borrower: unknown): void {
+  releaseOnBehalfOf(borrower: unknown): void;
+  releaseOnBehalfOf(cx: Cx, borrower: unknown): void;
+  releaseOnBehalfOf(...args: [unknown] | [Cx, unknown]): void {
+    const borrower = args.length === 2 ? args[1] : args[0];
     if (!this.borrowers.delete(borrower)) {
       throw new UsageError("capacityLimiter.release: this borrower holds no token; release once per acquire");
     }

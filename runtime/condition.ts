@@ -59,23 +59,28 @@ export class Condition {
 
   /**
    * Wake up to `n` waiters (default 1), oldest first; they take the lock back once the caller releases it. Not a
-   * checkpoint.
-   * @throws UsageError if the calling task does not hold the lock (a notify outside the lock can be lost)
+   * checkpoint. Pass the caller's `cx` (`notify(cx)`, `notify(cx, n)`) to have lock ownership checked; `notify()` and
+   * `notify(n)`, Trio's shape, are accepted too.
+   * @throws UsageError if `cx` is given and its task does not hold the lock (a notify outside the lock can be lost)
    */
-  notify(cx: Cx, n = 1): void {
-    if (this.lock.statistics().owner !== cx) {
+  notify(n?: number): void;
+  notify(cx: Cx, n?: number): void;
+  notify(cxOrN?: Cx | number, n?: number): void {
+    const count = typeof cxOrN === "object" ? (n ?? 1) : (cxOrN ?? 1);
+    if (typeof cxOrN === "object" && this.lock.statistics().owner !== cxOrN) {
       throw new UsageError("condition.notify: acquire the condition's lock first, so no waiter can miss the notify");
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < count; i++) {
       const next = this.waiters.shift();
       if (next === null) return;
       wake(next.task, undefined);
     }
   }
 
-  /** Wake every waiter. Not a checkpoint. @throws UsageError if the calling task does not hold the lock */
-  notifyAll(cx: Cx): void {
-    this.notify(cx, this.waiters.size);
+  /** Wake every waiter. Not a checkpoint. @throws UsageError if `cx` is given and does not hold the lock */
+  notifyAll(cx?: Cx): void {
+    if (cx === undefined) this.notify(this.waiters.size);
+    else this.notify(cx, this.waiters.size);
   }
 
   statistics(): { tasksWaiting: number; lockStatistics: ReturnType<Lock["statistics"]> } {

@@ -449,3 +449,21 @@ describe("CapacityLimiter and cancellation", () => {
     }),
   );
 });
+
+describe("CapacityLimiter on-behalf-of forms", () => {
+  test(
+    "releaseOnBehalfOf and acquireOnBehalfOfNowait also take (cx, borrower)",
+    mockRun(async (cx) => {
+      const limiter = new CapacityLimiter(1);
+      const job = { id: "job-1" };
+      limiter.acquireOnBehalfOfNowait(cx, job);
+      expect(limiter.statistics().borrowers).toEqual([job]);
+      limiter.releaseOnBehalfOf(cx, job);
+      expect(limiter.borrowedTokens).toBe(0);
+      limiter.acquireOnBehalfOfNowait(job);
+      expect(() => limiter.releaseOnBehalfOf(cx, { id: "other" })).toThrow(/holds no token/);
+      limiter.releaseOnBehalfOf(job);
+      expect(limiter.availableTokens).toBe(1);
+    }),
+  );
+});

@@ -174,20 +174,6 @@ describe("Condition.wait", () => {
 
 describe("Condition notify and notifyAll", () => {
   /** Start `names.length` tasks that each wait on `condition` in turn and log their name when they return. */
-  async function startWaiters(
-    cx: Cx,
-    n: Nursery,
-    setup: { condition: Condition; names: readonly string[]; log: string[] },
-  ): Promise<void> {
-    for (const name of setup.names) {
-      n.start(async (cx) => {
-        await setup.condition.acquire(cx);
-        await setup.condition.wait(cx);
-        setup.log.push(name);
-        setup.condition.release(cx);
-      });
-      await waitAllTasksBlocked(cx);
-    }
   }
 
   test(
@@ -432,3 +418,38 @@ describe("Condition notify requires the lock", () => {
     }),
   );
 });
+
+describe("Condition notify in Trio's shape", () => {
+  test(
+    "notify() and notifyAll() without cx wake waiters without an ownership check",
+    mockRun(async (cx) => {
+      const condition = new Condition();
+      const log: string[] = [];
+      await withNursery(cx, async (n) => {
+        await startWaiters(cx, n, { condition, names: ["a", "b", "c"], log });
+        condition.notify();
+        expect(condition.statistics().tasksWaiting).toBe(2);
+        condition.notify(1);
+        condition.notifyAll();
+        expect(condition.statistics().tasksWaiting).toBe(0);
+      });
+      expect(log).toEqual(["a", "b", "c"]);
+    }),
+  );
+});
+
+/** Start tasks that each wait on `condition`, one after the other, so they queue in `names` order. */
+async function startWaiters(
+  cx: Cx,
+  n: Nursery,
+  setup: { condition: Condition; names: readonly string[]; log: string[] },
+): Promise<void> {
+  for (const name of setup.names) {
+    n.start(async (cx) => {
+      await setup.condition.acquire(cx);
+      await setup.condition.wait(cx);
+      setup.log.push(name);
+      setup.condition.release(cx);
+    });
+    await waitAllTasksBlocked(cx);
+  }
