@@ -173,9 +173,6 @@ describe("Condition.wait", () => {
 });
 
 describe("Condition notify and notifyAll", () => {
-  /** Start `names.length` tasks that each wait on `condition` in turn and log their name when they return. */
-  }
-
   test(
     "notify(cx) wakes exactly one waiter, the oldest",
     mockRun(async (cx) => {
@@ -438,7 +435,7 @@ describe("Condition notify in Trio's shape", () => {
   );
 });
 
-/** Start tasks that each wait on `condition`, one after the other, so they queue in `names` order. */
+/** Start `names.length` tasks that each wait on `condition` in turn and log their name when they return. */
 async function startWaiters(
   cx: Cx,
   n: Nursery,
@@ -453,3 +450,4 @@ async function startWaiters(
     });
     await waitAllTasksBlocked(cx);
   }
+}
