@@ -1,14 +1,14 @@
 /**
- * One sample in a fresh process: `node --expose-gc sample.js <workload> <variant> <n>`. Runs the workload 5 times to
- * warm up (JIT, and a heap grown to its steady size, as in a long-running service), then 5 times, and prints the
- * median. A fresh heap per sample keeps one library's garbage (Effection leaves over a gigabyte) from being billed to
- * the next.
+ * One sample in a fresh process: `node --expose-gc sample.js <workload> <variant> <n>`. Warms up (JIT, and a heap
+ * grown to its steady size, as in a long-running service) with up to 5 runs, then measures up to 5 runs and prints
+ * their median; a slow variant stops early at a time budget (always at least one of each). A fresh heap per sample
+ * keeps one library's garbage (Effection leaves over a gigabyte) from being billed to the next.
  */
 import { collectGarbage, median, timed } from "./measure.ts";
-import { workloads } from "./workloads.ts";
+import { workloads, type Workload } from "./workloads.ts";
 
-const WARMUPS = 5;
-const RUNS = 5;
+const WARMUP = { runs: 5, budgetMs: 2_000 };
+const MEASURE = { runs: 5, budgetMs: 4_000 };
 
 const [workloadName = "", variant = "", size = ""] = process.argv.slice(2);
 const workload = workloads[workloadName]?.[variant];
@@ -17,13 +17,22 @@ if (workload === undefined) {
   process.exit(2);
 }
 const n = Number(size);
-const values: number[] = [];
-for (let i = 0; i < WARMUPS + RUNS; i++) {
-  collectGarbage();
-  let reported: number | void = undefined;
-  const wall = await timed(async () => {
-    reported = await workload(n);
-  });
-  if (i >= WARMUPS) values.push(typeof reported === "number" ? reported : wall);
+
+/** Run `work` up to `runs` times, stopping once `budgetMs` is spent; the values it measured. */
+async function repeat(work: Workload, { runs, budgetMs }: { runs: number; budgetMs: number }): Promise<number[]> {
+  const values: number[] = [];
+  let spent = 0;
+  while (values.length < runs && (values.length === 0 || spent < budgetMs)) {
+    collectGarbage();
+    let reported: number | void = undefined;
+    const wall = await timed(async () => {
+      reported = await work(n);
+    });
+    spent += wall;
+    values.push(typeof reported === "number" ? reported : wall);
+  }
+  return values;
 }
-process.stdout.write(`${JSON.stringify({ value: median(values) })}\n`);
+
+await repeat(workload, WARMUP);
+process.stdout.write(`${JSON.stringify({ value: median(await repeat(workload, MEASURE)) })}\n`);
