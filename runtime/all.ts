@@ -36,6 +36,7 @@ export async function all<const F extends readonly Thunk[]>(cx: Cx, thunks: F): 
   return results as AllResults<F>;
 }
 
+/** Throw a UsageError naming `operation` unless `thunks` is an array of functions. */
 export function checkThunks(operation: string, thunks: unknown): asserts thunks is readonly Thunk[] {
   if (!Array.isArray(thunks)) {
     throw new UsageError(`${operation}(cx, thunks): thunks must be an array of functions (cx) => promise`);

@@ -21,6 +21,7 @@ export interface CancelScope {
   readonly cancelledCaught: boolean;
 }
 
+/** Options of `withCancelScope`: at most one of `timeout` and `deadline`, and `shield`. */
 export interface CancelScopeOptions {
   /** Relative deadline: this many milliseconds from now. */
   timeout?: number;
@@ -114,6 +115,7 @@ export async function runInScope<T>(task: Task, scope: Scope, body: ScopeBody<T>
   return value;
 }
 
+/** Push `scope` onto `task`, below its innermost scope. */
 export function enterScope(task: Task, scope: Scope): void {
   scope.attach(task.liveScope("entering a scope"));
   task.scope = scope;
@@ -133,6 +135,7 @@ export function leaveScope(task: Task, scope: Scope): UsageError | undefined {
   );
 }
 
+/** Throw a UsageError naming `operation` unless `ms` is a number of milliseconds >= 0. */
 export function checkDuration(ms: unknown, operation: string, what = "duration"): asserts ms is number {
   if (typeof ms !== "number" || Number.isNaN(ms) || ms < 0) {
     throw new UsageError(
@@ -141,6 +144,7 @@ export function checkDuration(ms: unknown, operation: string, what = "duration")
   }
 }
 
+/** Throw a UsageError naming `operation` unless `at` is a time on the run's clock. */
 export function checkTime(at: unknown, operation: string): asserts at is number {
   if (typeof at !== "number" || Number.isNaN(at)) {
     throw new UsageError(

@@ -55,6 +55,7 @@ export class ChannelState<T> {
   }
 }
 
+/** The error of a send once every receive end is closed. */
 export function brokenChannel(): BrokenResourceError {
   return new BrokenResourceError(
     "send: every receive end of this channel is closed, so nothing can receive the value. Keep a receiver open " +

@@ -1,13 +1,13 @@
 import type { Cx } from "./cx.ts";
-import { activity, HOST_TURN_EVERY, yieldToHost } from "./internal/host.ts";
+import { activity, hostTurnDue, yieldToHost } from "./internal/host.ts";
 import { Task, taskOf } from "./internal/task.ts";
 
 const resolved: Promise<void> = Promise.resolve();
 
 /**
  * The bare checkpoint: throws `Cancelled` if cancellation is effective here, otherwise lets other tasks run.
- * Put one in long CPU loops so they can be cancelled. Every 1024th checkpoint also gives the host a turn, so
- * timers, I/O and deadlines are never starved by a task that loops on checkpoints.
+ * Put one in long CPU loops so they can be cancelled. A checkpoint also gives the host a turn when none happened
+ * for 2 ms, so timers, I/O and deadlines are never starved by a task that loops on checkpoints.
  * @example
  * for (const row of rows) { await checkpoint(cx); process(row); }
  */
@@ -16,8 +16,7 @@ export function checkpoint(cx: Cx): Promise<void> {
   // A finished task's cx sees its closed scope's marker here, so it fails as fast as a cancelled one.
   const root = cx.scope.cancelRoot;
   if (root !== null) return Promise.reject(root.error);
-  if (++activity.count % HOST_TURN_EVERY !== 0) return resolved;
-  return yieldToHost();
+  return yieldNow();
 }
 
 /**
@@ -25,14 +24,14 @@ export function checkpoint(cx: Cx): Promise<void> {
  * (a `send` that succeeded must not then throw `Cancelled`, or the caller would send it again).
  */
 export function yieldNow(): Promise<void> {
-  if (++activity.count % HOST_TURN_EVERY !== 0) return resolved;
-  return yieldToHost();
+  activity.count++;
+  return hostTurnDue() ? yieldToHost() : resolved;
 }
 
 /** {@link yieldNow}, then `value`. */
 export function yieldWith<T>(value: T): Promise<T> {
-  if (++activity.count % HOST_TURN_EVERY !== 0) return Promise.resolve(value);
-  return yieldToHost().then(() => value);
+  activity.count++;
+  return hostTurnDue() ? yieldToHost().then(() => value) : Promise.resolve(value);
 }
 
 function notCx(cx: Cx): Promise<never> {

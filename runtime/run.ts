@@ -6,6 +6,7 @@ import { Scope } from "./internal/scope.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
 
+/** Options of `run`. */
 export interface RunOptions {
   /** The clock for deadlines and sleeps; `new SystemClock()` by default, a `MockClock` in tests. */
   clock?: Clock;

@@ -5,6 +5,7 @@ import { enter } from "./internal/blocking.ts";
 import { park, wake } from "./internal/park.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
+/** Options of `new Semaphore(initialValue, options)`. */
 export interface SemaphoreOptions {
   /** The most the value may reach; a `release` beyond it is an error. Default: no limit. */
   max?: number;
@@ -88,7 +89,7 @@ export class Semaphore {
   }
 }
 
-export function checkCount(value: unknown, operation: string): asserts value is number {
+function checkCount(value: unknown, operation: string): asserts value is number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
     throw new UsageError(`${operation} must be a whole number >= 0, got ${String(value)}`);
   }

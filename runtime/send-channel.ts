@@ -89,6 +89,7 @@ export class SendChannel<T> {
   }
 }
 
+/** The error of an operation on a closed channel end. */
 export function closedError(operation: string): ClosedResourceError {
   return new ClosedResourceError(
     `${operation}: this channel end was closed. Closing is final; use another clone, or stop using it after close().`,

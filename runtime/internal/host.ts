@@ -27,9 +27,27 @@ export function yieldToHost(): Promise<void> {
 
 /**
  * Counts scheduling activity across all runs: checkpoints, parks, wake-ups, spawns and exits. The idle detector
- * (autojump, `waitAllTasksBlocked`) compares it across a host turn; checkpoints use it to give the host a turn
- * every {@link HOST_TURN_EVERY} of them, so a task looping on `checkpoint` cannot starve timers and I/O and
- * a deadline can always interrupt it.
+ * (autojump, `waitAllTasksBlocked`) compares it across a host turn.
  */
 export const activity = { count: 0 };
-export const HOST_TURN_EVERY = 1024;
+
+/** How long checkpoints may run back to back before one gives the host a turn. */
+const HOST_TURN_MS = 2;
+/** How many checkpoints pass between looks at the clock (reading it costs about as much as a checkpoint). */
+const CLOCK_EVERY = 256;
+let checkpointsSinceClock = 0;
+let lastHostTurn = performance.now();
+
+/**
+ * Whether this checkpoint should give the host a turn: one did not for {@link HOST_TURN_MS} of real time. Tasks
+ * that only ever checkpoint run on microtasks, which would starve timers and I/O, and with them the deadline that
+ * should interrupt the loop; a turn every 2 ms bounds that, at a cost too small to measure.
+ */
+export function hostTurnDue(): boolean {
+  if (++checkpointsSinceClock < CLOCK_EVERY) return false;
+  checkpointsSinceClock = 0;
+  const now = performance.now();
+  if (now - lastHostTurn < HOST_TURN_MS) return false;
+  lastHostTurn = now;
+  return true;
+}

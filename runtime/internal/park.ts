@@ -42,6 +42,8 @@ export class Waiter implements HeapEntry {
   at = 0;
   seq = 0;
   heapIndex = -1;
+  /** The last lock that watches this task's end (a cache in front of the lock's WeakSet, see lock.ts). */
+  watchedBy: object | null = null;
 
   constructor(readonly task: Task) {}
 
@@ -49,13 +51,6 @@ export class Waiter implements HeapEntry {
   expire(): void {
     wake(this.task, undefined);
   }
-}
-
-let capturedResolve: (value: unknown) => void = () => {};
-let capturedReject: (error: unknown) => void = () => {};
-function captureResolvers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
-  capturedResolve = resolve;
-  capturedReject = reject;
 }
 
 /**
@@ -76,15 +71,17 @@ export function blocked(task: Task, operation: string): unknown {
 
 /** Block `task` on `on` until {@link wake} or cancellation. The caller has checked {@link blocked}. */
 export function park<T>(task: Task, on: Waitable): Promise<T> {
-  const promise = new Promise<unknown>(captureResolvers) as Promise<T>;
   const scope = task.scope;
   const waiter = task.wait ?? (task.wait = new Waiter(task));
+  // An inline executor: measured faster than a shared one that passes the resolvers through module variables.
+  const promise = new Promise<unknown>((resolve, reject) => {
+    waiter.resolve = resolve;
+    waiter.reject = reject;
+  }) as Promise<T>;
   waiter.parked = true;
   waiter.scope = scope;
   waiter.on = on;
   waiter.promise = promise;
-  waiter.resolve = capturedResolve;
-  waiter.reject = capturedReject;
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;

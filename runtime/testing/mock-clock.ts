@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.ts";
 import { UsageError } from "../errors.ts";
 
+/** Options of `new MockClock(options)`. */
 export interface MockClockOptions {
   /** The starting time in ms (default 0). */
   start?: number;

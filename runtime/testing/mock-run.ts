@@ -2,6 +2,7 @@ import type { Cx } from "../cx.ts";
 import { run } from "../run.ts";
 import { MockClock, type MockClockOptions } from "./mock-clock.ts";
 
+/** Options of `mockRun`: the clock's, and the run's `strict`. */
 export interface MockRunOptions extends MockClockOptions {
   /** As `RunOptions.strict`. */
   strict?: boolean;
