@@ -44,6 +44,7 @@ import {
   type SendChannel,
 } from "corral";
 import { MockClock } from "corral/testing";
+import { HANG_MS, hostTurn, settleWithin, type Outcome } from "../support/settle.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
@@ -409,31 +410,6 @@ async function runScenario(cx: Cx, scenario: Scenario, trace: Trace): Promise<vo
   for (const end of receives) end.close();
 }
 
-type Outcome = { status: "fulfilled" } | { status: "rejected"; error: unknown } | { status: "hung" };
-
-const HANG_MS = 2_000;
-
-/** Settle `promise`, or report "hung" after `ms` of real time (a hang detector, not a duration assertion). */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<Outcome> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ status: "hung" }), ms);
-  });
-  const settled = promise.then(
-    (): Outcome => ({ status: "fulfilled" }),
-    (error: unknown): Outcome => ({ status: "rejected", error }),
-  );
-  try {
-    return await Promise.race([settled, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Let the microtask queue drain and the host take a turn (unhandled rejections are reported by then). */
-function hostTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // What must hold

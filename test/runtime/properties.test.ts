@@ -32,6 +32,7 @@ import {
   type Cx,
 } from "corral";
 import { MockClock } from "corral/testing";
+import { HANG_MS, hostTurn, settleWithin, type Outcome } from "../support/settle.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Programs
@@ -306,31 +307,6 @@ async function swallow(cx: Cx, node: Extract<Node, { kind: "swallow" }>, trace: 
 // ---------------------------------------------------------------------------------------------------------------
 // Running one program
 
-type Outcome = { status: "fulfilled" } | { status: "rejected"; error: unknown } | { status: "hung" };
-
-const HANG_MS = 2_000;
-
-/** Settle `promise`, or report "hung" after `ms` of real time (a hang detector, not a duration assertion). */
-async function settleWithin(promise: Promise<unknown>, ms: number): Promise<Outcome> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const hang = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => resolve({ status: "hung" }), ms);
-  });
-  const settled = promise.then(
-    (): Outcome => ({ status: "fulfilled" }),
-    (error: unknown): Outcome => ({ status: "rejected", error }),
-  );
-  try {
-    return await Promise.race([settled, hang]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Let the microtask queue drain and the host take a turn (unhandled rejections are reported by then). */
-function hostTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // What must hold
