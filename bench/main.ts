@@ -2,7 +2,8 @@
  * `npm run bench`: corral against raw Promises and against its peers (Effect, Effection), all in one run, printed as
  * ratios. Absolute times on shared machines are noise; ratios measured side by side are the figures to quote.
  * Every sample runs in a fresh process (see sample.ts), variants interleaved round by round.
- * Options: --quick (3 rounds, a tenth of the sizes: a smoke run), --json (results as JSON on stdout).
+ * Options: --quick (3 rounds, a tenth of the sizes: a smoke run that never fails on targets), --json (results as
+ * JSON on stdout). Exits 1 when a full run misses a target.
  */
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -142,8 +143,9 @@ async function main(): Promise<void> {
     }
     lines.push(`  target: ${row.target.text}: ${row.ratio.toFixed(2)}x ${row.met ? "met" : "MISSED"}`, "");
   }
+  if (quick) lines.push("(--quick: a tenth of the sizes, where JIT warm-up dominates; the targets are for full runs)");
   process.stdout.write(`${lines.join("\n")}\n`);
-  if (rows.some((row) => !row.met)) process.exitCode = 1;
+  if (!quick && rows.some((row) => !row.met)) process.exitCode = 1;
 }
 
 await main();
