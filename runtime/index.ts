@@ -30,6 +30,7 @@ export {
   type CancelSource,
 } from "./errors.ts";
 export { Event } from "./event.ts";
+export { fromPromise, type FromPromiseOptions, type LegacyWork } from "./from-promise.ts";
 export { Lock } from "./lock.ts";
 export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";
 export { race } from "./race.ts";

@@ -14,6 +14,12 @@ import type { Task } from "./task.ts";
 /** A primitive a task can wait on. `abandon` takes the waiter off its list when cancellation interrupts the wait. */
 export interface Waitable {
   abandon(waiter: Waiter): void;
+  /**
+   * Cancellation reached the waiting task. Return true to keep it waiting: the primitive then settles the wait itself
+   * later, with {@link wake} or {@link fail} (a bridge waiting for aborted legacy work to really stop). By default the
+   * wait is rejected with the `Cancelled` at once.
+   */
+  deferCancel?(waiter: Waiter, error: unknown): boolean;
 }
 
 /**
@@ -94,17 +100,22 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
 /** Take the task's waiter out of its scope's parked list; returns it still holding what resumes the task. */
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;
-  const { prev, next } = waiter;
-  const scope = waiter.scope!;
+  unlink(waiter);
+  waiter.parked = false;
+  waiter.payload = waiter.tag = undefined;
+  return waiter;
+}
+
+/** Out of its scope's parked list (where cancellation looks), if it is still in one. */
+function unlink(waiter: Waiter): void {
+  const { prev, next, scope } = waiter;
+  if (scope === null) return;
   if (prev !== null) prev.next = next;
   else scope.parkedHead = next;
   if (next !== null) next.prev = prev;
   else scope.parkedTail = prev;
   waiter.prev = waiter.next = null;
-  waiter.parked = false;
   waiter.scope = null;
-  waiter.payload = waiter.tag = undefined;
-  return waiter;
 }
 
 /** Empty the waiter for its next use; the caller has taken what settles the wait that just ended. */
@@ -122,11 +133,26 @@ export function wake(task: Task, value: unknown): void {
   resolve(value);
 }
 
-/** Cancellation reached a parked task: take it off its primitive and reject its wait with `error`. */
+/**
+ * Cancellation reached a parked task: take it off its primitive and reject its wait with `error`, unless the
+ * primitive defers (see {@link Waitable.deferCancel}); then the task stays parked, out of reach of further
+ * cancellation, until the primitive settles it.
+ */
 export function interrupt(task: Task, error: unknown): void {
+  const deferred = task.wait!;
+  if (deferred.on!.deferCancel?.(deferred, error) === true) return unlink(deferred);
   const waiter = unpark(task);
   const reject = waiter.reject!;
   waiter.on!.abandon(waiter);
+  clearSettlers(waiter);
+  activity.count++;
+  reject(error);
+}
+
+/** End a parked task's wait with `error` (the primitive has taken it off its own list). */
+export function fail(task: Task, error: unknown): void {
+  const waiter = unpark(task);
+  const reject = waiter.reject!;
   clearSettlers(waiter);
   activity.count++;
   reject(error);

@@ -1,0 +1,156 @@
+/**
+ * Scoped code awaiting legacy Promise code, with cancellation crossing over: trio-asyncio's `aio_as_trio`. Why a
+ * bridge at all: a plain `await legacy()` is not a checkpoint, so a timeout or a failing sibling cannot interrupt it;
+ * and when it is stopped through a signal, the error it rejects with (an `AbortError`) is not a `Cancelled`, so the
+ * scope that cancelled it would not absorb it.
+ */
+import type { Cx } from "./cx.ts";
+import { UsageError } from "./errors.ts";
+import { enter } from "./internal/blocking.ts";
+import type { HeapEntry } from "./internal/deadline-heap.ts";
+import { fail, park, wake, type Waitable, type Waiter } from "./internal/park.ts";
+import type { Task } from "./internal/task.ts";
+
+/** Legacy work: a promise that is already running, or a function that starts it with an `AbortSignal`. */
+export type LegacyWork<T> = PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T);
+
+export interface FromPromiseOptions {
+  /**
+   * Called once when cancellation reaches the wait: stop work that takes no signal (`req.destroy()`,
+   * `clearTimeout(t)`). With it, a bare promise is waited for like signal-taking work instead of being detached.
+   */
+  onCancel?: () => void;
+  /**
+   * After cancellation, wait at most this many ms (run's clock) for the work to settle, then detach it and throw
+   * `Cancelled`. Default `Infinity` for work that can be stopped (a function given the signal, or `onCancel`), and
+   * `0` for a bare promise, which nothing can stop.
+   */
+  detachAfter?: number;
+}
+
+/**
+ * Await legacy Promise work from scoped code, as a checkpoint. `work(signal)` gets the `AbortSignal` of the current
+ * scope, which aborts when cancellation reaches this task; corral then waits until the work has really settled and
+ * throws `Cancelled` ("Cancelled means it stopped"), whatever the work rejected with. If the work still resolves
+ * with a value, the value is returned and the next checkpoint raises. A bare promise cannot be stopped: on
+ * cancellation it is detached (its late rejection is swallowed) and `Cancelled` is thrown at once.
+ * @param cx - the current task's context
+ * @param work - a promise, or `(signal) => promise`
+ * @param options - `onCancel` to stop work that takes no signal, `detachAfter` to bound the wait for it to stop
+ * @throws what the work rejects with before any cancellation; `Cancelled` once cancelled; UsageError for bad arguments
+ * @example
+ * const res = await fromPromise(cx, (signal) => fetch(url, { signal }));
+ * const rows = await fromPromise(cx, db.query(sql), { onCancel: () => db.cancel() });
+ */
+export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromiseOptions = {}): Promise<T> {
+  try {
+    const task = enter(cx, "fromPromise");
+    const { onCancel, detachAfter } = options;
+    if (onCancel !== undefined && typeof onCancel !== "function") {
+      throw new UsageError(`fromPromise: options.onCancel must be a function, got ${typeof onCancel}`);
+    }
+    if (detachAfter !== undefined && (typeof detachAfter !== "number" || !(detachAfter >= 0))) {
+      throw new UsageError(`fromPromise: options.detachAfter must be a number of ms >= 0, got ${String(detachAfter)}`);
+    }
+    let promise: PromiseLike<T>;
+    let stoppable = onCancel !== undefined;
+    if (typeof work === "function") {
+      promise = Promise.resolve(work(task.scope.signal));
+      stoppable = true;
+    } else if (isThenable(work)) {
+      promise = work;
+    } else {
+      throw new UsageError(
+        `fromPromise(cx, work): work must be a promise or a function (signal) => promise, got ${typeof work}`,
+      );
+    }
+    const bridge = new PromiseBridge(task, detachAfter ?? (stoppable ? Infinity : 0), onCancel);
+    const waiting = park<T>(task, bridge);
+    promise.then(bridge.settled, bridge.failed);
+    return waiting;
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
+}
+
+/**
+ * One bridged wait. States: waiting, then either done, or (on cancellation) stopping until the work settles or
+ * `detachAfter` passes, or detached, when the task has gone on and the work's outcome is dropped.
+ */
+class PromiseBridge implements Waitable, HeapEntry {
+  private state: "waiting" | "stopping" | "detached" | "done" = "waiting";
+  private cancelled: unknown = undefined;
+  at = 0;
+  seq = 0;
+  heapIndex = -1;
+
+  constructor(
+    private readonly task: Task,
+    private readonly detachAfter: number,
+    private readonly onCancel: (() => void) | undefined,
+  ) {}
+
+  deferCancel(_waiter: Waiter, error: unknown): boolean {
+    if (this.onCancel !== undefined) {
+      try {
+        this.onCancel();
+      } catch (thrown) {
+        queueMicrotask(() => this.end(() => fail(this.task, thrown)));
+        return this.stopping(error, Infinity);
+      }
+    }
+    if (this.detachAfter === 0) {
+      this.state = "detached";
+      return false;
+    }
+    return this.stopping(error, this.detachAfter);
+  }
+
+  /** The wait ended without the work (cancelled at once, or swept): whatever the work does later is dropped. */
+  abandon(): void {
+    this.state = "detached";
+    this.task.run.unschedule(this);
+  }
+
+  /** The detach deadline passed while the work was still stopping. */
+  expire(): void {
+    if (this.state !== "stopping") return;
+    this.state = "detached";
+    fail(this.task, this.cancelled);
+  }
+
+  readonly settled = (value: unknown): void => {
+    this.end(() => wake(this.task, value));
+  };
+
+  readonly failed = (error: unknown): void => {
+    const stopped = this.state === "stopping";
+    this.end(() => fail(this.task, stopped ? this.cancelled : error));
+  };
+
+  private stopping(error: unknown, detachAfter: number): true {
+    this.state = "stopping";
+    this.cancelled = error;
+    if (detachAfter !== Infinity) {
+      this.at = this.task.now() + detachAfter;
+      this.task.run.schedule(this);
+    }
+    return true;
+  }
+
+  /** Settle the task's wait once; a detached bridge drops the outcome (a late rejection is swallowed here). */
+  private end(settle: () => void): void {
+    if (this.state === "detached" || this.state === "done") return;
+    this.state = "done";
+    this.task.run.unschedule(this);
+    settle();
+  }
+}
