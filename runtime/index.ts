@@ -30,6 +30,8 @@ export {
   type CancelSource,
 } from "./errors.ts";
 export { Event } from "./event.ts";
+export { fromCallback, type CallbackFn } from "./from-callback.ts";
+export { fromEvent, type EmitterLike, type TargetLike } from "./from-event.ts";
 export { fromPromise, type FromPromiseOptions, type LegacyWork } from "./from-promise.ts";
 export { Lock } from "./lock.ts";
 export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";

@@ -29,6 +29,8 @@ test("public exports", () => {
       "checkpoint",
       "failAfter",
       "failAt",
+      "fromCallback",
+      "fromEvent",
       "fromPromise",
       "isCancelled",
       "moveOnAfter",
