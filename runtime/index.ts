@@ -30,6 +30,7 @@ export {
   type CancelSource,
 } from "./errors.ts";
 export { Event } from "./event.ts";
+export { fromAsyncIterable } from "./from-async-iterable.ts";
 export { fromCallback, type CallbackFn } from "./from-callback.ts";
 export { fromEvent, type EmitterLike, type TargetLike } from "./from-event.ts";
 export { fromPromise, type FromPromiseOptions, type LegacyWork } from "./from-promise.ts";

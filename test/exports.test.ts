@@ -29,6 +29,7 @@ test("public exports", () => {
       "checkpoint",
       "failAfter",
       "failAt",
+      "fromAsyncIterable",
       "fromCallback",
       "fromEvent",
       "fromPromise",

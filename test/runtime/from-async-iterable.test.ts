@@ -1,0 +1,108 @@
+import { EventEmitter, on } from "node:events";
+import { describe, expect, test } from "vitest";
+import { UsageError, fromAsyncIterable, moveOnAfter, withNursery } from "corral";
+import { mockRun, waitAllTasksBlocked } from "corral/testing";
+
+/** An async iterator that records what was called on it and yields values the test pushes. */
+function source(): {
+  iterator: AsyncIterator<number>;
+  push: (value: number) => void;
+  end: () => void;
+  calls: string[];
+} {
+  const calls: string[] = [];
+  const waiting: ((result: IteratorResult<number>) => void)[] = [];
+  const queued: IteratorResult<number>[] = [];
+  const deliver = (result: IteratorResult<number>): void => {
+    const next = waiting.shift();
+    if (next !== undefined) next(result);
+    else queued.push(result);
+  };
+  return {
+    calls,
+    push: (value) => deliver({ value, done: false }),
+    end: () => deliver({ value: undefined, done: true }),
+    iterator: {
+      next: () => {
+        calls.push("next");
+        const ready = queued.shift();
+        return ready !== undefined ? Promise.resolve(ready) : new Promise((resolve) => waiting.push(resolve));
+      },
+      return: async () => {
+        calls.push("return");
+        for (const pending of waiting.splice(0)) pending({ value: undefined, done: true });
+        return { value: undefined, done: true };
+      },
+    },
+  };
+}
+
+describe("fromAsyncIterable", () => {
+  test(
+    "yields the source's values until it ends, without calling return()",
+    mockRun(async (cx) => {
+      const src = source();
+      const got: number[] = [];
+      await withNursery(cx, async (n) => {
+        n.start(async (cx) => {
+          for await (const value of fromAsyncIterable(cx, src.iterator)) got.push(value);
+        });
+        await waitAllTasksBlocked(cx);
+        src.push(1);
+        src.push(2);
+        src.end();
+      });
+      expect(got).toEqual([1, 2]);
+      expect(src.calls).not.toContain("return");
+    }),
+  );
+
+  test(
+    "on cancellation calls return() and waits for the pending step before throwing Cancelled",
+    mockRun(async (cx, clock) => {
+      const src = source();
+      const result = await moveOnAfter(cx, 10, async (cx) => {
+        for await (const _value of fromAsyncIterable(cx, src.iterator)) throw new Error("nothing was pushed");
+        return "ended";
+      });
+      expect(result).toBeUndefined();
+      expect(clock.now()).toBe(10);
+      expect(src.calls).toEqual(["next", "return"]);
+    }),
+  );
+
+  test(
+    "a break calls and awaits return()",
+    mockRun(async (cx) => {
+      const src = source();
+      src.push(1);
+      src.push(2);
+      for await (const value of fromAsyncIterable(cx, src.iterator)) {
+        expect(value).toBe(1);
+        break;
+      }
+      expect(src.calls).toEqual(["next", "return"]);
+    }),
+  );
+
+  test(
+    "works over Node's events.on, whose listeners are gone after cancellation",
+    mockRun(async (cx) => {
+      const emitter = new EventEmitter();
+      const got: unknown[] = [];
+      await moveOnAfter(cx, 5, async (cx) => {
+        queueMicrotask(() => emitter.emit("tick", "a"));
+        for await (const [value] of fromAsyncIterable(cx, on(emitter, "tick"))) got.push(value);
+      });
+      expect(got).toEqual(["a"]);
+      expect(emitter.listenerCount("tick")).toBe(0);
+    }),
+  );
+
+  test(
+    "refuses what is not iterable",
+    mockRun(async (cx) => {
+      await expect(fromAsyncIterable(cx, 5 as never).next()).rejects.toThrow(UsageError);
+    }),
+  );
+});
