@@ -66,7 +66,7 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     }
     const bridge = new PromiseBridge(task, detachAfter ?? (stoppable ? Infinity : 0), onCancel);
     const waiting = park<T>(task, bridge);
-    promise.then(bridge.settled, bridge.failed);
+    promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
   } catch (error) {
     return Promise.reject(error);
@@ -103,7 +103,9 @@ class PromiseBridge implements Waitable, HeapEntry {
       try {
         this.onCancel();
       } catch (thrown) {
-        queueMicrotask(() => this.end(() => fail(this.task, thrown)));
+        queueMicrotask(() => {
+          if (this.begin()) fail(this.task, thrown);
+        });
         return this.stopping(error, Infinity);
       }
     }
@@ -127,14 +129,16 @@ class PromiseBridge implements Waitable, HeapEntry {
     fail(this.task, this.cancelled);
   }
 
-  readonly settled = (value: unknown): void => {
-    this.end(() => wake(this.task, value));
-  };
+  /** The work resolved. */
+  settle(value: unknown): void {
+    if (this.begin()) wake(this.task, value);
+  }
 
-  readonly failed = (error: unknown): void => {
+  /** The work rejected: with its error, or with the `Cancelled` if it was being stopped. */
+  reject(error: unknown): void {
     const stopped = this.state === "stopping";
-    this.end(() => fail(this.task, stopped ? this.cancelled : error));
-  };
+    if (this.begin()) fail(this.task, stopped ? this.cancelled : error);
+  }
 
   private stopping(error: unknown, detachAfter: number): true {
     this.state = "stopping";
@@ -146,11 +150,20 @@ class PromiseBridge implements Waitable, HeapEntry {
     return true;
   }
 
-  /** Settle the task's wait once; a detached bridge drops the outcome (a late rejection is swallowed here). */
-  private end(settle: () => void): void {
-    if (this.state === "detached" || this.state === "done") return;
+  /** Whether this outcome settles the task's wait (only the first does); a detached bridge drops it. */
+  private begin(): boolean {
+    if (this.state === "detached" || this.state === "done") return false;
     this.state = "done";
     this.task.run.unschedule(this);
-    settle();
+    return true;
   }
+}
+
+// Bound per call rather than arrow fields: no closure context per bridge.
+function settled(this: PromiseBridge, value: unknown): void {
+  this.settle(value);
+}
+
+function failed(this: PromiseBridge, error: unknown): void {
+  this.reject(error);
 }
