@@ -125,7 +125,8 @@ export function enterScope(task: Task, scope: Scope): void {
 export function leaveScope(task: Task, scope: Scope): UsageError | undefined {
   const leftBehind = sweep(scope, "a scope");
   scope.detach();
-  if (task.scope === scope) {
+  // The task's innermost scope is this one, or one it left open below it that the sweep has just closed.
+  if (task.scope === scope || (leftBehind !== undefined && !task.scope.open)) {
     task.scope = scope.parent!;
     return leftBehind;
   }

@@ -7,6 +7,8 @@
  */
 import type { Cx } from "./cx.ts";
 import { ClosedResourceError, UsageError } from "./errors.ts";
+import { loopContext } from "./internal/loop-context.ts";
+import { Scope } from "./internal/scope.ts";
 import type { TaskEnd, TaskFn } from "./internal/spawn.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
 
@@ -36,18 +38,28 @@ export async function openLoop<T>(cx: Cx, body: (loop: Loop) => Promise<T> | T):
   return withNursery(cx, async (nursery) => {
     const loop = new LoopImpl(nursery as NurseryImpl);
     try {
-      return await body(loop);
+      return await loopContext.enter(loop, () => body(loop));
     } finally {
       loop.close();
+      await loop.drain();
     }
   });
 }
 
-/** @internal */
+/**
+ * @internal Tasks started through the loop run in a scope of their own below the nursery's, so closing the loop
+ * cancels them and nothing else (what the body itself left behind is still swept and reported by the nursery).
+ */
 export class LoopImpl implements Loop {
   closed = false;
+  private readonly scope: Scope;
+  private running = 0;
+  private drained: (() => void) | null = null;
 
-  constructor(private readonly nursery: NurseryImpl) {}
+  constructor(private readonly nursery: NurseryImpl) {
+    this.scope = new Scope(nursery.scope.run);
+    this.scope.attach(nursery.scope);
+  }
 
   expose<A extends unknown[], R>(fn: (cx: Cx, ...args: A) => Promise<R> | R): (...args: A) => Promise<R> {
     if (typeof fn !== "function") throw new UsageError(`loop.expose(fn): fn must be a function, got ${typeof fn}`);
@@ -66,25 +78,36 @@ export class LoopImpl implements Loop {
         );
         return;
       }
-      const { nursery } = this;
       const end: TaskEnd = {
-        onReturned(value) {
+        onReturned: (value) => {
           resolve(value);
-          nursery.onReturned(value);
+          this.taskEnded();
         },
-        onFailed(error) {
+        onFailed: (error) => {
           reject(error);
-          nursery.onReturned(undefined);
+          this.taskEnded();
         },
       };
-      nursery.startWith(fn, args, end);
+      this.running++;
+      loopContext.enter(this, () => this.nursery.startIn(this.scope, fn, args, end));
     });
   }
 
-  /** Stop taking work, and cancel what is running; the loop's nursery then waits for it. */
+  private taskEnded(): void {
+    this.nursery.onReturned(undefined);
+    if (--this.running === 0) this.drained?.();
+  }
+
+  /** Stop taking work, and cancel what is running. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.nursery.scope.cancelWith("shutdown", "the loop closed");
+    this.scope.cancelWith("shutdown", "the loop closed");
+  }
+
+  /** Wait until the tasks started through the loop have ended, then close its scope. */
+  async drain(): Promise<void> {
+    if (this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    this.scope.detach();
   }
 }

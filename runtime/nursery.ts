@@ -89,9 +89,14 @@ export class NurseryImpl implements Nursery, TaskEnd {
 
   /** Start a task that reports to `end` (which reports on to this nursery), as `all` and `race` do. */
   startWith(fn: TaskFn, args: readonly unknown[], end: TaskEnd): void {
+    this.startIn(this.scope, fn, args, end);
+  }
+
+  /** {@link startWith} in `scope`, a scope below this nursery's (a loop's tasks run in one of their own). */
+  startIn(scope: Scope, fn: TaskFn, args: readonly unknown[], end: TaskEnd): void {
     this.checkOpen("start", fn);
     this.live++;
-    spawn(this.scope, end, fn, args);
+    spawn(scope, end, fn, args);
   }
 
   startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T> {

@@ -5,6 +5,7 @@ import { RunState } from "./internal/run-state.ts";
 import { Scope } from "./internal/scope.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
+import { openLoop } from "./loop.ts";
 
 /** Options of `run`. */
 export interface RunOptions {
@@ -44,8 +45,9 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   let failure: unknown;
   let failed = false;
   try {
-    const result = main(task);
-    task.done = Promise.resolve(result);
+    // The root loop: legacy code started by main can call back into scoped code (see currentLoop in corral/node).
+    const result = openLoop(task, () => main(task)) as Promise<T>;
+    task.done = result;
     value = await result;
   } catch (error) {
     failed = true;

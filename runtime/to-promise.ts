@@ -2,11 +2,15 @@ import { withCancelScope } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import type { TaskFn } from "./internal/spawn.ts";
+import { loopContext } from "./internal/loop-context.ts";
 import { LoopImpl, type Loop } from "./loop.ts";
 import { run } from "./run.ts";
 
 export interface ToPromiseOptions {
-  /** The loop the task runs in. Without one, each call runs in a fresh root `run` (unless `strict`). */
+  /**
+   * The loop the task runs in. Without one: the loop the caller is inside, found by `corral/node`'s
+   * `currentLoop()` once `installLoopHooks()` ran; else each call runs in a fresh root `run` (unless `strict`).
+   */
   loop?: Loop;
   /** Aborting it cancels the running task; the caller's promise then rejects with the signal's reason. */
   signal?: AbortSignal;
@@ -26,13 +30,14 @@ export function toPromise<A extends unknown[], R>(
   options: ToPromiseOptions = {},
 ): (...args: A) => Promise<R> {
   if (typeof fn !== "function") throw new UsageError(`toPromise(fn): fn must be a scoped function, got ${typeof fn}`);
-  const { loop, signal, strict = false } = options;
-  if (loop !== undefined && !(loop instanceof LoopImpl)) {
+  const { loop: given, signal, strict = false } = options;
+  if (given !== undefined && !(given instanceof LoopImpl)) {
     throw new UsageError("toPromise: options.loop must be a Loop from openLoop");
   }
   const task = (cx: Cx, ...args: A): Promise<R> => underSignal(cx, fn, args, signal);
   return (...args: A): Promise<R> => {
-    if (loop !== undefined) return loop.call(task as TaskFn, args) as Promise<R>;
+    const loop = given ?? loopContext.current();
+    if (loop instanceof LoopImpl) return loop.call(task as TaskFn, args) as Promise<R>;
     if (strict) {
       return Promise.reject(
         new UsageError("toPromise: no corral loop to run in (strict); pass { loop } from openLoop or run the caller in corral"),

@@ -57,5 +57,10 @@ test("public exports", () => {
       "waitAllTasksBlocked",
     ]
   `);
-  expect(Object.keys(node).sort()).toMatchInlineSnapshot(`[]`);
+  expect(Object.keys(node).sort()).toMatchInlineSnapshot(`
+    [
+      "currentLoop",
+      "installLoopHooks",
+    ]
+  `);
 });

@@ -1,6 +1,32 @@
 /**
- * corral/node: the Node-only layer (the one AsyncLocalStorage behind `currentLoop()`, timer capture, rejection
- * routing, handle ownership, SIGINT as cancellation). Reserved: its names arrive with the interop loop, and the
- * runtime core never imports from here, so `corral` stays free of `node:` imports.
+ * corral/node: the Node-only layer of the interop loop. This is the one place corral creates an AsyncLocalStorage
+ * (it costs every await in the process, whether used or not, so the core never does): with it, legacy code running
+ * inside a loop, however deep in callbacks and timers, can find that loop, and `toPromise(fn)` runs in it.
  */
-export {};
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setLoopContext } from "../internal/loop-context.ts";
+import type { Loop } from "../loop.ts";
+
+let storage: AsyncLocalStorage<Loop> | undefined;
+
+/**
+ * Make loops visible to the code they run: after this, everything started inside `run` or `openLoop` (callbacks,
+ * timers, promise continuations) sees its loop through {@link currentLoop}. Idempotent; call it once at startup
+ * (`corral/register` does).
+ */
+export function installLoopHooks(): void {
+  if (storage !== undefined) return;
+  const loops = new AsyncLocalStorage<Loop>();
+  storage = loops;
+  setLoopContext({ enter: (loop, fn) => loops.run(loop, fn), current: () => loops.getStore() });
+}
+
+/**
+ * The loop the calling code runs in, or `undefined` outside any (or before `installLoopHooks()`).
+ * @example
+ * installLoopHooks();
+ * await run(async (cx) => { legacyLib.onData(() => currentLoop() /* the run's root loop *\/); });
+ */
+export function currentLoop(): Loop | undefined {
+  return storage?.getStore();
+}

@@ -74,7 +74,7 @@ describe("run", () => {
         },
         { clock: new MockClock() },
       ),
-    ).rejects.toThrow(/scope it entered was still open/);
+    ).rejects.toThrow(/scope\(s\) still open/);
   });
 
   test("main must be a function", async () => {
