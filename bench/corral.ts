@@ -1,5 +1,5 @@
 /** The workloads on corral, written as a user would write them. */
-import { EndOfChannel, Lock, checkpoint, openChannel, run, sleep, withNursery, type Cx } from "corral";
+import { EndOfChannel, Lock, checkpoint, fromPromise, openChannel, run, sleep, withNursery, type Cx } from "corral";
 import { share } from "./raw.ts";
 
 export async function spawnJoin(n: number): Promise<void> {
@@ -103,4 +103,12 @@ export async function lockHandoffs(handoffs: number, tasks: number): Promise<voi
     }),
   );
   if (count !== handoffs) throw new Error(`corral lockHandoffs: ${count} of ${handoffs}`);
+}
+
+/** `n` sequential bridged awaits of an already resolved promise. */
+export async function bridgedAwaits(n: number): Promise<void> {
+  const resolved = Promise.resolve(1);
+  await run(async (cx) => {
+    for (let i = 0; i < n; i++) await fromPromise(cx, resolved);
+  });
 }

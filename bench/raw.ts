@@ -123,3 +123,9 @@ export async function lockHandoffs(handoffs: number, tasks: number): Promise<voi
 export function share(total: number, parts: number, i: number): number {
   return Math.floor(total / parts) + (i < total % parts ? 1 : 0);
 }
+
+/** `n` sequential awaits of an already resolved promise. */
+export async function resolvedAwaits(n: number): Promise<void> {
+  const resolved = Promise.resolve(1);
+  for (let i = 0; i < n; i++) await resolved;
+}

@@ -45,6 +45,10 @@ export const workloads: Record<string, Record<string, Workload>> = {
     effect: (n) => effect.lockHandoffs(n, 2),
     effection: (n) => effection.lockHandoffs(n, 2),
   },
+  bridgedAwaits: {
+    raw: raw.resolvedAwaits,
+    corral: corral.bridgedAwaits,
+  },
   sleepingMemory: {
     raw: (n) => heldBytes((measure) => raw.holdSleepers(n, measure)),
     corral: (n) => heldBytes((measure) => corral.holdSleepers(n, measure)),
