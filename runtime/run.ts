@@ -2,6 +2,7 @@ import { SystemClock, type Clock } from "./clock.ts";
 import type { Cx } from "./cx.ts";
 import { MultiError, UsageError } from "./errors.ts";
 import { RunState } from "./internal/run-state.ts";
+import { interrupts } from "./internal/interrupts.ts";
 import { Scope } from "./internal/scope.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
@@ -13,6 +14,11 @@ export interface RunOptions {
   clock?: Clock;
   /** Aborting it cancels the whole run; `run` then rejects with `Cancelled` (source "signal"). */
   signal?: AbortSignal;
+  /**
+   * Ctrl-C cancels the run: the first SIGINT cancels the root scope (source "signal") and waits for cleanup, a second
+   * one exits at once (code 130). Needs `corral/node` imported (its import sets this up; nothing else is installed).
+   */
+  signals?: boolean;
   /**
    * When a nursery collects several failures: `false` (default) rethrows the first unchanged with the others kept on
    * it (`MultiError.suppressed(e)`); `true` throws a `MultiError` holding all of them.
@@ -32,6 +38,11 @@ export interface RunOptions {
  */
 export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptions = {}): Promise<T> {
   if (typeof main !== "function") throw new UsageError(`run(main): main must be a function (cx) => ..., got ${typeof main}`);
+  if (options.signals === true && interrupts.listen === undefined) {
+    throw new UsageError(
+      "run(main, { signals: true }) needs corral/node to hear Ctrl-C: add `import \"corral/node\";` to the program",
+    );
+  }
   const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
   const root = new Scope(state);
   root.attach(null);
@@ -40,6 +51,10 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   const onAbort = (): void => root.cancelWith("signal", signal?.reason);
   if (signal?.aborted) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });
+  const stopListening =
+    options.signals === true
+      ? interrupts.listen!(() => root.cancelWith("signal", "SIGINT: Ctrl-C (press it again to exit at once)"))
+      : undefined;
 
   let value: T | undefined;
   let failure: unknown;
@@ -54,6 +69,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
     failure = error;
   }
   signal?.removeEventListener("abort", onAbort);
+  stopListening?.();
   const misuse = task.scope === root ? sweep(root, "the run") : outOfOrder();
   root.detach();
   const timers = state.close();

@@ -1,0 +1,70 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, describe, expect, test } from "vitest";
+import { UsageError, run } from "corral";
+
+// A real program in a child process, built code as users run it (npm ci builds dist/), receiving real SIGINTs.
+const dist = (path: string): string => pathToFileURL(join(import.meta.dirname, "../../../dist/runtime", path)).href;
+const folder = mkdtempSync(join(tmpdir(), "corral-signals-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function program(cleanupMs: number): string {
+  const file = join(folder, `program-${cleanupMs}.mjs`);
+  writeFileSync(
+    file,
+    `import { run, shield, sleep } from ${JSON.stringify(dist("index.js"))};
+import ${JSON.stringify(dist("node/index.js"))};
+try {
+  await run(async (cx) => {
+    try {
+      process.stdout.write("ready\\n");
+      await sleep(cx, 60_000);
+    } finally {
+      await shield(cx, (cx) => sleep(cx, ${cleanupMs}));
+      process.stdout.write("cleanup done\\n");
+    }
+  }, { signals: true });
+} catch (error) {
+  process.stdout.write(\`run rejected: \${error.name} \${error.source}\\n\`);
+  process.exitCode = 3;
+}
+`,
+  );
+  return file;
+}
+
+/** Start `file`, press Ctrl-C `presses` times once it is ready, and collect what it printed and how it exited. */
+function interrupt(file: string, presses: number): Promise<{ stdout: string; code: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "inherit"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout === "ready\n") for (let i = 0; i < presses; i++) setTimeout(() => child.kill("SIGINT"), 20 * (i + 1));
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ stdout, code }));
+  });
+}
+
+describe("run(main, { signals: true })", () => {
+  test("the first Ctrl-C cancels the run and waits for its cleanup", async () => {
+    const { stdout, code } = await interrupt(program(50), 1);
+    expect(stdout).toBe("ready\ncleanup done\nrun rejected: Cancelled signal\n");
+    expect(code).toBe(3);
+  });
+
+  test("a second Ctrl-C exits at once with 130", async () => {
+    const { stdout, code } = await interrupt(program(60_000), 2);
+    expect(stdout).toBe("ready\n");
+    expect(code).toBe(130);
+  });
+
+  test("without corral/node imported, it says what to import", async () => {
+    await expect(run(async () => {}, { signals: true })).rejects.toThrow(UsageError);
+    await expect(run(async () => {}, { signals: true })).rejects.toThrow(/import "corral\/node"/);
+  });
+});
