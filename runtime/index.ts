@@ -3,6 +3,7 @@
  * "corral" is named here.
  */
 export { all, type AllResults, type Thunk } from "./all.ts";
+export { bridge } from "./bridge.ts";
 export {
   withCancelScope,
   type CancelScope,

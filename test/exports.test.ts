@@ -26,6 +26,7 @@ test("public exports", () => {
       "UsageError",
       "WouldBlock",
       "all",
+      "bridge",
       "checkpoint",
       "failAfter",
       "failAt",
