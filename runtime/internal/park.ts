@@ -139,23 +139,14 @@ export function wake(task: Task, value: unknown): void {
  * cancellation, until the primitive settles it.
  */
 export function interrupt(task: Task, error: unknown): void {
-  const deferred = task.wait!;
-  if (deferred.on!.deferCancel?.(deferred, error) === true) return unlink(deferred);
-  const waiter = unpark(task);
-  const reject = waiter.reject!;
-  waiter.on!.abandon(waiter);
-  clearSettlers(waiter);
-  activity.count++;
-  reject(error);
+  const waiter = task.wait!;
+  if (waiter.on!.deferCancel?.(waiter, error) === true) return unlink(waiter);
+  rejectWait(task, error, true);
 }
 
 /** End a parked task's wait with `error` (the primitive has taken it off its own list). */
 export function fail(task: Task, error: unknown): void {
-  const waiter = unpark(task);
-  const reject = waiter.reject!;
-  clearSettlers(waiter);
-  activity.count++;
-  reject(error);
+  rejectWait(task, error, false);
 }
 
 /**
@@ -163,11 +154,16 @@ export function fail(task: Task, error: unknown): void {
  * handled: if someone still awaits it they see the error, and a floating one raises no unhandled rejection.
  */
 export function discard(waiter: Waiter, error: unknown): void {
-  unpark(waiter.task);
-  const reject = waiter.reject!;
-  waiter.on!.abandon(waiter);
   waiter.promise!.catch(ignore);
+  rejectWait(waiter.task, error, true);
+}
+
+function rejectWait(task: Task, error: unknown, abandon: boolean): void {
+  const waiter = unpark(task);
+  const reject = waiter.reject!;
+  if (abandon) waiter.on!.abandon(waiter);
   clearSettlers(waiter);
+  activity.count++;
   reject(error);
 }
 
