@@ -11,6 +11,7 @@ import {
   type Cx,
 } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import { thrownInAnotherTask } from "../support/in-another-task.ts";
 
 describe("CapacityLimiter construction and token counts", () => {
   test(
@@ -242,17 +243,8 @@ describe("CapacityLimiter misuse", () => {
     "a task releasing a token another task borrowed is a UsageError; the token stays borrowed",
     mockRun(async (cx) => {
       const limiter = new CapacityLimiter(1);
-      let caught: unknown;
       await limiter.acquire(cx);
-      await withNursery(cx, (n) => {
-        n.start((cx) => {
-          try {
-            limiter.release(cx);
-          } catch (e) {
-            caught = e;
-          }
-        });
-      });
+      const caught = await thrownInAnotherTask(cx, (cx) => limiter.release(cx));
       expect(caught).toBeInstanceOf(UsageError);
       expect(limiter.statistics().borrowers).toEqual([cx]);
       limiter.release(cx);

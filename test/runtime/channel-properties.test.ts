@@ -26,7 +26,7 @@
  *   cancelled, closed early or stopped early delivers every value and ends before the long deadline.
  */
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   BrokenResourceError,
   ClosedResourceError,
@@ -44,7 +44,7 @@ import {
   type SendChannel,
 } from "corral";
 import { MockClock } from "corral/testing";
-import { HANG_MS, hostTurn, settleWithin, type Outcome } from "../support/settle.ts";
+import { HANG_MS, hostTurn, settleWithin, trackUnhandledRejections } from "../support/settle.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Scenarios
@@ -476,17 +476,7 @@ function checkDelivery(scenario: Scenario, trace: Trace): void {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("channel properties", () => {
-  const rejections: unknown[] = [];
-  const onRejection = (reason: unknown): void => {
-    rejections.push(reason);
-  };
-  beforeEach(() => {
-    rejections.length = 0;
-    process.on("unhandledRejection", onRejection);
-  });
-  afterEach(() => {
-    process.off("unhandledRejection", onRejection);
-  });
+  const rejections = trackUnhandledRejections();
 
   test(
     "under random producers, consumers, cancellations and closes every value sent is received once, in order, and no waiter is left",

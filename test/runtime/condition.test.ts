@@ -14,6 +14,7 @@ import {
   type Nursery,
 } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import { thrownInAnotherTask } from "../support/in-another-task.ts";
 
 describe("Condition and its lock", () => {
   test(
@@ -103,17 +104,8 @@ describe("Condition.wait", () => {
     "while another task holds the lock is a UsageError, and the lock stays with that task",
     mockRun(async (cx) => {
       const condition = new Condition();
-      let caught: unknown;
       await condition.acquire(cx);
-      await withNursery(cx, (n) => {
-        n.start(async (cx) => {
-          try {
-            await condition.wait(cx);
-          } catch (e) {
-            caught = e;
-          }
-        });
-      });
+      const caught = await thrownInAnotherTask(cx, (cx) => condition.wait(cx));
       expect(caught).toBeInstanceOf(UsageError);
       expect((caught as Error).message).toMatch(/^condition\.wait: acquire the condition's lock first/);
       expect(condition.lock.statistics().owner).toBe(cx);

@@ -12,6 +12,7 @@ import {
   type Cx,
 } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import { thrownInAnotherTask } from "../support/in-another-task.ts";
 
 class Boom extends Error {}
 
@@ -210,17 +211,8 @@ describe("Lock ownership and misuse", () => {
     "only the holder may release: another task's release is a UsageError and changes nothing",
     mockRun(async (cx) => {
       const lock = new Lock();
-      let caught: unknown;
       await lock.acquire(cx);
-      await withNursery(cx, (n) => {
-        n.start((cx) => {
-          try {
-            lock.release(cx);
-          } catch (e) {
-            caught = e;
-          }
-        });
-      });
+      const caught = await thrownInAnotherTask(cx, (cx) => lock.release(cx));
       expect(caught).toBeInstanceOf(UsageError);
       expect((caught as Error).message).toBe(
         "lock.release: another task holds this lock; only the task that acquired it may release it",
@@ -258,17 +250,8 @@ describe("Lock.acquireNowait", () => {
     "throws WouldBlock when another task holds the lock, without queueing",
     mockRun(async (cx) => {
       const lock = new Lock();
-      let caught: unknown;
       await lock.acquire(cx);
-      await withNursery(cx, (n) => {
-        n.start((cx) => {
-          try {
-            lock.acquireNowait(cx);
-          } catch (e) {
-            caught = e;
-          }
-        });
-      });
+      const caught = await thrownInAnotherTask(cx, (cx) => lock.acquireNowait(cx));
       expect(caught).toBeInstanceOf(WouldBlock);
       expect((caught as Error).message).toMatch(/lock\.acquireNowait: the lock is held by another task; use acquire\(cx\)/);
       expect(lock.statistics()).toEqual({ locked: true, owner: cx, tasksWaiting: 0 });

@@ -15,7 +15,7 @@
  *   failure and no cancellation the whole result is predicted: run resolves, every sleep completes, end time exact.
  */
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import {
   checkpoint,
   failAfter,
@@ -32,7 +32,7 @@ import {
   type Cx,
 } from "corral";
 import { MockClock } from "corral/testing";
-import { HANG_MS, hostTurn, settleWithin, type Outcome } from "../support/settle.ts";
+import { HANG_MS, hostTurn, settleWithin, trackUnhandledRejections, type Outcome } from "../support/settle.ts";
 
 // ---------------------------------------------------------------------------------------------------------------
 // Programs
@@ -522,17 +522,7 @@ const canCancel = (node: Node): boolean =>
 // ---------------------------------------------------------------------------------------------------------------
 
 describe("runtime properties", () => {
-  const rejections: unknown[] = [];
-  const onRejection = (reason: unknown): void => {
-    rejections.push(reason);
-  };
-  beforeEach(() => {
-    rejections.length = 0;
-    process.on("unhandledRejection", onRejection);
-  });
-  afterEach(() => {
-    process.off("unhandledRejection", onRejection);
-  });
+  const rejections = trackUnhandledRejections();
 
   test("random structured programs keep the runtime rules", { timeout: 60_000 }, async () => {
     await fc.assert(

@@ -1,3 +1,5 @@
+import { afterEach, beforeEach } from "vitest";
+
 /** Helpers for property tests that run many programs: settle one without hanging the suite, let the host turn. */
 
 export type Outcome = { status: "fulfilled" } | { status: "rejected"; error: unknown } | { status: "hung" };
@@ -25,4 +27,23 @@ export async function settleWithin(promise: Promise<unknown>, ms: number): Promi
 /** Let the microtask queue drain and the host take a turn (unhandled rejections are reported by then). */
 export function hostTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Collect unhandled rejections while the tests of the calling `describe` run: returns the array, emptied before each
+ * test. Call it inside a `describe` block.
+ */
+export function trackUnhandledRejections(): unknown[] {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown): void => {
+    rejections.push(reason);
+  };
+  beforeEach(() => {
+    rejections.length = 0;
+    process.on("unhandledRejection", onRejection);
+  });
+  afterEach(() => {
+    process.off("unhandledRejection", onRejection);
+  });
+  return rejections;
 }
