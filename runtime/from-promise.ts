@@ -10,6 +10,7 @@ import { enter } from "./internal/blocking.ts";
 import type { HeapEntry } from "./internal/deadline-heap.ts";
 import { fail, park, wake, type Waitable, type Waiter } from "./internal/park.ts";
 import type { Task } from "./internal/task.ts";
+import { isThenable } from "./internal/thenable.ts";
 
 /** Legacy work: a promise that is already running, or a function that starts it with an `AbortSignal`. */
 export type LegacyWork<T> = PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T);
@@ -71,14 +72,6 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
 
 /**

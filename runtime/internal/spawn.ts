@@ -2,6 +2,7 @@ import type { Cx } from "../cx.ts";
 import { activity } from "./host.ts";
 import type { Scope } from "./scope.ts";
 import { Task } from "./task.ts";
+import { isThenable } from "./thenable.ts";
 
 /**
  * Who hears how a task ended. Nurseries pass the same two functions for every child, so a task costs no closure
@@ -44,12 +45,4 @@ export function runTask(task: Task, end: TaskEnd, fn: TaskFn, args: readonly unk
     task.done = Promise.resolve();
     end.onReturned(result);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === "object" || typeof value === "function") &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === "function"
-  );
 }
