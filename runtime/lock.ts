@@ -104,11 +104,6 @@ export class Lock {
 
   private take(task: Task): void {
     this.owner = task;
-    // Contended handoffs go to tasks that have parked, so they have a waiter: remembering the last lock on it
-    // spares the WeakSet lookup on the hot path.
-    const waiter = task.wait;
-    if (waiter !== null && waiter.watchedBy === this) return;
-    if (waiter !== null) waiter.watchedBy = this;
     if (this.watched.has(task)) return;
     this.watched.add(task);
     watchEnd(task, () => this.holderEnded(task));

@@ -48,8 +48,6 @@ export class Waiter implements HeapEntry {
   at = 0;
   seq = 0;
   heapIndex = -1;
-  /** The last lock that watches this task's end (a cache in front of the lock's WeakSet, see lock.ts). */
-  watchedBy: object | null = null;
 
   constructor(readonly task: Task) {}
 
