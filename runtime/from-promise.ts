@@ -9,6 +9,7 @@ import { UsageError } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import type { HeapEntry } from "./internal/deadline-heap.ts";
 import { fail, park, wake, type Waitable, type Waiter } from "./internal/park.ts";
+import { loopOf } from "./internal/scope.ts";
 import type { Task } from "./internal/task.ts";
 import { isThenable } from "./internal/thenable.ts";
 
@@ -65,7 +66,7 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
         `fromPromise(cx, work): work must be a promise or a function (signal) => promise, got ${typeof work}`,
       );
     }
-    const bridge = new PromiseBridge(task, detachAfter ?? (stoppable ? Infinity : 0), onCancel);
+    const bridge = new PromiseBridge(task, promise, detachAfter ?? (stoppable ? Infinity : 0), onCancel);
     const waiting = park<T>(task, bridge);
     promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
@@ -87,6 +88,7 @@ class PromiseBridge implements Waitable, HeapEntry {
 
   constructor(
     private readonly task: Task,
+    private readonly work: PromiseLike<unknown>,
     private readonly detachAfter: number,
     private readonly onCancel: (() => void) | undefined,
   ) {}
@@ -103,7 +105,7 @@ class PromiseBridge implements Waitable, HeapEntry {
       }
     }
     if (this.detachAfter === 0) {
-      this.state = "detached";
+      this.detach();
       return false;
     }
     return this.stopping(error, this.detachAfter);
@@ -111,14 +113,14 @@ class PromiseBridge implements Waitable, HeapEntry {
 
   /** The wait ended without the work (cancelled at once, or swept): whatever the work does later is dropped. */
   abandon(): void {
-    this.state = "detached";
+    if (this.state !== "detached") this.detach();
     this.task.run.unschedule(this);
   }
 
   /** The detach deadline passed while the work was still stopping. */
   expire(): void {
     if (this.state !== "stopping") return;
-    this.state = "detached";
+    this.detach();
     fail(this.task, this.cancelled);
   }
 
@@ -131,6 +133,13 @@ class PromiseBridge implements Waitable, HeapEntry {
   reject(error: unknown): void {
     const stopped = this.state === "stopping";
     if (this.begin()) fail(this.task, stopped ? this.cancelled : error);
+  }
+
+  /** The task goes on without the work: the loop adopts it as an orphan (counted, its late rejection swallowed). */
+  private detach(): void {
+    if (this.state === "done") return;
+    this.state = "detached";
+    loopOf(this.task.scope)?.adopt(this.work);
   }
 
   private stopping(error: unknown, detachAfter: number): true {

@@ -1,4 +1,4 @@
-import type { Loop } from "../loop.ts";
+import type { Loop, LoopImpl } from "../loop.ts";
 
 /**
  * How the core knows which loop legacy code is running in. The core has no AsyncLocalStorage (it must run outside
@@ -10,6 +10,8 @@ export interface LoopContext {
   enter<T>(loop: Loop, fn: () => T): T;
   /** The loop the caller is inside, if any. */
   current(): Loop | undefined;
+  /** A loop has opened (corral/node starts tracking handles for strict loops). */
+  opened?: ((loop: LoopImpl) => void) | undefined;
 }
 
 export const loopContext: LoopContext = {
@@ -21,4 +23,5 @@ export const loopContext: LoopContext = {
 export function setLoopContext(context: LoopContext): void {
   loopContext.enter = context.enter;
   loopContext.current = context.current;
+  loopContext.opened = context.opened;
 }

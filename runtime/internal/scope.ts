@@ -4,6 +4,7 @@ import type { HeapEntry } from "./deadline-heap.ts";
 import { interrupt, type Waiter } from "./park.ts";
 import { staleCx } from "./task.ts";
 import type { RunState } from "./run-state.ts";
+import type { LoopImpl } from "../loop.ts";
 
 /**
  * The one cancellation mechanism. Deadlines, shields, timeouts, nurseries and sleeps are all policies on it.
@@ -38,6 +39,8 @@ export class Scope implements CancelScope, CancelRoot, HeapEntry {
   /** Waiters of parked tasks whose innermost scope this is (intrusive FIFO list). */
   parkedHead: Waiter | null = null;
   parkedTail: Waiter | null = null;
+  /** Set on the scopes a loop opens: the loop that owns legacy work started below them (see {@link loopOf}). */
+  loop: LoopImpl | null = null;
   private controller: AbortController | null = null;
   private shieldFlag: boolean;
   private deadlineAt = Infinity;
@@ -162,6 +165,12 @@ export class Scope implements CancelScope, CancelRoot, HeapEntry {
     }
     if (this.children !== null) for (const child of this.children) child.propagate(toAbort);
   }
+}
+
+/** The innermost loop above `scope`: it adopts promises detached there and owns the legacy work started there. */
+export function loopOf(scope: Scope): LoopImpl | null {
+  for (let s: Scope | null = scope; s !== null; s = s.parent) if (s.loop !== null) return s.loop;
+  return null;
 }
 
 function cancelMessage(source: CancelSource, reason: unknown): string {

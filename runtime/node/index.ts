@@ -1,27 +1,32 @@
 /**
  * corral/node: the Node-only layer of the interop loop. This is the one place corral creates an AsyncLocalStorage
  * (it costs every await in the process, whether used or not, so the core never does, and neither does importing
- * this: only `installLoopHooks()`): with it, legacy code running inside a loop, however deep in callbacks and timers,
- * can find that loop, and `toPromise(fn)` runs in it. Importing it also lets `run(main, { signals: true })` hear
- * Ctrl-C.
+ * this: only `installLoopHooks()`). Importing it also lets `run(main, { signals: true })` hear Ctrl-C.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { interrupts } from "../internal/interrupts.ts";
-import { setLoopContext } from "../internal/loop-context.ts";
 import type { Loop } from "../loop.ts";
-
-let storage: AsyncLocalStorage<Loop> | undefined;
+import { captureTimers } from "./capture-timers.ts";
+import { createLoopStorage, loopHere } from "./loop-storage.ts";
+import { ownHandles } from "./own-handles.ts";
+import { routeErrors } from "./route-errors.ts";
+import { trackIfStrict } from "./strict-handles.ts";
 
 /**
- * Make loops visible to the code they run: after this, everything started inside `run` or `openLoop` (callbacks,
- * timers, promise continuations) sees its loop through {@link currentLoop}. Idempotent; call it once at startup
- * (`corral/register` does).
+ * Make loops own the legacy code they run. After this, everything started inside `run` or `openLoop` (callbacks,
+ * timers, promise continuations) sees its loop through {@link currentLoop}, and `toPromise(fn)` runs in it; and
+ * inside a loop:
+ * - `setTimeout`, `setInterval`, `setImmediate` (globals, `node:timers`, `node:timers/promises`) run on the run's
+ *   clock (a `MockClock` drives them) and are cleared when the loop closes;
+ * - an uncaught error or unhandled rejection fails the loop's scope;
+ * - sockets, servers, child processes and `fs.watch` watchers are destroyed, killed or closed when the loop closes;
+ * - a `strict` loop reports any other handle still alive at close.
+ * Outside every loop Node behaves as before. Idempotent; call it once at startup (`corral/register` does).
  */
 export function installLoopHooks(): void {
-  if (storage !== undefined) return;
-  const loops = new AsyncLocalStorage<Loop>();
-  storage = loops;
-  setLoopContext({ enter: (loop, fn) => loops.run(loop, fn), current: () => loops.getStore() });
+  if (!createLoopStorage(trackIfStrict)) return;
+  routeErrors();
+  captureTimers();
+  ownHandles();
 }
 
 /**
@@ -31,7 +36,7 @@ export function installLoopHooks(): void {
  * await run(async (cx) => { legacyLib.onData(() => currentLoop() /* the run's root loop *\/); });
  */
 export function currentLoop(): Loop | undefined {
-  return storage?.getStore();
+  return loopHere();
 }
 
 // Ctrl-C for run(main, { signals: true }): installed on import (a listener only while such a run is running).

@@ -1,0 +1,44 @@
+/**
+ * The one AsyncLocalStorage corral creates (it costs every await in the process, so it exists only once
+ * `installLoopHooks()` ran): which loop the running legacy code belongs to, however deep in callbacks and timers.
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { setLoopContext } from "../internal/loop-context.ts";
+import type { LoopImpl } from "../loop.ts";
+
+let storage: AsyncLocalStorage<LoopImpl> | undefined;
+
+/**
+ * Create the storage and route the core's loop context through it; `opened` hears of every new loop. Returns false
+ * if it already existed.
+ */
+export function createLoopStorage(opened: (loop: LoopImpl) => void): boolean {
+  if (storage !== undefined) return false;
+  const loops = new AsyncLocalStorage<LoopImpl>();
+  storage = loops;
+  setLoopContext({
+    enter: (loop, fn) => loops.run(loop as LoopImpl, fn),
+    current: () => loops.getStore(),
+    opened,
+  });
+  return true;
+}
+
+/** The loop the calling code runs in (`undefined` outside any, or before the hooks are installed). */
+export function loopHere(): LoopImpl | undefined {
+  return storage?.getStore();
+}
+
+/**
+ * The loop the calling code runs in, if it still takes legacy work: a loop that has finished closing owns nothing
+ * more, and what runs in it from then on is treated as outside any loop.
+ */
+export function owningLoop(): LoopImpl | undefined {
+  const loop = storage?.getStore();
+  return loop === undefined || loop.finished ? undefined : loop;
+}
+
+/** Make `loop` current for the rest of the caller's synchronous execution and what it schedules (the preload). */
+export function enterLoopForever(loop: LoopImpl): void {
+  storage!.enterWith(loop);
+}
