@@ -1,7 +1,7 @@
 import type { Cx } from "./cx.ts";
-import { UsageError } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { fromPromise } from "./from-promise.ts";
+import { listen } from "./internal/listen.ts";
 
 /** The part of Node's EventEmitter that `fromEvent` uses. */
 export interface EmitterLike {
@@ -27,50 +27,24 @@ export interface TargetLike {
 export function fromEvent(cx: Cx, source: EmitterLike | TargetLike, name: string | symbol): Promise<unknown[]> {
   try {
     enter(cx, "fromEvent");
-    let cleanup = (): void => {};
+    let stop = (): void => {};
     const fired = new Promise<unknown[]>((resolve, reject) => {
-      if (isEmitter(source)) {
-        const onEvent = (...args: unknown[]): void => {
-          cleanup();
+      stop = listen(
+        "fromEvent(cx, source, name)",
+        source,
+        [name],
+        (_name, args) => {
+          stop();
           resolve(args);
-        };
-        const onError = (error: unknown): void => {
-          cleanup();
+        },
+        (error) => {
+          stop();
           reject(error);
-        };
-        source.on(name, onEvent);
-        if (name !== "error") source.on("error", onError);
-        cleanup = () => {
-          source.removeListener(name, onEvent);
-          if (name !== "error") source.removeListener("error", onError);
-        };
-      } else if (isTarget(source) && typeof name === "string") {
-        const onEvent = (event: unknown): void => {
-          cleanup();
-          resolve([event]);
-        };
-        source.addEventListener(name, onEvent);
-        cleanup = () => source.removeEventListener(name, onEvent);
-      } else {
-        throw new UsageError(
-          "fromEvent(cx, source, name): source must be an EventEmitter (on/removeListener) or an EventTarget " +
-            "(addEventListener/removeEventListener, with a string event name)",
-        );
-      }
+        },
+      );
     });
-    return fromPromise(cx, fired, { onCancel: () => cleanup(), detachAfter: 0 });
+    return fromPromise(cx, fired, { onCancel: () => stop(), detachAfter: 0 });
   } catch (error) {
     return Promise.reject(error);
   }
-}
-
-function isEmitter(source: unknown): source is EmitterLike {
-  return typeof (source as EmitterLike).on === "function" && typeof (source as EmitterLike).removeListener === "function";
-}
-
-function isTarget(source: unknown): source is TargetLike {
-  return (
-    typeof (source as TargetLike).addEventListener === "function" &&
-    typeof (source as TargetLike).removeEventListener === "function"
-  );
 }

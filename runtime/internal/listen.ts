@@ -1,0 +1,48 @@
+import { UsageError } from "../errors.ts";
+import type { EmitterLike, TargetLike } from "../from-event.ts";
+
+/**
+ * Listen for `name` on an EventEmitter (with its `'error'` event as a failure) or an EventTarget, until the returned
+ * function is called. `onEvent` gets the listener's arguments as an array (`[event]` on an EventTarget).
+ * @throws UsageError if `source` is neither kind (`where` names the caller in the message)
+ */
+export function listen(
+  where: string,
+  source: EmitterLike | TargetLike,
+  names: readonly (string | symbol)[],
+  onEvent: (name: string | symbol, args: unknown[]) => void,
+  onError: (error: unknown) => void,
+): () => void {
+  if (isEmitter(source)) {
+    const listeners = names.map((name) => [name, (...args: unknown[]) => onEvent(name, args)] as const);
+    for (const [name, listener] of listeners) source.on(name, listener);
+    const watchErrors = !names.includes("error");
+    if (watchErrors) source.on("error", onError);
+    return () => {
+      for (const [name, listener] of listeners) source.removeListener(name, listener);
+      if (watchErrors) source.removeListener("error", onError);
+    };
+  }
+  if (isTarget(source) && names.every((name) => typeof name === "string")) {
+    const listeners = names.map((name) => [name as string, (event: unknown) => onEvent(name, [event])] as const);
+    for (const [name, listener] of listeners) source.addEventListener(name, listener);
+    return () => {
+      for (const [name, listener] of listeners) source.removeEventListener(name, listener);
+    };
+  }
+  throw new UsageError(
+    `${where}: source must be an EventEmitter (on/removeListener) or an EventTarget ` +
+      "(addEventListener/removeEventListener, with string event names)",
+  );
+}
+
+function isEmitter(source: unknown): source is EmitterLike {
+  return typeof (source as EmitterLike).on === "function" && typeof (source as EmitterLike).removeListener === "function";
+}
+
+function isTarget(source: unknown): source is TargetLike {
+  return (
+    typeof (source as TargetLike).addEventListener === "function" &&
+    typeof (source as TargetLike).removeEventListener === "function"
+  );
+}

@@ -1,0 +1,49 @@
+import dgram from "node:dgram";
+import { describe, expect, test } from "vitest";
+import { fromPromise, moveOnAfter, openLoop, run, UsageError, type LoopReport } from "corral";
+import { installLoopHooks } from "corral/node";
+import { mockRun } from "corral/testing";
+
+installLoopHooks();
+
+describe("what a loop reports at close", () => {
+  test(
+    "a bare promise detached by cancellation is an orphan: counted, its late rejection swallowed and kept",
+    mockRun(async (cx) => {
+      let report: LoopReport | undefined;
+      let rejectLate: (error: Error) => void = () => {};
+      const late = new Error("rejected after the caller gave up");
+      await openLoop(cx, { onClose: (r) => (report = r) }, async () => {
+        await moveOnAfter(cx, 10, (cx) => fromPromise(cx, new Promise((_, reject) => (rejectLate = reject))));
+        await moveOnAfter(cx, 10, (cx) => fromPromise(cx, new Promise(() => {})));
+        rejectLate(late);
+        await fromPromise(cx, Promise.resolve()); // let the rejection land
+      });
+      expect(report?.orphans).toEqual({ pending: 1, resolved: 0, rejected: 1, errors: [late] });
+    }),
+  );
+
+  test(
+    "a strict loop fails when a detached promise is still pending at close",
+    mockRun(async (cx) => {
+      const closing = openLoop(cx, { strict: true }, async () => {
+        await moveOnAfter(cx, 10, (cx) => fromPromise(cx, new Promise(() => {})));
+      });
+      await expect(closing).rejects.toThrow(UsageError);
+      await expect(closing).rejects.toThrow(/1 detached promise\(s\) pending/);
+    }),
+  );
+
+  test("a strict loop reports a handle it does not own that is still alive; one closed in time is not reported", async () => {
+    let socket: dgram.Socket | undefined;
+    const failing = run(async (cx) => {
+      await openLoop(cx, { strict: true }, async () => {
+        socket = dgram.createSocket("udp4");
+        socket.bind(0, "127.0.0.1");
+        dgram.createSocket("udp4").close(); // closed by the legacy code itself
+      });
+    });
+    await expect(failing).rejects.toThrow(/handles alive: UDPWRAP(?! x)/);
+    socket?.close();
+  });
+});
