@@ -8,8 +8,12 @@
  * everything in it (then the process reports the error and exits with code 1, as Node would). A program that
  * listens for `uncaughtException`, `unhandledRejection` or `SIGINT` itself keeps handling them: the root loop steps
  * aside. The first Ctrl-C cancels the root scope and waits for cleanup, then the process ends by SIGINT as Node's
- * would; a second one ends it at once. `CORRAL_STRICT=1` makes the root loop strict: a handle still alive at the
- * end is reported and the exit code is 1.
+ * would; a second one ends it at once.
+ *
+ * When the program ends by itself (Node's event loop is empty) the process exits as it would have: nothing is left
+ * that keeps it alive, and unref'd timers or pending `timers/promises` waits stay silent, as in Node. With
+ * `CORRAL_STRICT=1` the root loop is strict instead: at that point it closes, and reports and fails (exit code 1)
+ * if legacy work is still alive.
  */
 import { inspect } from "node:util";
 import { isCancelled } from "../errors.ts";
@@ -26,13 +30,14 @@ const interrupted = new AbortController();
 let programEnded: () => void = () => {};
 let root: LoopImpl | undefined;
 
+const strict = process.env["CORRAL_STRICT"] === "1";
 const done = run(
   (cx) =>
-    openLoop(cx, { strict: process.env["CORRAL_STRICT"] === "1" }, (loop) => {
+    openLoop(cx, { strict }, (loop) => {
       root = loop as LoopImpl;
-      // Node's event loop has run dry: the program has ended. A Ctrl-C ends it too (the wait is cancelled).
+      // Only a failure or a Ctrl-C ends the wait (a strict loop also ends when Node's event loop has run dry).
       const ended = new Promise<void>((resolve) => (programEnded = resolve));
-      process.once("beforeExit", programEnded);
+      if (strict) process.once("beforeExit", programEnded);
       return fromPromise(cx, ended, { onCancel: programEnded });
     }),
   { signal: interrupted.signal },

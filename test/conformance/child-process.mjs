@@ -1,0 +1,24 @@
+// spawn, exec, execFile, kill and an AbortSignal, as child_process defines them.
+import { exec, execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
+const log = [];
+const { stdout } = await promisify(execFile)(process.execPath, ["-e", "console.log(6 * 7)"]);
+log.push(`execFile: ${stdout.trim()}`);
+const failed = await promisify(exec)("exit 3").catch((e) => e.code);
+log.push(`exec exit code: ${failed}`);
+const child = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"]);
+child.on("spawn", () => child.kill("SIGINT"));
+const [code, signal] = await new Promise((resolve) => child.on("exit", (...a) => resolve(a)));
+log.push(`killed: ${code} ${signal}`);
+const ac = new AbortController();
+const aborted = spawn(process.execPath, ["-e", "setInterval(() => {}, 1000)"], { signal: ac.signal });
+aborted.on("error", (e) => log.push(`abort: ${e.name}`));
+aborted.on("spawn", () => ac.abort());
+await new Promise((resolve) => aborted.on("exit", resolve));
+const piped = spawn(process.execPath, ["-e", "process.stdin.pipe(process.stdout)"]);
+piped.stdin.end("through a pipe");
+let out = "";
+piped.stdout.on("data", (c) => (out += c));
+await new Promise((resolve) => piped.on("close", resolve));
+log.push(`stdio: ${out}`);
+console.log(JSON.stringify(log, null, 1));
