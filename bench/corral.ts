@@ -1,6 +1,7 @@
 /** The workloads on corral, written as a user would write them. */
 import { EndOfChannel, Lock, checkpoint, fromPromise, openChannel, run, sleep, withNursery, type Cx } from "corral";
-import { share } from "./raw.ts";
+import { installLoopHooks } from "corral/node";
+import { legacyTimers, share } from "./raw.ts";
 
 export async function spawnJoin(n: number): Promise<void> {
   await run((cx) =>
@@ -111,4 +112,10 @@ export async function bridgedAwaits(n: number): Promise<void> {
   await run(async (cx) => {
     for (let i = 0; i < n; i++) await fromPromise(cx, resolved);
   });
+}
+
+/** The same legacy timer traffic with corral/node's hooks installed: timer capture, outside any loop. */
+export async function capturedTimersOutsideLoop(n: number): Promise<void> {
+  installLoopHooks();
+  await legacyTimers(n);
 }

@@ -99,6 +99,15 @@ const cases: Case[] = [
     target: { against: "raw", limit: 100, text: "at most +100 ns per await over a raw await", perOpNs: true },
   },
   {
+    title: "legacy timers set and cleared outside any loop, with corral/node's timer capture installed",
+    workload: "timersOutsideLoop",
+    n: size(1_000_000),
+    unit: "ms",
+    variants: ["raw", "corral"],
+    notes: ["raw: the same code in a process where installLoopHooks() was never called"],
+    target: { against: "raw", limit: 1.1, text: "nothing measurable (<= 1.1x, the run-to-run noise)" },
+  },
+  {
     title: "heap held by sleeping tasks",
     workload: "sleepingMemory",
     n: size(100_000),

@@ -129,3 +129,12 @@ export async function resolvedAwaits(n: number): Promise<void> {
   const resolved = Promise.resolve(1);
   for (let i = 0; i < n; i++) await resolved;
 }
+
+/** Legacy timer traffic outside any loop: `n` timers set and cleared, an immediate awaited every 64. */
+export async function legacyTimers(n: number): Promise<void> {
+  const noop = (): void => {};
+  for (let i = 0; i < n; i++) {
+    clearTimeout(setTimeout(noop, 1_000));
+    if ((i & 63) === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}

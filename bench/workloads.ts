@@ -49,6 +49,10 @@ export const workloads: Record<string, Record<string, Workload>> = {
     raw: raw.resolvedAwaits,
     corral: corral.bridgedAwaits,
   },
+  timersOutsideLoop: {
+    raw: raw.legacyTimers,
+    corral: corral.capturedTimersOutsideLoop,
+  },
   sleepingMemory: {
     raw: (n) => heldBytes((measure) => raw.holdSleepers(n, measure)),
     corral: (n) => heldBytes((measure) => corral.holdSleepers(n, measure)),

@@ -1,7 +1,11 @@
 /**
  * Uncaught errors and unhandled rejections of legacy code inside a loop fail that loop's scope, instead of
  * crashing the process or vanishing. Everywhere else Node's own behaviour is kept: other listeners decide if the
- * program has any, else the error crashes the process (or warns, per `--unhandled-rejections`) as it would have.
+ * program has any, else the error crashes the process as it would have.
+ *
+ * Unhandled rejections are taken only in Node's default `--unhandled-rejections=throw` mode. A program run with
+ * `warn` or `none` asked Node not to treat them as errors, and any listener would silence Node's own warning; in
+ * `strict` mode Node raises them as uncaught exceptions first, which reach the loop that way.
  */
 import type { LoopImpl } from "../loop.ts";
 import { owningLoop } from "./loop-storage.ts";
@@ -18,7 +22,7 @@ export function routeErrors(): void {
   if (installed) return;
   installed = true;
   process.on("uncaughtException", onUncaught);
-  process.on("unhandledRejection", onUnhandled);
+  if (rejectionMode() === "throw") process.on("unhandledRejection", onUnhandled);
 }
 
 /**
@@ -27,7 +31,7 @@ export function routeErrors(): void {
  */
 export function deliver(loop: LoopImpl | undefined, error: unknown, event: ErrorEvent): boolean {
   if (loop === undefined) return false;
-  if (loop === deference.loop && process.listenerCount(event) > (installed ? 1 : 0)) return false;
+  if (loop === deference.loop && programHandles(event)) return false;
   return loop.fail(error);
 }
 
@@ -40,6 +44,12 @@ export function invoke(loop: LoopImpl, callback: Function, self: unknown, args: 
   }
 }
 
+/** Whether the program has its own handler for `event`: a listener besides corral's, or a domain's capture. */
+function programHandles(event: ErrorEvent): boolean {
+  if (process.listenerCount(event) > (installed ? 1 : 0)) return true;
+  return event === "uncaughtException" && process.hasUncaughtExceptionCaptureCallback();
+}
+
 function onUncaught(error: unknown): void {
   if (deliver(owningLoop(), error, "uncaughtException")) return;
   if (process.listenerCount("uncaughtException") > 1) return; // the program handles it
@@ -49,13 +59,6 @@ function onUncaught(error: unknown): void {
 function onUnhandled(reason: unknown): void {
   if (deliver(owningLoop(), reason, "unhandledRejection")) return;
   if (process.listenerCount("unhandledRejection") > 1) return;
-  const mode = rejectionMode();
-  if (mode === "none") return;
-  if (mode === "warn" || mode === "warn-with-error-code") {
-    if (mode === "warn-with-error-code") process.exitCode = 1;
-    process.emitWarning(describe(reason), "UnhandledPromiseRejectionWarning");
-    return;
-  }
   asNodeWould(reason instanceof Error ? reason : unhandledRejectionError(reason));
 }
 
@@ -66,7 +69,7 @@ function onUnhandled(reason: unknown): void {
  */
 function asNodeWould(error: unknown): void {
   process.off("uncaughtException", onUncaught);
-  process.off("unhandledRejection", onUnhandled);
+  process.off("unhandledRejection", onUnhandled); // (a no-op when it was not listening)
   installed = false;
   setImmediate(routeErrors);
   process.nextTick(() => {
@@ -79,10 +82,6 @@ function rejectionMode(): string {
   const flags = [...process.execArgv, ...(process.env["NODE_OPTIONS"] ?? "").split(/\s+/)];
   const flag = flags.reverse().find((f) => f.startsWith("--unhandled-rejections="));
   return flag?.slice("--unhandled-rejections=".length) ?? "throw";
-}
-
-function describe(reason: unknown): string {
-  return reason instanceof Error ? (reason.stack ?? String(reason)) : String(reason);
 }
 
 /** What Node throws for a rejection whose reason is not an Error. */
