@@ -55,7 +55,7 @@ const onSigint = (): void => {
 process.on("SIGINT", onSigint);
 
 done.then(
-  () => process.off("SIGINT", onSigint),
+  () => (interrupted.signal.aborted ? raiseSigint() : process.off("SIGINT", onSigint)),
   (error: unknown) => {
     if (isCancelled(error) && interrupted.signal.aborted) return raiseSigint();
     process.stderr.write(`${inspect(error)}\n\nThe program failed inside corral's root loop (corral/register).\n`);

@@ -1,8 +1,8 @@
 import dgram from "node:dgram";
 import { describe, expect, test } from "vitest";
-import { fromPromise, moveOnAfter, openLoop, run, UsageError, type LoopReport } from "corral";
+import { fromPromise, moveOnAfter, openLoop, run, sleep, toCallback, UsageError, type LoopReport } from "corral";
 import { installLoopHooks } from "corral/node";
-import { mockRun } from "corral/testing";
+import { MockClock, mockRun } from "corral/testing";
 
 installLoopHooks();
 
@@ -45,5 +45,27 @@ describe("what a loop reports at close", () => {
     });
     await expect(failing).rejects.toThrow(/handles alive: UDPWRAP(?! x)/);
     socket?.close();
+  });
+
+  test("a legacy callback that throws fails the loop's scope instead of vanishing; the loop still closes", async () => {
+    const boom = new Error("the legacy callback threw");
+    const log: string[] = [];
+    const outcome = run(
+      async (cx) => {
+        await openLoop(cx, async (loop) => {
+          toCallback(async () => "value", { loop })(() => {
+            throw boom;
+          });
+          try {
+            await sleep(cx, 60_000);
+          } finally {
+            log.push("the loop's body was cancelled");
+          }
+        });
+      },
+      { clock: new MockClock({ autojump: true }) },
+    );
+    await expect(outcome).rejects.toBe(boom);
+    expect(log).toEqual(["the loop's body was cancelled"]);
   });
 });
