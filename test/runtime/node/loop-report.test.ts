@@ -1,4 +1,7 @@
 import dgram from "node:dgram";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
 import { describe, expect, test } from "vitest";
 import { fromPromise, moveOnAfter, openLoop, run, sleep, toCallback, UsageError, type LoopReport } from "corral";
 import { installLoopHooks } from "corral/node";
@@ -67,5 +70,26 @@ describe("what a loop reports at close", () => {
     );
     await expect(outcome).rejects.toBe(boom);
     expect(log).toEqual(["the loop's body was cancelled"]);
+  });
+
+  test("watchers, servers and sockets made inside a loop are closed with it, and counted in its report", async () => {
+    let report: LoopReport | undefined;
+    let watcherClosed: Promise<unknown> | undefined;
+    let server: net.Server | undefined;
+    let client: net.Socket | undefined;
+    await run(async (cx) => {
+      await openLoop(cx, { onClose: (r) => (report = r) }, async () => {
+        const watcher = fs.watch(os.tmpdir());
+        watcherClosed = new Promise((resolve) => watcher.once("close", resolve)); // hangs (and times out) if never closed
+        server = net.createServer(() => {}).listen(0, "127.0.0.1");
+        await fromPromise(cx, new Promise((resolve) => server!.once("listening", resolve)));
+        client = net.connect((server.address() as net.AddressInfo).port, "127.0.0.1");
+        await fromPromise(cx, new Promise((resolve) => client!.once("connect", resolve)));
+      });
+    });
+    expect(report?.closed).toEqual({ "fs.watch": 1, server: 1, socket: 2 }); // the client and the accepted socket
+    expect(server?.listening).toBe(false);
+    expect(client?.destroyed).toBe(true);
+    await watcherClosed;
   });
 });
