@@ -14,7 +14,9 @@ const nativeSetImmediate = globalThis.setImmediate;
 const byId = new Map<number, VirtualTimer>();
 let nextId = 1;
 
-const closer: Closer<VirtualTimer> = { kind: "timer", close: (timer) => timer.close() };
+// Named as the native timers are, so a loop's report reads the same on any clock.
+const timeoutCloser: Closer<VirtualTimer> = { kind: "setTimeout", close: (timer) => timer.close() };
+const intervalCloser: Closer<VirtualTimer> = { kind: "setInterval", close: (timer) => timer.close() };
 
 export class VirtualTimer implements HeapEntry {
   at = 0;
@@ -33,7 +35,7 @@ export class VirtualTimer implements HeapEntry {
     private readonly delay: number,
     readonly repeat: boolean,
   ) {
-    loop.own(this, closer);
+    loop.own(this, repeat ? intervalCloser : timeoutCloser);
     this.arm();
   }
 

@@ -1,4 +1,6 @@
 import type { Cx } from "../cx.ts";
+import { UsageError } from "../errors.ts";
+import { openLoop, type LoopReport } from "../loop.ts";
 import { run } from "../run.ts";
 import { MockClock, type MockClockOptions } from "./mock-clock.ts";
 
@@ -11,7 +13,8 @@ export interface MockRunOptions extends MockClockOptions {
 /**
  * Turn a scoped test body into a test function: each call runs `body(cx, clock)` in a fresh `run()` on a new
  * `MockClock` (autojump on unless `autojump: false`). The test fails if the body fails, or if a task, scope or
- * timer outlives it.
+ * timer outlives it; with `corral/node`'s `installLoopHooks()`, also if legacy timers, sockets, servers, child
+ * processes or watchers the body started were still open when it returned (they are closed, then reported).
  * @example
  * import { test, expect } from "vitest";
  * test("retries after a second", mockRun(async (cx, clock) => {
@@ -26,6 +29,16 @@ export function mockRun(
   return async () => {
     const { strict = false, autojump = true, ...clockOptions } = options;
     const clock = new MockClock({ ...clockOptions, autojump });
-    await run((cx) => body(cx, clock), { clock, strict });
+    let report: LoopReport | undefined;
+    const onClose = (r: LoopReport): void => void (report = r);
+    await run((cx) => openLoop(cx, { onClose }, () => body(cx, clock)), { clock, strict });
+    const left = Object.entries(report?.closed ?? {});
+    if (left.length > 0) {
+      const what = left.map(([kind, n]) => `${n} ${kind}`).join(", ");
+      throw new UsageError(
+        `legacy work outlived the test body: ${what} still open when it returned (closed by the test's loop). ` +
+          "Clear timers and close handles in the code under test, or await the work before returning.",
+      );
+    }
   };
 }

@@ -92,4 +92,20 @@ describe("what a loop reports at close", () => {
     expect(client?.destroyed).toBe(true);
     await watcherClosed;
   });
+
+  test("mockRun fails a test whose legacy timers outlive its body, after closing them", async () => {
+    let ticks = 0;
+    const leaky = mockRun(async (cx) => {
+      setInterval(() => ticks++, 10);
+      await sleep(cx, 35);
+    });
+    await expect(leaky()).rejects.toThrow(/legacy work outlived the test body: 1 setInterval/);
+    expect(ticks).toBe(3);
+    const tidy = mockRun(async (cx) => {
+      const interval = setInterval(() => ticks++, 10);
+      await sleep(cx, 35);
+      clearInterval(interval);
+    });
+    await expect(tidy()).resolves.toBeUndefined();
+  });
 });
