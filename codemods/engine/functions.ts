@@ -1,0 +1,55 @@
+import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import { walk } from "./walk.ts";
+
+/** A function-like node the codemods can target. */
+export type FunctionNode =
+  | import("ts-morph").FunctionDeclaration
+  | import("ts-morph").FunctionExpression
+  | import("ts-morph").ArrowFunction
+  | import("ts-morph").MethodDeclaration;
+
+const KINDS = [
+  SyntaxKind.FunctionDeclaration,
+  SyntaxKind.FunctionExpression,
+  SyntaxKind.ArrowFunction,
+  SyntaxKind.MethodDeclaration,
+];
+
+export function isFunctionNode(node: Node): node is FunctionNode {
+  return KINDS.includes(node.getKind());
+}
+
+/** Every function of the file, outermost first (source order). */
+export function functionsOf(file: SourceFile): FunctionNode[] {
+  const found: FunctionNode[] = [];
+  walk(file, (node) => {
+    if (isFunctionNode(node) && node.getBody() !== undefined) found.push(node);
+  });
+  return found;
+}
+
+/** How a function is named in reports and targets: `name`, `Class.method`, `object.method`, or `<anonymous>`. */
+export function nameOf(fn: FunctionNode): string {
+  if (Node.isFunctionDeclaration(fn)) return fn.getName() ?? "default";
+  if (Node.isMethodDeclaration(fn)) {
+    const owner = fn.getParent();
+    const ownerName = Node.isClassDeclaration(owner) || Node.isClassExpression(owner) ? owner.getName() : undefined;
+    return ownerName === undefined ? fn.getName() : `${ownerName}.${fn.getName()}`;
+  }
+  const parent = fn.getParent();
+  if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent) || Node.isPropertyDeclaration(parent)) {
+    const name = parent.getName();
+    const owner = parent.getParent();
+    if (Node.isPropertyDeclaration(parent) && (Node.isClassDeclaration(owner) || Node.isClassExpression(owner))) {
+      return `${owner.getName() ?? "<class>"}.${name}`;
+    }
+    return name;
+  }
+  if (Node.isFunctionExpression(fn) && fn.getName() !== undefined) return fn.getName()!;
+  return "<anonymous>";
+}
+
+/** The 1-based line where the function starts. */
+export function lineOf(fn: FunctionNode): number {
+  return fn.getStartLineNumber();
+}

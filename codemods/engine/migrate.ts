@@ -1,0 +1,130 @@
+/**
+ * The migration engine: select functions, run one transform's eligibility check on each, collect the edits of a
+ * file and apply them once, format what was written, and report one result per function. Nothing is written
+ * here; the caller shows a diff or writes the files.
+ */
+import path from "node:path";
+import type { SourceFile } from "ts-morph";
+import { planToAsync, type Rewrite } from "../to-async/plan.ts";
+import { applyEdits, type Edit } from "./edits.ts";
+import { formatRanges } from "./format.ts";
+import { lineOf, nameOf, type FunctionNode } from "./functions.ts";
+import { openProject, sourceFiles, syntaxError } from "./project.ts";
+import { Refusal } from "./refusal.ts";
+import type { FunctionResult } from "./result.ts";
+import { parseTarget, select } from "./targets.ts";
+
+export type Stage = "async";
+
+export interface MigrateOptions {
+  /** `file:function`, `file:Class.method`, `file:LINE`, or files and folders (every function in them). */
+  targets: readonly string[];
+  to: Stage;
+  tsconfig?: string;
+}
+
+/** A file the run would change: its text before and after. */
+export interface FileChange {
+  file: string;
+  before: string;
+  after: string;
+}
+
+export interface MigrateReport {
+  results: FunctionResult[];
+  changes: FileChange[];
+}
+
+const PLANNERS: Record<Stage, Planner> = { async: planToAsync };
+
+export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
+  const targets = options.targets.map(parseTarget);
+  const project = openProject(
+    targets.map((t) => t.file),
+    options.tsconfig,
+  );
+  const plan = PLANNERS[options.to];
+  const results: FunctionResult[] = [];
+  const changes: FileChange[] = [];
+  for (const target of targets) {
+    for (const absolute of sourceFiles([target.file])) {
+      const display = path.relative(process.cwd(), absolute) || absolute;
+      const file = project.getSourceFileOrThrow(absolute);
+      const error = syntaxError(file, display);
+      if (error !== undefined) {
+        results.push({
+          file: display,
+          function: "",
+          line: 0,
+          outcome: "error",
+          reason: { code: "parse-error", message: `${error}; the file was left untouched` },
+          notes: [],
+        });
+        continue;
+      }
+      const before = file.getFullText();
+      const after = await migrateFile(file, display, target.selector, plan, results);
+      if (after !== before) changes.push({ file: absolute, before, after });
+    }
+  }
+  return { results, changes };
+}
+
+/**
+ * Rewrite the selected functions of one file, innermost first. A function rewritten inside another one's rewritten
+ * code (a chain in a handler of a chain) is absorbed: the outer rewrite copies that code with the inner edits
+ * applied, so one run reaches a fixed point.
+ */
+async function migrateFile(
+  file: SourceFile,
+  display: string,
+  selector: string | number | undefined,
+  plan: Planner,
+  results: FunctionResult[],
+): Promise<string> {
+  const text = file.getFullText();
+  let edits: Edit[] = [];
+  const entries: { fn: FunctionNode; entry: FunctionResult }[] = [];
+  const inlined = new Set<object>();
+  const selected = select(file, selector);
+  if (selected.length === 0 && selector !== undefined) {
+    const message = `${display}:${selector}: no function ${typeof selector === "number" ? "contains line" : "is named"} ${selector}`;
+    results.push({ file: display, function: String(selector), line: 0, outcome: "error", reason: { code: "no-such-function", message }, notes: [] });
+  }
+  for (const fn of selected.reverse()) {
+    const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
+    const result = check(fn, display, inner, plan);
+    // An anonymous callback with nothing to do is not worth a line (there are many); anything else is reported.
+    if (result.entry.outcome !== "unchanged" || result.entry.function !== "<anonymous>") entries.push({ fn, entry: result.entry });
+    const rewrite = result.rewrite;
+    if (rewrite === undefined) continue;
+    for (const edit of rewrite.edits) edit.owner = fn;
+    for (const handler of rewrite.inlined) inlined.add(handler);
+    const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => e.start >= r.start && e.end <= r.end && !(e.start === r.start && e.end === r.end && e === r));
+    edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
+  }
+  results.push(...entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry));
+  if (edits.length === 0) return text;
+  const applied = applyEdits(text, edits);
+  return formatRanges(file.getFilePath(), applied.text, applied.ranges);
+}
+
+type Planner = (fn: FunctionNode, inner: readonly Edit[]) => Rewrite | undefined;
+
+function check(
+  fn: FunctionNode,
+  display: string,
+  inner: readonly Edit[],
+  plan: Planner,
+): { entry: FunctionResult; rewrite?: Rewrite } {
+  const base = { file: display, function: nameOf(fn), line: lineOf(fn) };
+  try {
+    const rewrite = plan(fn, inner);
+    if (rewrite === undefined) return { entry: { ...base, outcome: "unchanged", notes: [] } };
+    return { entry: { ...base, outcome: "changed", notes: rewrite.notes }, rewrite };
+  } catch (error) {
+    if (error instanceof Refusal) return { entry: { ...base, outcome: "refused", reason: error.reason(display), notes: [] } };
+    const message = error instanceof Error ? error.message : String(error);
+    return { entry: { ...base, outcome: "error", reason: { code: "internal-error", message }, notes: [] } };
+  }
+}

@@ -1,0 +1,51 @@
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { Project, ts, type SourceFile } from "ts-morph";
+
+/** The file kinds the codemods read. */
+export const EXTENSIONS = [".ts", ".tsx", ".mts", ".cts", ".js", ".jsx", ".mjs", ".cjs"];
+
+const SKIPPED_DIRS = new Set(["node_modules", ".git", "dist", "build", "coverage"]);
+
+/**
+ * A ts-morph project over `paths` (files or folders). With a tsconfig (given, or `tsconfig.json` in the working
+ * directory) its compiler options are used, so types resolve as in the project; JavaScript is always read.
+ */
+export function openProject(paths: readonly string[], tsconfig?: string): Project {
+  const config = tsconfig ?? (existsSync("tsconfig.json") ? "tsconfig.json" : undefined);
+  const project =
+    config === undefined
+      ? new Project({
+          compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true },
+          skipAddingFilesFromTsConfig: true,
+        })
+      : new Project({ tsConfigFilePath: config, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } });
+  for (const file of sourceFiles(paths)) project.addSourceFileAtPath(file);
+  return project;
+}
+
+/** Every source file under `paths`, in a stable order. */
+export function sourceFiles(paths: readonly string[]): string[] {
+  const found: string[] = [];
+  const visit = (entry: string): void => {
+    const stat = statSync(entry);
+    if (stat.isDirectory()) {
+      for (const name of readdirSync(entry).sort()) {
+        if (!SKIPPED_DIRS.has(name) && !name.startsWith(".")) visit(path.join(entry, name));
+      }
+    } else if (EXTENSIONS.some((ext) => entry.endsWith(ext)) && !entry.endsWith(".d.ts")) {
+      found.push(path.resolve(entry));
+    }
+  };
+  for (const entry of paths) visit(entry);
+  return found;
+}
+
+/** The first syntax error of `file` as `file:line:col: message`, or undefined if it parses. */
+export function syntaxError(file: SourceFile, display: string): string | undefined {
+  const [diagnostic] = file.getProject().getProgram().compilerObject.getSyntacticDiagnostics(file.compilerNode);
+  if (diagnostic === undefined) return undefined;
+  const { line, character } = file.compilerNode.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+  const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n");
+  return `${display}:${line + 1}:${character + 1}: ${message}`;
+}

@@ -1,0 +1,29 @@
+import type { Node } from "ts-morph";
+import type { Reason } from "./result.ts";
+
+/**
+ * A decision not to transform, found by an eligibility check: thrown inside a check (so a check reads top to
+ * bottom) and turned into a `refused` result with `file:line:col` and the source line by the engine.
+ */
+export class Refusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly why: string,
+    readonly at: Node,
+  ) {
+    super(why);
+  }
+
+  /** The reason as reported: the why, then where, then the source line. */
+  reason(file: string): Reason {
+    const source = this.at.getSourceFile();
+    const { line, column } = source.getLineAndColumnAtPos(this.at.getStart());
+    const text = source.getFullText().split("\n")[line - 1]?.trim() ?? "";
+    return { code: this.code, message: `${this.why} (${file}:${line}:${column}: ${text})` };
+  }
+}
+
+/** Refuse with `code` at `node` unless `condition` holds. */
+export function refuseUnless(condition: unknown, code: string, why: string, at: Node): asserts condition {
+  if (!condition) throw new Refusal(code, why, at);
+}
