@@ -1,0 +1,629 @@
+/**
+ * Promise chain -> statements of an async function. The chain's semantics are kept exactly:
+ * - `.then(f)` awaits what came before, then runs f's body with its parameter bound to the value;
+ * - `.catch(h)` is a `try` around everything before it; `.then(f, r)` a `try` around only what came before f, so r
+ *   never sees f's errors (the jscodeshift codemods get this wrong);
+ * - `.finally(k)` is `try { ... } finally { await k(); }`: k's result never replaces the value, its rejection does
+ *   (TypeScript's own refactoring returns k's result and swallows the error instead).
+ * A `return` inside a `try` awaits its value, or the `catch` would not see the rejection.
+ */
+import { Node, SyntaxKind, type Block, type Expression, type Statement } from "ts-morph";
+import type { Edit } from "../engine/edits.ts";
+import { walk } from "../engine/walk.ts";
+import type { FunctionNode } from "../engine/functions.ts";
+import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { chainOf, type Chain, type Handler, type Link } from "./chain.ts";
+import { Names } from "./names.ts";
+import { boundNames, renameDeclared, textWith, type Replacements } from "./rename.ts";
+import { mayBeThenable, mayBeThenableType, operand } from "./types.ts";
+
+/** Where the value of (part of) a chain goes. */
+type Sink =
+  | { kind: "return" }
+  /** `const target = value`, or just evaluate it when target is undefined. */
+  | { kind: "bind"; target: string | undefined; annotation: string }
+  /** `name = value`, for a `let` declared before a `try`. */
+  | { kind: "assign"; name: string };
+
+interface Context {
+  inTry: boolean;
+}
+
+/** A handler made ready to write: how the value is bound (`bind`) or caught (`clause`), and its body for a sink. */
+interface Prepared {
+  bind: Sink;
+  clause: string;
+  body: (sink: Sink, ctx: Context, mustReturn: boolean) => string[];
+}
+
+const DISCARD: Sink = { kind: "bind", target: undefined, annotation: "" };
+const RETURN: Sink = { kind: "return" };
+
+export class ChainWriter {
+  private readonly names: Names;
+  private readonly replacements: Replacements = new Map();
+  /** Whether catch variables need `: any` (TypeScript with unknown catch variables), as a `.catch` handler's is. */
+  private readonly anyCatch: boolean;
+
+  /**
+   * @param handlers - every inline handler of the chains being rewritten in `fn`
+   * @param inner - edits of functions inside `fn` rewritten already: copied code carries them
+   */
+  constructor(
+    readonly fn: FunctionNode,
+    handlers: readonly Node[],
+    inner: readonly Edit[],
+  ) {
+    this.names = new Names(fn, handlers);
+    // A handler moved inline is rewritten here from its original code: its own rewrite (if any) is not used.
+    this.inner = inner.filter((edit) => !handlers.includes(edit.owner as Node));
+    const file = fn.getSourceFile();
+    const options = file.getProject().getCompilerOptions();
+    this.anyCatch = !/\.[cm]?jsx?$/.test(file.getFilePath()) && (options.useUnknownInCatchVariables ?? options.strict ?? false);
+  }
+
+  /** Prepared handlers, made in chain order so earlier handlers keep their own names when names collide. */
+  private readonly prepared = new Map<Handler, Prepared>();
+  private readonly inner: readonly Edit[];
+
+  /** The statements that compute `chain` and return its value. */
+  returning(chain: Chain): string[] {
+    this.prepareAll(chain);
+    return this.genChain(chain, RETURN, { inTry: false });
+  }
+
+  /** Statements computed before a chain's `try` blocks (see {@link gen}'s base case). */
+  private hoisted: string[] = [];
+
+  private genChain(chain: Chain, sink: Sink, ctx: Context): string[] {
+    const outer = this.hoisted;
+    this.hoisted = [];
+    const lines = this.gen(chain.base, chain.links, sink, ctx);
+    const out = [...this.hoisted, ...lines];
+    this.hoisted = outer;
+    return out;
+  }
+
+  /** The chain `node` is, parsed once (its handlers are prepared once, under one set of names). */
+  private chainAt(node: Node): Chain | undefined {
+    if (Node.isBlock(node)) return undefined;
+    if (!this.chains.has(node)) this.chains.set(node, chainOf(node));
+    return this.chains.get(node);
+  }
+
+  private readonly chains = new Map<Node, Chain | undefined>();
+
+  private prepareAll(chain: Chain): void {
+    for (const link of chain.links) {
+      if (link.handler !== undefined) {
+        if (link.kind === "then") this.prepare(link.handler, "value");
+        else if (link.kind === "catch") this.prepareCatch(link.handler);
+      }
+      if (link.onRejected !== undefined) this.prepareCatch(link.onRejected);
+      for (const handler of [link.handler, link.onRejected]) {
+        const nested = handler?.kind === "inline" ? this.chainAt(handler.fn.getBody()) : undefined;
+        if (nested !== undefined) this.prepareAll(nested);
+      }
+    }
+  }
+
+  private gen(base: Expression, links: readonly Link[], sink: Sink, ctx: Context): string[] {
+    const last = links[links.length - 1];
+    if (last === undefined) {
+      if (!ctx.inTry || isInert(base)) return this.emit(base, this.text(base), sink, ctx, true);
+      // The chain's start runs before any handler is attached: if it throws there and then, no `.catch` or
+      // `.finally` of the chain sees it. So it is evaluated before the `try` blocks, and awaited inside them.
+      const promise = this.names.fresh("promise");
+      this.hoisted.push(`const ${promise} = ${this.text(base)};`);
+      return this.emit(undefined, promise, sink, ctx, true);
+    }
+    const prefix = links.slice(0, -1);
+    switch (last.kind) {
+      case "then":
+        if (last.onRejected !== undefined) {
+          if (last.handler === undefined) return this.genCatch(base, prefix, last.onRejected, sink, ctx);
+          return this.genTwoArgThen(base, prefix, last, sink, ctx);
+        }
+        if (last.handler === undefined) return this.gen(base, prefix, sink, ctx);
+        return this.genThen(base, prefix, last.handler, sink, ctx);
+      case "catch":
+        if (last.handler === undefined) return this.gen(base, prefix, sink, ctx);
+        return this.genCatch(base, prefix, last.handler, sink, ctx);
+      case "finally":
+        if (last.handler === undefined) return this.gen(base, prefix, sink, ctx);
+        return this.genFinally(base, prefix, last.handler, sink, ctx);
+    }
+  }
+
+  private genThen(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context): string[] {
+    const { bind, body } = this.prepare(handler, "value");
+    return [...this.gen(base, prefix, bind, ctx), ...body(sink, ctx, false)];
+  }
+
+  private genCatch(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context): string[] {
+    const { declare, inner, after } = this.holder(sink);
+    const { clause, body } = this.prepareCatch(handler);
+    return [
+      ...declare,
+      "try {",
+      ...this.gen(base, prefix, inner, { inTry: true }),
+      `} catch${clause} {`,
+      ...body(inner === RETURN ? RETURN : inner, ctx, false),
+      "}",
+      ...after,
+    ];
+  }
+
+  private genTwoArgThen(base: Expression, prefix: readonly Link[], link: Link, sink: Sink, ctx: Context): string[] {
+    refuseUnless(
+      sink.kind === "return",
+      "two-arg-then-mid-chain",
+      "a two-argument `.then(onFulfilled, onRejected)` followed by more of the chain would need a flag to skip " +
+        "onFulfilled after onRejected ran; rewrite that part by hand or split the chain",
+      link.call,
+    );
+    const { bind, body } = this.prepare(link.handler!, "value");
+    const onRejected = this.prepareCatch(link.onRejected!);
+    // `let` the fulfilment value before the try, so onFulfilled runs after it, where its errors are not caught.
+    const { declare, inner, after } = this.holder(bind);
+    return [
+      ...declare,
+      "try {",
+      ...this.gen(base, prefix, inner, { inTry: true }),
+      `} catch${onRejected.clause} {`,
+      ...onRejected.body(RETURN, ctx, true),
+      "}",
+      ...after,
+      ...body(sink, ctx, false),
+    ];
+  }
+
+  private genFinally(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context): string[] {
+    const { declare, inner, after } = this.holder(sink);
+    const caught = prefix[prefix.length - 1];
+    // `.catch(h).finally(k)` is one `try/catch/finally`: the finally block runs after the catch block, as k after h.
+    const tryCatch =
+      caught?.kind === "catch" && caught.handler !== undefined
+        ? (() => {
+            const { clause, body } = this.prepareCatch(caught.handler);
+            return [
+              "try {",
+              ...this.gen(base, prefix.slice(0, -1), inner, { inTry: true }),
+              `} catch${clause} {`,
+              ...body(inner, { inTry: true }, false),
+            ];
+          })()
+        : ["try {", ...this.gen(base, prefix, inner, { inTry: true })];
+    return [...declare, ...tryCatch, "} finally {", ...this.finallyBody(handler, ctx), "}", ...after];
+  }
+
+  /**
+   * A sink usable inside a `try`: returns stay returns; a `const` becomes a `let` declared before the try (through a
+   * temporary when the target is a destructuring pattern), assigned inside it.
+   */
+  private holder(sink: Sink): { declare: string[]; inner: Sink; after: string[] } {
+    if (sink.kind !== "bind" || sink.target === undefined) return { declare: [], inner: sink, after: [] };
+    if (/^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(sink.target)) {
+      return { declare: [`let ${sink.target}${sink.annotation};`], inner: { kind: "assign", name: sink.target }, after: [] };
+    }
+    const temp = this.names.fresh("value");
+    return {
+      declare: [`let ${temp};`],
+      inner: { kind: "assign", name: temp },
+      after: [`const ${sink.target}${sink.annotation} = ${temp};`],
+    };
+  }
+
+  /**
+   * A fulfilment handler: how the value before it is bound (its parameter, or a fresh name for a handler passed by
+   * reference), and its body written for a sink.
+   */
+  private prepare(handler: Handler, valueName: string): Prepared {
+    const done = this.prepared.get(handler);
+    if (done !== undefined) return done;
+    const prepared = this.prepareNew(handler, valueName);
+    this.prepared.set(handler, prepared);
+    return prepared;
+  }
+
+  private prepareNew(handler: Handler, valueName: string): Prepared {
+    if (handler.kind === "reference") {
+      const callee = this.callee(handler.expr);
+      const name = this.names.fresh(valueName);
+      return {
+        bind: { kind: "bind", target: name, annotation: "" },
+        clause: "",
+        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, this.referenceMayBeThenable(handler.expr)),
+      };
+    }
+    const fn = handler.fn;
+    this.checkInline(fn);
+    const [param] = fn.getParameters();
+    this.renameInside(fn, param === undefined ? [] : boundNames(param.getNameNode()));
+    const bind: Sink =
+      param === undefined
+        ? DISCARD
+        : {
+            kind: "bind",
+            target: this.copy(param.getNameNode()),
+            annotation: param.getTypeNode() === undefined ? "" : `: ${param.getTypeNode()!.getText()}`,
+          };
+    return { bind, clause: "", body: (sink, ctx, mustReturn) => this.body(fn.getBody() as Node, sink, ctx, mustReturn) };
+  }
+
+  /** A rejection handler: its `catch` clause (` (e)`, ` (e: any)` or empty) and its body. */
+  private prepareCatch(handler: Handler): Prepared {
+    const done = this.prepared.get(handler);
+    if (done !== undefined) return done;
+    const prepared = this.prepareCatchNew(handler);
+    this.prepared.set(handler, prepared);
+    return prepared;
+  }
+
+  private prepareCatchNew(handler: Handler): Prepared {
+    const any = this.anyCatch ? ": any" : "";
+    if (handler.kind === "reference") {
+      const callee = this.callee(handler.expr);
+      const name = this.names.fresh("error");
+      return {
+        bind: DISCARD,
+        clause: ` (${name}${any})`,
+        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, this.referenceMayBeThenable(handler.expr)),
+      };
+    }
+    const fn = handler.fn;
+    this.checkInline(fn);
+    const [param] = fn.getParameters();
+    this.renameInside(fn, param === undefined ? [] : boundNames(param.getNameNode()));
+    const body = (sink: Sink, ctx: Context, mustReturn: boolean): string[] => this.body(fn.getBody() as Node, sink, ctx, mustReturn);
+    if (param === undefined) return { bind: DISCARD, clause: "", body };
+    const pattern = this.copy(param.getNameNode());
+    const type = param.getTypeNode()?.getText();
+    if (type === undefined || type === "any" || type === "unknown") {
+      return { bind: DISCARD, clause: ` (${pattern}${type === undefined ? any : `: ${type}`})`, body };
+    }
+    // A typed parameter (`(e: HttpError) =>`) is an assertion on the reason, which is `any`: keep it as one.
+    const caught = this.names.fresh("error");
+    return {
+      bind: DISCARD,
+      clause: ` (${caught}${any})`,
+      body: (sink, ctx, mustReturn) => [`const ${pattern}: ${type} = ${caught};`, ...body(sink, ctx, mustReturn)],
+    };
+  }
+
+  /** `.finally(k)`: k runs and is awaited; its value is dropped, its rejection replaces the outcome. */
+  private finallyBody(handler: Handler, ctx: Context): string[] {
+    if (handler.kind === "reference") {
+      return this.emit(undefined, `${this.callee(handler.expr)}()`, DISCARD, ctx, this.referenceMayBeThenable(handler.expr));
+    }
+    const fn = handler.fn;
+    this.checkInline(fn);
+    refuseUnless(
+      fn.getParameters().length === 0,
+      "finally-handler-params",
+      "a `.finally` handler that declares parameters (finally handlers get none)",
+      fn,
+    );
+    this.renameInside(fn, []);
+    const body = fn.getBody() as Node;
+    if (Node.isBlock(body)) {
+      refuseUnless(
+        directReturns(fn).length === 0,
+        "finally-handler-returns",
+        "the `.finally` handler returns a value: inlined into a `finally` block its `return` would replace the " +
+          "result (TypeScript's refactoring has this bug); keep it as a function or drop the return",
+        fn,
+      );
+    }
+    return this.body(body, DISCARD, ctx, false);
+  }
+
+  /** A handler's body (an expression, or a block) written for `sink`. */
+  private body(body: Node, sink: Sink, ctx: Context, mustReturn: boolean): string[] {
+    if (!Node.isBlock(body)) {
+      // A handler returning a chain: the chain's value is the handler's (adopted), so it is flattened here.
+      const nested = this.chainAt(body);
+      if (nested !== undefined) return this.genChain(nested, sink, ctx);
+      return this.emit(body as Expression, this.text(body), sink, ctx, mayBeThenable(body));
+    }
+    const fn = body.getParent() as Node;
+    const statements = body.getStatements();
+    const returns = directReturns(fn);
+    if (sink.kind === "return") {
+      const lines = statements.map((s) => this.statementText(s, returns, ctx));
+      if (mustReturn && endReachable(body)) lines.push("return;");
+      return lines;
+    }
+    const last = statements[statements.length - 1];
+    if (returns.length === 0) {
+      const lines = statements.map((s) => this.statementText(s, [], ctx));
+      return sink.kind === "bind" && sink.target === undefined ? lines : [...lines, ...this.emit(undefined, "undefined", sink, ctx, false)];
+    }
+    refuseUnless(
+      returns.length === 1 && returns[0] === last,
+      "mid-chain-branching-returns",
+      "a handler in the middle of the chain returns from more than one place; its value feeds the next handler, " +
+        "so its returns cannot become returns of the function",
+      returns[0]!,
+    );
+    const value = (last as import("ts-morph").ReturnStatement).getExpression();
+    return [
+      ...statements.slice(0, -1).map((s) => this.statementText(s, [], ctx)),
+      ...this.emit(value, value === undefined ? "undefined" : this.text(value), sink, ctx, value !== undefined && mayBeThenable(value)),
+    ];
+  }
+
+  /** A statement of a handler, its direct returns awaited when inside a `try`. */
+  private statementText(statement: Statement, returns: readonly Node[], ctx: Context): string {
+    if (!ctx.inTry) return this.copyStatement(statement, this.replacements);
+    const replacements: Replacements = new Map(this.replacements);
+    for (const ret of returns) {
+      if (!Node.isReturnStatement(ret)) continue;
+      const value = ret.getExpression();
+      if (value === undefined || !mayBeThenable(value)) continue;
+      if (ret.getStart() < statement.getStart() || ret.getEnd() > statement.getEnd()) continue;
+      replacements.set(value, `await ${operand(value, this.copy(value))}`);
+    }
+    return this.copyStatement(statement, replacements);
+  }
+
+  /**
+   * A statement with its own comments: those on the lines before it and the one after it on its last line (the
+   * text before the first line break of its leading trivia is the previous statement's trailing comment).
+   */
+  private copyStatement(statement: Statement, replacements: Replacements): string {
+    const text = statement.getSourceFile().getFullText();
+    const leading = text.slice(statement.getFullStart(), statement.getStart());
+    const ownLeading = leading.includes("\n") ? leading.slice(leading.indexOf("\n") + 1) : leading;
+    const trailing = statement.getTrailingCommentRanges().map((r) => text.slice(statement.getEnd(), r.getEnd())).at(-1) ?? "";
+    return (ownLeading + this.copy(statement, false, replacements) + trailing).replace(/^\s*\n/, "");
+  }
+
+  /** The statement that sends `text` (the value of `node`) to `sink`. */
+  private emit(node: Node | undefined, text: string, sink: Sink, ctx: Context, thenable: boolean): string[] {
+    const awaited = thenable ? `await ${node === undefined ? text : operand(node, text)}` : text;
+    switch (sink.kind) {
+      case "return":
+        return [`return ${ctx.inTry && thenable ? awaited : text};`];
+      case "assign":
+        return [`${sink.name} = ${awaited};`];
+      case "bind":
+        if (sink.target !== undefined) return [`const ${sink.target}${sink.annotation} = ${awaited};`];
+        if (thenable) return [`${awaited};`];
+        return node !== undefined && isInert(node) ? [] : [`${text};`];
+    }
+  }
+
+  private text(node: Node): string {
+    return this.copy(node);
+  }
+
+  /** The code of `node` as it moves: renamed, with inner rewrites applied; with leading comments when `full`. */
+  private copy(node: Node, full = false, replacements: Replacements = this.replacements): string {
+    return textWith(node, replacements, full, this.inner);
+  }
+
+  /** Give the names a handler declares (parameter and top-level declarations) free names in the function. */
+  private renameInside(fn: Node, params: import("ts-morph").Identifier[]): void {
+    const body = (fn as import("ts-morph").ArrowFunction).getBody();
+    const declared = [...params, ...(Node.isBlock(body) ? declaredIn(body, fn) : [])];
+    renameDeclared(fn, declared, this.names, this.replacements);
+  }
+
+  /** An inline handler can be inlined: no `this`/`arguments` of its own, one plain parameter at most, not a generator. */
+  private checkInline(fn: import("ts-morph").ArrowFunction | import("ts-morph").FunctionExpression): void {
+    if (Node.isFunctionExpression(fn)) {
+      refuseUnless(!fn.isGenerator(), "generator-handler", "a generator function used as a handler", fn);
+      refuseUnless(
+        !usesOwn(fn, SyntaxKind.ThisKeyword),
+        "handler-this-would-change",
+        "a `function` handler uses `this`, which is undefined when a promise calls it; inlined, it would be the " +
+          "enclosing function's `this`",
+        fn,
+      );
+      refuseUnless(
+        !usesOwn(fn, "arguments"),
+        "handler-uses-arguments",
+        "a `function` handler reads `arguments`; inlined, it would read the enclosing function's",
+        fn,
+      );
+    }
+    const params = fn.getParameters();
+    refuseUnless(params.length <= 1, "handler-extra-params", "a handler declares more than one parameter", fn);
+    const [param] = params;
+    if (param !== undefined) {
+      refuseUnless(!param.isRestParameter(), "handler-rest-param", "a handler with a rest parameter", param);
+      refuseUnless(
+        param.getInitializer() === undefined,
+        "handler-default-param",
+        "a handler parameter with a default value (it would apply only to an undefined value)",
+        param,
+      );
+    }
+  }
+
+  /** The callee text for a handler passed by reference, if calling it directly keeps its `this` and its timing. */
+  private callee(expr: Expression): string {
+    if (Node.isIdentifier(expr)) {
+      const declaration = expr.getSymbol()?.getDeclarations()[0];
+      refuseUnless(
+        declaration === undefined || stable(declaration),
+        "handler-reference-may-change",
+        `the handler \`${expr.getText()}\` is a variable that may be reassigned; the chain reads it when it is ` +
+          "built, the awaited form would read it later",
+        expr,
+      );
+      return expr.getText();
+    }
+    if (Node.isPropertyAccessExpression(expr)) {
+      const owner = expr.getExpression();
+      if (Node.isThisExpression(owner) && !methodUsesThis(expr)) return expr.getText();
+      if (THIS_FREE.has(expr.getText())) return expr.getText();
+      throw new Refusal(
+        "handler-this-would-change",
+        `the handler \`${expr.getText()}\` is a method passed without its object: the promise calls it with ` +
+          "`this` undefined, a direct call would pass the object",
+        expr,
+      );
+    }
+    if (Node.isCallExpression(expr)) {
+      const callee = expr.getExpression();
+      const [bound] = expr.getArguments();
+      if (
+        Node.isPropertyAccessExpression(callee) &&
+        callee.getName() === "bind" &&
+        expr.getArguments().length === 1 &&
+        Node.isPropertyAccessExpression(callee.getExpression()) &&
+        (callee.getExpression() as import("ts-morph").PropertyAccessExpression).getExpression().getText() === bound?.getText() &&
+        (Node.isThisExpression(bound) || Node.isIdentifier(bound))
+      ) {
+        return callee.getExpression().getText(); // `obj.m.bind(obj)` is a call of `obj.m`
+      }
+    }
+    throw new Refusal(
+      "handler-built-at-chain-time",
+      `the handler \`${expr.getText()}\` is computed when the chain is built; the awaited form would compute it later`,
+      expr,
+    );
+  }
+
+  private referenceMayBeThenable(expr: Expression): boolean {
+    const signatures = expr.getType().getCallSignatures();
+    if (signatures.length === 0) return true;
+    return signatures.some((signature) => mayBeThenableType(signature.getReturnType()));
+  }
+}
+
+/** Globals whose methods never read `this`, so `.then(JSON.parse)` is `JSON.parse(value)`. */
+const THIS_FREE = new Set([
+  "JSON.parse",
+  "JSON.stringify",
+  "Object.keys",
+  "Object.values",
+  "Object.entries",
+  "Object.freeze",
+  "Array.isArray",
+  "Array.from",
+  "console.log",
+  "console.error",
+  "console.warn",
+  "console.info",
+  "console.debug",
+]);
+
+/** Whether a declaration names something that cannot be reassigned between building the chain and running it. */
+function stable(declaration: Node): boolean {
+  if (Node.isFunctionDeclaration(declaration) || Node.isClassDeclaration(declaration)) return true;
+  if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration)) return true;
+  if (Node.isVariableDeclaration(declaration)) {
+    const list = declaration.getParent();
+    return Node.isVariableDeclarationList(list) && list.getDeclarationKind() === "const";
+  }
+  if (Node.isParameterDeclaration(declaration)) {
+    const name = declaration.getName();
+    const fn = declaration.getParent();
+    return !fn
+      .getDescendantsOfKind(SyntaxKind.BinaryExpression)
+      .some((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken && b.getLeft().getText() === name);
+  }
+  return false;
+}
+
+/** Whether `this.m` names a method whose body reads `this` (an arrow-valued property never does). */
+function methodUsesThis(access: import("ts-morph").PropertyAccessExpression): boolean {
+  const declaration = access.getNameNode().getSymbol()?.getDeclarations()[0];
+  if (declaration === undefined) return true;
+  if (Node.isPropertyDeclaration(declaration)) {
+    const init = declaration.getInitializer();
+    return !(init !== undefined && Node.isArrowFunction(init));
+  }
+  if (Node.isMethodDeclaration(declaration)) return usesOwn(declaration, SyntaxKind.ThisKeyword) || usesOwn(declaration, SyntaxKind.SuperKeyword);
+  return true;
+}
+
+/** Whether `fn` uses `this`/`super` (a keyword kind) or `arguments` (a name) of its own, outside nested functions. */
+function usesOwn(fn: Node, what: SyntaxKind | string): boolean {
+  let found = false;
+  walk(fn, (node) => {
+    if (isBoundary(node) && !Node.isArrowFunction(node)) return "skip"; // arrows share `this`/`arguments`
+    if (typeof what === "string" ? Node.isIdentifier(node) && node.getText() === what : node.getKind() === what) {
+      found = true;
+      return "stop";
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** The return statements of `fn` itself (not of functions nested in it). */
+export function directReturns(fn: Node): Node[] {
+  const found: Node[] = [];
+  walk(fn, (node) => {
+    if (isBoundary(node)) return "skip";
+    if (Node.isReturnStatement(node)) found.push(node);
+    return undefined;
+  });
+  return found;
+}
+
+/** The names a handler's block declares at its top level, and its `var`s anywhere outside nested functions. */
+function declaredIn(block: Block, fn: Node): import("ts-morph").Identifier[] {
+  const found: import("ts-morph").Identifier[] = [];
+  for (const statement of block.getStatements()) {
+    if (Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement)) {
+      const name = statement.getNameNode();
+      if (name !== undefined) found.push(name);
+    }
+  }
+  walk(fn, (node) => {
+    if (isBoundary(node)) return "skip";
+    if (Node.isVariableDeclarationList(node)) {
+      const topLevel = node.getParent()?.getParent() === block;
+      if (topLevel || node.getDeclarationKind() === "var") {
+        for (const declaration of node.getDeclarations()) found.push(...boundNames(declaration.getNameNode()));
+      }
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Whether control can run off the end of `node` (conservative: true unless it surely returns or throws). */
+export function endReachable(node: Node): boolean {
+  if (Node.isReturnStatement(node) || Node.isThrowStatement(node)) return false;
+  if (Node.isBlock(node)) {
+    const last = node.getStatements().at(-1);
+    return last === undefined || endReachable(last);
+  }
+  if (Node.isIfStatement(node)) {
+    const otherwise = node.getElseStatement();
+    return otherwise === undefined || endReachable(node.getThenStatement()) || endReachable(otherwise);
+  }
+  return true;
+}
+
+/** An expression whose evaluation does nothing: dropped when its value is discarded. */
+function isInert(node: Node): boolean {
+  return (
+    Node.isIdentifier(node) ||
+    Node.isLiteralExpression(node) ||
+    node.getKind() === SyntaxKind.TrueKeyword ||
+    node.getKind() === SyntaxKind.FalseKeyword ||
+    node.getKind() === SyntaxKind.NullKeyword
+  );
+}
+
+/** A node that starts a function or class of its own: what is inside belongs to it, not to the enclosing function. */
+export function isBoundary(node: Node): boolean {
+  return (
+    Node.isFunctionDeclaration(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isArrowFunction(node) ||
+    Node.isMethodDeclaration(node) ||
+    Node.isConstructorDeclaration(node) ||
+    Node.isGetAccessorDeclaration(node) ||
+    Node.isSetAccessorDeclaration(node) ||
+    Node.isClassDeclaration(node) ||
+    Node.isClassExpression(node)
+  );
+}

@@ -1,0 +1,160 @@
+import { Node, SyntaxKind, type Expression, type ReturnStatement } from "ts-morph";
+import type { Edit } from "../engine/edits.ts";
+import type { FunctionNode } from "../engine/functions.ts";
+import { walk } from "../engine/walk.ts";
+import { refuseUnless } from "../engine/refusal.ts";
+import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
+import { ChainWriter, directReturns, endReachable, isBoundary } from "./generate.ts";
+
+/** The rewrite of one function: edits against its file's original text, and what changes in behaviour. */
+export interface Rewrite {
+  edits: Edit[];
+  notes: string[];
+  /** Functions nested in this one whose code the rewrite moved inline (their own results are not reported). */
+  inlined: object[];
+}
+
+const SYNC_THROW_NOTE =
+  "became async: if code before its first await throws, it now returns a rejected promise instead of throwing";
+
+/**
+ * The `--to async` eligibility check and plan for one function, shared by `scan` and `migrate`: a rewrite,
+ * `undefined` when there is nothing to rewrite, or a thrown `Refusal` saying why it would change behaviour.
+ */
+export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewrite | undefined {
+  if (fn.isAsync()) return undefined;
+  const body = fn.getBody();
+  if (body === undefined) return undefined;
+  const returned = returnedChains(fn, body);
+  if (returned.length === 0) {
+    const floating = floatingChain(fn);
+    refuseUnless(
+      floating === undefined,
+      "fire-and-forget-chain",
+      "the function starts a Promise chain it does not return: it runs on while the function goes on, and " +
+        "awaiting it would change when the code after it runs",
+      floating ?? fn,
+    );
+    return undefined;
+  }
+  refuseUnless(
+    !(Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) || !fn.isGenerator(),
+    "generator",
+    "a generator function cannot become async without changing what it returns",
+    fn,
+  );
+  checkReturnType(fn);
+  if (Node.isBlock(body)) checkOtherReturns(fn, body, returned);
+  for (const { chain } of returned) checkReceiver(chain);
+
+  const handlers = returned.flatMap(({ chain }) => inlineHandlers(chain));
+  const writer = new ChainWriter(fn, handlers, inner);
+  const edits: Edit[] = [];
+  for (const { chain, at } of returned) {
+    const lines = writer.returning(chain);
+    if (Node.isReturnStatement(at)) {
+      edits.push({ start: at.getStart(), end: at.getEnd(), text: lines.join("\n") });
+    } else {
+      // An arrow's expression body becomes a block: one edit from the arrow's start, so it is formatted whole.
+      const head = fn.getSourceFile().getFullText().slice(fn.getStart(), at.getStart());
+      return { edits: [{ start: fn.getStart(), end: at.getEnd(), text: `async ${head}{\n${lines.join("\n")}\n}` }], notes: [SYNC_THROW_NOTE], inlined: handlers };
+    }
+  }
+  edits.push(asyncInsertion(fn));
+  return { edits, notes: [SYNC_THROW_NOTE], inlined: handlers };
+}
+
+/** The chains the function returns: `return chain;` statements, or an arrow's expression body. */
+function returnedChains(fn: FunctionNode, body: Node): { chain: Chain; at: ReturnStatement | Expression }[] {
+  if (!Node.isBlock(body)) {
+    const chain = chainOf(body);
+    return chain === undefined ? [] : [{ chain, at: body as Expression }];
+  }
+  return directReturns(fn).flatMap((ret) => {
+    const value = (ret as ReturnStatement).getExpression();
+    const chain = value === undefined ? undefined : chainOf(value);
+    return chain === undefined ? [] : [{ chain, at: ret as ReturnStatement }];
+  });
+}
+
+/** A chain used as a statement of its own (nobody awaits it), outside nested functions. */
+function floatingChain(fn: FunctionNode): Node | undefined {
+  let found: Node | undefined;
+  walk(fn, (node) => {
+    if (isBoundary(node)) return "skip";
+    if (Node.isExpressionStatement(node) && chainOf(node.getExpression()) !== undefined) {
+      found = node;
+      return "stop";
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function checkReturnType(fn: FunctionNode): void {
+  const declared = fn.getReturnTypeNode();
+  if (declared === undefined) return;
+  const text = declared.getText();
+  refuseUnless(
+    /^Promise\s*</.test(text) || text === "Promise",
+    "return-type-not-promise",
+    `the declared return type \`${text}\` is not a Promise; an async function always returns one`,
+    declared,
+  );
+}
+
+/** Every other way out of the function must already give a promise, or callers would see a change. */
+function checkOtherReturns(fn: FunctionNode, body: Node, returned: readonly { at: Node }[]): void {
+  const rewritten = new Set(returned.map(({ at }) => at));
+  for (const ret of directReturns(fn)) {
+    if (rewritten.has(ret)) continue;
+    const value = (ret as ReturnStatement).getExpression();
+    refuseUnless(
+      value !== undefined && givesPromise(value),
+      "returns-non-promise",
+      "another return gives a value that may not be a promise; as an async function it would give a promise of it",
+      ret,
+    );
+  }
+  refuseUnless(
+    !endReachable(body),
+    "returns-non-promise",
+    "the function can finish without returning (giving undefined); as an async function it would give a promise",
+    fn,
+  );
+}
+
+/** Whether `value` surely is a promise: typed as one, or built by `Promise.x(...)` / `new Promise(...)`. */
+function givesPromise(value: Expression): boolean {
+  if (chainOf(value) !== undefined) return true;
+  if (Node.isNewExpression(value) && value.getExpression().getText() === "Promise") return true;
+  if (Node.isCallExpression(value) && /^Promise\.\w+$/.test(value.getExpression().getText())) return true;
+  const type = value.getType();
+  if (type.isAny() || type.isUnknown()) return false;
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  return parts.every((part) => part.getSymbol()?.getName() === "Promise");
+}
+
+/** The chain must start from a Promise (or an untyped value): other thenables' `catch`/`finally` may differ. */
+function checkReceiver(chain: Chain): void {
+  const type = chain.base.getType();
+  if (type.isAny() || type.isUnknown()) return;
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  refuseUnless(
+    parts.every((part) => ["Promise", "PromiseLike"].includes(part.getSymbol()?.getName() ?? "")),
+    "non-promise-receiver",
+    `\`.${chain.links[0]!.kind}\` is called on a \`${type.getText()}\`, not a Promise; its methods may not behave ` +
+      "like a Promise's",
+    chain.base,
+  );
+}
+
+/** Where `async ` goes: before `function`, before a method's name (after its modifiers), before an arrow. */
+function asyncInsertion(fn: FunctionNode): Edit {
+  let at: number;
+  if (Node.isMethodDeclaration(fn)) at = fn.getNameNode().getStart();
+  else if (Node.isArrowFunction(fn)) at = fn.getStart();
+  // (an arrow with an expression body is rewritten whole, its `async` included)
+  else at = fn.getFirstChildByKindOrThrow(SyntaxKind.FunctionKeyword).getStart();
+  return { start: at, end: at, text: "async " };
+}

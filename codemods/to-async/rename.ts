@@ -1,0 +1,84 @@
+import { Node, SyntaxKind, type Identifier, type Symbol as MorphSymbol } from "ts-morph";
+import type { Edit } from "../engine/edits.ts";
+import { refuseUnless } from "../engine/refusal.ts";
+import type { Names } from "./names.ts";
+
+/** Identifier nodes to replace with new text, for copying code under other names. */
+export type Replacements = Map<Node, string>;
+
+/**
+ * `node`'s text (from its first token, or with leading comments when `full`) with `replacements` applied, and the
+ * `edits` of functions rewritten inside it (see migrate.ts: inner functions are rewritten first).
+ */
+export function textWith(node: Node, replacements: Replacements, full = false, edits: readonly Edit[] = []): string {
+  const start = full ? node.getFullStart() : node.getStart();
+  const end = node.getEnd();
+  const text = node.getSourceFile().getFullText();
+  const spans: Edit[] = [...replacements].map(([n, replacement]) => ({ start: n.getStart(), end: n.getEnd(), text: replacement }));
+  for (const edit of edits) {
+    if (edit.start < start || edit.end > end) continue;
+    refuseUnless(
+      !spans.some((s) => s.start < edit.end && edit.start < s.end),
+      "nested-rewrite-conflict",
+      "a function rewritten inside this one uses a name this rewrite must change; migrate the inner function first, " +
+        "then run again",
+      node,
+    );
+    spans.push(edit);
+  }
+  const inside = spans.filter((s) => s.start >= start && s.end <= end).sort((a, b) => a.start - b.start || a.end - b.end);
+  let out = "";
+  let at = start;
+  for (const span of inside) {
+    out += text.slice(at, span.start) + span.text;
+    at = span.end;
+  }
+  return out + text.slice(at, end);
+}
+
+/** The identifiers a binding (a name or a destructuring pattern) declares. */
+export function boundNames(binding: Node): Identifier[] {
+  if (Node.isIdentifier(binding)) return [binding];
+  if (Node.isObjectBindingPattern(binding) || Node.isArrayBindingPattern(binding)) {
+    return binding.getElements().flatMap((element) => (Node.isBindingElement(element) ? boundNames(element.getNameNode()) : []));
+  }
+  return [];
+}
+
+/**
+ * Give each name `scope` declares (per `declared`) a name free in the enclosing function, and record the
+ * replacements of its declaration and every use inside `scope`.
+ */
+export function renameDeclared(scope: Node, declared: readonly Identifier[], names: Names, replacements: Replacements): void {
+  for (const id of declared) {
+    const name = id.getText();
+    const chosen = names.claim(name, scope);
+    if (chosen === name) continue;
+    const symbol = id.getSymbol();
+    if (symbol === undefined) continue;
+    for (const use of scope.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      if (!sameSymbol(use, symbol)) continue;
+      replacements.set(use, spelled(use, name, chosen));
+    }
+    for (const shorthand of scope.getDescendantsOfKind(SyntaxKind.ShorthandPropertyAssignment)) {
+      const checker = shorthand.getProject().getTypeChecker().compilerObject;
+      if (checker.getShorthandAssignmentValueSymbol(shorthand.compilerNode) === symbol.compilerSymbol) {
+        replacements.set(shorthand.getNameNode(), `${name}: ${chosen}`);
+      }
+    }
+  }
+}
+
+function sameSymbol(use: Identifier, symbol: MorphSymbol): boolean {
+  if (Node.isShorthandPropertyAssignment(use.getParent())) return false; // handled with its value symbol
+  return use.getSymbol() === symbol;
+}
+
+/** A renamed identifier, keeping the property key of `{ name }` destructuring. */
+function spelled(use: Identifier, name: string, chosen: string): string {
+  const parent = use.getParent();
+  if (Node.isBindingElement(parent) && parent.getPropertyNameNode() === undefined && Node.isObjectBindingPattern(parent.getParent())) {
+    return `${name}: ${chosen}`;
+  }
+  return chosen;
+}
