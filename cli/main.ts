@@ -1,22 +1,23 @@
 #!/usr/bin/env node
 /**
- * The `corral` command. The migration commands (scan, migrate, check) arrive with the codemods; until then it prints
- * what is coming and exits 2 for anything but help, so scripts do not mistake it for a working migration.
+ * The `corral` command: `migrate` rewrites functions (more commands arrive with the later stages). Exit status:
+ * 0 success, 1 something could not be processed, 2 a usage error (unknown flag, missing target).
  */
 import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { migrateCommand, migrateHelp } from "./migrate-command.ts";
+import { UsageFailure } from "./usage.ts";
 
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
 
 Usage:
-  corral --help       this text
-  corral --version    the installed version
+  corral migrate <targets...> --to async [--write] [--json]   rewrite functions (a dry run unless --write)
+  corral <command> --help                                     help for one command
+  corral --version                                            the installed version
 
-Commands (arriving with the codemods; not available in this version):
-  corral scan [paths]                          inventory of functions and what each migration stage would do
-  corral migrate <targets> --to async|scoped   rewrite functions, dry run by default (--write to apply)
-  corral check [paths]                         hazards in scoped code: swallowed Cancelled, unbridged awaits
+Coming with the next stages: migrate --to scoped, scan, check.
 
-The runtime is available now:  import { run, withNursery, failAfter } from "corral"
+The runtime:  import { run, withNursery, failAfter } from "corral"
 Docs: README.md in the corral package.
 `;
 
@@ -25,15 +26,49 @@ function version(): string {
   return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
-const [command] = process.argv.slice(2);
-if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-  process.stdout.write(help);
-} else if (command === "--version" || command === "-v") {
-  process.stdout.write(`${version()}\n`);
-} else {
-  process.stderr.write(
-    `corral: '${command}' is not available in this version; the migration commands arrive with the codemods.\n` +
-      "Run 'corral --help' for what exists now.\n",
-  );
-  process.exitCode = 2;
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(help);
+    return 0;
+  }
+  if (command === "--version" || command === "-v") {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  if (command === "migrate") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        to: { type: "string" },
+        write: { type: "boolean", default: false },
+        json: { type: "boolean", default: false },
+        project: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(migrateHelp);
+      return 0;
+    }
+    return migrateCommand({
+      targets: positionals,
+      to: values.to,
+      write: values.write,
+      json: values.json,
+      project: values.project,
+    });
+  }
+  throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);
 }
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    const usage = error instanceof UsageFailure || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    process.stderr.write(`corral: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (usage) process.stderr.write("Run 'corral --help' for usage.\n");
+    process.exitCode = usage ? 2 : 1;
+  },
+);

@@ -27,7 +27,7 @@ describe("the corral bin", () => {
     const { code, stdout } = await corral("--help");
     expect(code).toBe(0);
     expect(stdout).toMatch(/^corral: structured concurrency/);
-    expect(stdout).toMatch(/corral migrate <targets> --to async\|scoped/);
+    expect(stdout).toMatch(/corral migrate <targets\.\.\.> --to async/);
   });
 
   test("--version prints the package version", async () => {
@@ -36,10 +36,28 @@ describe("the corral bin", () => {
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
 
-  test("a command that does not exist yet exits 2 with a message on stderr", async () => {
-    const { code, stdout, stderr } = await corral("migrate", "src/a.ts:f", "--to", "async");
-    expect(code).toBe(2);
-    expect(stdout).toBe("");
-    expect(stderr).toMatch(/'migrate' is not available in this version/);
+  test("an unknown command or flag exits 2 with a message on stderr", async () => {
+    const unknown = await corral("frobnicate");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toMatch(/'frobnicate' is not a corral command/);
+    const flag = await corral("migrate", "x.ts", "--to", "async", "--bogus");
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toMatch(/Unknown option '--bogus'/);
+  });
+
+  test("migrate refuses usage errors with exit 2: no stage, an unknown stage, a target that does not exist", async () => {
+    expect((await corral("migrate", "package.json")).stderr).toMatch(/missing --to/);
+    expect((await corral("migrate", "package.json", "--to", "scoped-later")).code).toBe(2);
+    const missing = await corral("migrate", "no/such/file.ts:f", "--to", "async");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no\/such\/file\.ts: no such file or folder/);
+  });
+
+  test("migrate --help shows the targets and examples", async () => {
+    const { code, stdout } = await corral("migrate", "--help");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/src\/users\.ts:UserRepo\.load/);
+    expect(stdout).toMatch(/Exit status: 0/);
   });
 });

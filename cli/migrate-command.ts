@@ -1,0 +1,107 @@
+/**
+ * `corral migrate <targets> --to async [--write] [--json] [--project tsconfig.json]`: rewrite functions. A dry run
+ * by default: a unified diff per file and a note per rewrite saying what changes in behaviour. `--write` writes each
+ * changed file atomically (a temporary file renamed over it). Exit 0 on success, 1 when anything errored.
+ */
+import { existsSync, renameSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { createTwoFilesPatch } from "diff";
+import { migrate, type MigrateReport } from "../codemods/engine/migrate.ts";
+import type { FunctionResult } from "../codemods/engine/result.ts";
+import { parseTarget } from "../codemods/engine/targets.ts";
+import { UsageFailure } from "./usage.ts";
+
+export const migrateHelp = `corral migrate <targets...> --to async [--write] [--json] [--project tsconfig.json]
+
+Rewrite functions into async/await (--to async). A dry run unless --write: prints a unified diff of each file it
+would change, with a note per rewritten function saying what changes in behaviour, and the reason for each
+function it refuses (a rewrite that could change behaviour is refused and the file left byte-identical).
+
+Targets:
+  src/users.ts:loadUser        a function (declaration, variable holding one, object method)
+  src/users.ts:UserRepo.load   a class method
+  src/users.ts:42              the innermost function containing line 42
+  src/users.ts  src/           every function in a file or under a folder
+
+Options:
+  --to async          the stage: callbacks and Promise chains to async/await
+  --write             write the changed files (atomically), instead of printing the diff
+  --json              print { "results": [ { file, function, line, outcome, reason, notes } ] } only
+  --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
+
+Examples:
+  corral migrate src/api.ts:fetchUser --to async
+  corral migrate src/ --to async --write
+  corral migrate src/api.ts:12 --to async --json
+
+Exit status: 0 on success (refusals included), 1 when a file could not be processed, 2 on a usage error.
+`;
+
+export interface MigrateArgs {
+  targets: string[];
+  to: string | undefined;
+  write: boolean;
+  json: boolean;
+  project: string | undefined;
+}
+
+export async function migrateCommand(args: MigrateArgs): Promise<number> {
+  if (args.to !== "async") {
+    throw new UsageFailure(
+      args.to === undefined ? "missing --to: say which stage, --to async" : `--to ${args.to}: the stages are: async`,
+    );
+  }
+  if (args.targets.length === 0) throw new UsageFailure("no targets: give files, folders or file:function");
+  for (const target of args.targets) {
+    const { file } = parseTarget(target);
+    if (!existsSync(file)) throw new UsageFailure(`${file}: no such file or folder (from the target '${target}')`);
+  }
+  if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  const report = await migrate({
+    targets: args.targets,
+    to: "async",
+    ...(args.project === undefined ? {} : { tsconfig: args.project }),
+  });
+  if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
+  if (args.json) process.stdout.write(`${JSON.stringify({ results: report.results }, null, 2)}\n`);
+  else process.stdout.write(describe(report, args.write));
+  return report.results.some((r) => r.outcome === "error") ? 1 : 0;
+}
+
+function writeAtomically(file: string, text: string): void {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.corral-${process.pid}`);
+  writeFileSync(temporary, text);
+  renameSync(temporary, file);
+}
+
+/** The human report: diffs (in a dry run), notes, refusals and errors, then a summary. */
+function describe(report: MigrateReport, written: boolean): string {
+  const out: string[] = [];
+  const byFile = new Map<string, FunctionResult[]>();
+  for (const result of report.results) byFile.set(result.file, [...(byFile.get(result.file) ?? []), result]);
+  for (const change of report.changes) {
+    const display = path.relative(process.cwd(), change.file) || change.file;
+    if (written) out.push(`wrote ${display}`);
+    else out.push(createTwoFilesPatch(`a/${display}`, `b/${display}`, change.before, change.after, "", "", { context: 3 }).replace(/^=+\n/, ""));
+    for (const result of byFile.get(display) ?? []) {
+      for (const note of result.notes) out.push(`note: ${result.function} (${display}:${result.line}): ${note}`);
+    }
+    out.push("");
+  }
+  for (const result of report.results) {
+    if (result.outcome === "refused" || result.outcome === "error") {
+      const what = result.function === "" ? result.file : `${result.function} (${result.file}:${result.line})`;
+      out.push(`${result.outcome}: ${what}: [${result.reason!.code}] ${result.reason!.message}`);
+    }
+  }
+  out.push(summary(report.results));
+  return `${out.join("\n")}\n`;
+}
+
+function summary(results: readonly FunctionResult[]): string {
+  const count = (outcome: string): number => results.filter((r) => r.outcome === outcome).length;
+  const reasons = new Map<string, number>();
+  for (const r of results) if (r.outcome === "refused") reasons.set(r.reason!.code, (reasons.get(r.reason!.code) ?? 0) + 1);
+  const why = [...reasons].map(([code, n]) => `${code} ${n}`).join(", ");
+  return `${count("changed")} changed, ${count("unchanged")} unchanged, ${count("refused")} refused${why === "" ? "" : ` (${why})`}, ${count("error")} errors`;
+}
