@@ -46,6 +46,7 @@ export function nameOf(fn: FunctionNode): string {
     return name;
   }
   if (Node.isFunctionExpression(fn) && fn.getName() !== undefined) return fn.getName()!;
+  if (Node.isBinaryExpression(parent) && parent.getOperatorToken().getText() === "=") return parent.getLeft().getText();
   return "<anonymous>";
 }
 

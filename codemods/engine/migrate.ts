@@ -63,8 +63,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
         continue;
       }
       const before = file.getFullText();
-      const after = await migrateFile(file, display, target.selector, plan, results);
-      if (after !== before) changes.push({ file: absolute, before, after });
+      try {
+        const after = await migrateFile(file, display, target.selector, plan, results);
+        if (after !== before) changes.push({ file: absolute, before, after });
+      } catch (error) {
+        // A bug of ours (the rewrite did not format, say) costs this file, never the run or the file's contents.
+        const message = `${display}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; the file was left untouched`;
+        results.push({ file: display, function: "", line: 0, outcome: "error", reason: { code: "internal-error", message }, notes: [] });
+      }
     }
   }
   return { results, changes };

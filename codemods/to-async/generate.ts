@@ -453,6 +453,13 @@ export class ChainWriter {
           "built, the awaited form would read it later",
         expr,
       );
+      refuseUnless(
+        surelyFunction(expr, declaration),
+        "handler-may-not-be-function",
+        `the handler \`${expr.getText()}\` may not be a function (a promise passes the value through when it is ` +
+          "undefined; a direct call would throw)",
+        expr,
+      );
       return expr.getText();
     }
     if (Node.isPropertyAccessExpression(expr)) {
@@ -527,6 +534,18 @@ function stable(declaration: Node): boolean {
       .some((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken && b.getLeft().getText() === name);
   }
   return false;
+}
+
+/** Whether `expr` is surely a function: declared as one, or typed as one that cannot be undefined or null. */
+function surelyFunction(expr: Expression, declaration: Node | undefined): boolean {
+  if (Node.isFunctionDeclaration(declaration)) return true;
+  if (Node.isVariableDeclaration(declaration)) {
+    const init = declaration.getInitializer();
+    if (init !== undefined && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return true;
+  }
+  const type = expr.getType();
+  if (type.isAny() || type.isUnknown() || type.isNullable()) return false;
+  return type.getCallSignatures().length > 0;
 }
 
 /** Whether `this.m` names a method whose body reads `this` (an arrow-valued property never does). */

@@ -23,6 +23,14 @@ const SYNC_THROW_NOTE =
  */
 export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewrite | undefined {
   if (fn.isAsync()) return undefined;
+  if (Node.isMethodDeclaration(fn) && fn.getName() === "then") {
+    refuseUnless(
+      returnedChains(fn, fn.getBody()!).length === 0,
+      "thenable-then",
+      "a `then` method makes its object a thenable; rewriting it changes how `await` treats the object",
+      fn,
+    );
+  }
   const body = fn.getBody();
   if (body === undefined) return undefined;
   const returned = returnedChains(fn, body);
@@ -53,7 +61,11 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewr
   for (const { chain, at } of returned) {
     const lines = writer.returning(chain);
     if (Node.isReturnStatement(at)) {
-      edits.push({ start: at.getStart(), end: at.getEnd(), text: lines.join("\n") });
+      // `if (x) return p.then(f);`: several statements need a block where one stood alone.
+      const alone = !Node.isBlock(at.getParent()) && !Node.isCaseClause(at.getParent()) && !Node.isDefaultClause(at.getParent());
+      const text = lines.join("\n");
+      if (!alone || lines.length === 1) edits.push({ start: at.getStart(), end: at.getEnd(), text });
+      else edits.push(blockInPlaceOf(at, text));
     } else {
       // An arrow's expression body becomes a block: one edit from the arrow's start, so it is formatted whole.
       const head = fn.getSourceFile().getFullText().slice(fn.getStart(), at.getStart());
@@ -147,6 +159,17 @@ function checkReceiver(chain: Chain): void {
       "like a Promise's",
     chain.base,
   );
+}
+
+/** `{ text }` in place of a lone statement; before an `else`, the `else` follows the brace (`} else`). */
+function blockInPlaceOf(statement: ReturnStatement, text: string): Edit {
+  const parent = statement.getParent();
+  const elseKeyword =
+    Node.isIfStatement(parent) && parent.getThenStatement() === statement
+      ? parent.getFirstChildByKind(SyntaxKind.ElseKeyword)
+      : undefined;
+  if (elseKeyword === undefined) return { start: statement.getStart(), end: statement.getEnd(), text: `{\n${text}\n}` };
+  return { start: statement.getStart(), end: elseKeyword.getStart(), text: `{\n${text}\n} ` };
 }
 
 /** Where `async ` goes: before `function`, before a method's name (after its modifiers), before an arrow. */
