@@ -12,7 +12,10 @@ export async function formatRanges(file: string, text: string, ranges: readonly 
   // Last first, so the offsets of the earlier ranges stay valid.
   for (const range of [...ranges].sort((a, b) => b.start - a.start)) {
     if (range.end - range.start < 16 && !out.slice(range.start, range.end).includes("\n")) continue; // `async `
-    out = await prettier.format(out, { ...config, parser, rangeStart: range.start, rangeEnd: range.end, filepath: file });
+    // Prettier formats a range as a program of its own; with a `.cjs` name that program is a script, where the
+    // `await` of an async function's body is an error. So the range is read as a module.
+    const filepath = file.replace(/\.c([jt]s)$/, ".$1");
+    out = await prettier.format(out, { ...config, parser, rangeStart: range.start, rangeEnd: range.end, filepath });
   }
   return out;
 }

@@ -8,6 +8,7 @@ import type { SourceFile } from "ts-morph";
 import { planToAsync, type Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
 import { formatRanges } from "./format.ts";
+import { FileImports, type Import } from "./imports.ts";
 import { lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { openProject, sourceFiles, syntaxError } from "./project.ts";
 import { Refusal } from "./refusal.ts";
@@ -92,6 +93,8 @@ async function migrateFile(
   let edits: Edit[] = [];
   const entries: { fn: FunctionNode; entry: FunctionResult }[] = [];
   const inlined = new Set<object>();
+  const imports = new FileImports(file);
+  const added: Import[] = [];
   const selected = select(file, selector);
   if (selected.length === 0 && selector !== undefined) {
     const message = `${display}:${selector}: no function ${typeof selector === "number" ? "contains line" : "is named"} ${selector}`;
@@ -99,33 +102,34 @@ async function migrateFile(
   }
   for (const fn of selected.reverse()) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
-    const result = check(fn, display, inner, plan);
+    const result = check(fn, display, (f) => plan(f, inner, imports));
     // An anonymous callback with nothing to do is not worth a line (there are many); anything else is reported.
     if (result.entry.outcome !== "unchanged" || result.entry.function !== "<anonymous>") entries.push({ fn, entry: result.entry });
     const rewrite = result.rewrite;
     if (rewrite === undefined) continue;
     for (const edit of rewrite.edits) edit.owner = fn;
     for (const handler of rewrite.inlined) inlined.add(handler);
+    added.push(...rewrite.imports);
     const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => e.start >= r.start && e.end <= r.end && !(e.start === r.start && e.end === r.end && e === r));
     edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
   }
   results.push(...entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry));
   if (edits.length === 0) return text;
-  const applied = applyEdits(text, edits);
+  const importEdit = imports.edit(added);
+  const applied = applyEdits(text, importEdit === undefined ? edits : [...edits, importEdit]);
   return formatRanges(file.getFilePath(), applied.text, applied.ranges);
 }
 
-type Planner = (fn: FunctionNode, inner: readonly Edit[]) => Rewrite | undefined;
+type Planner = (fn: FunctionNode, inner: readonly Edit[], imports: FileImports) => Rewrite | undefined;
 
 function check(
   fn: FunctionNode,
   display: string,
-  inner: readonly Edit[],
-  plan: Planner,
+  plan: (fn: FunctionNode) => Rewrite | undefined,
 ): { entry: FunctionResult; rewrite?: Rewrite } {
   const base = { file: display, function: nameOf(fn), line: lineOf(fn) };
   try {
-    const rewrite = plan(fn, inner);
+    const rewrite = plan(fn);
     if (rewrite === undefined) return { entry: { ...base, outcome: "unchanged", notes: [] } };
     return { entry: { ...base, outcome: "changed", notes: rewrite.notes }, rewrite };
   } catch (error) {

@@ -72,6 +72,11 @@ export class ChainWriter {
     return this.genChain(chain, RETURN, { inTry: false });
   }
 
+  /** A fresh local name for new code of this function. */
+  fresh(base: string): string {
+    return this.names.fresh(base);
+  }
+
   /** Statements computed before a chain's `try` blocks (see {@link gen}'s base case). */
   private hoisted: string[] = [];
 

@@ -1,9 +1,12 @@
-import { Node, SyntaxKind, type Expression, type ReturnStatement } from "ts-morph";
+import { Node, SyntaxKind, type Expression, type NewExpression, type ReturnStatement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { walk } from "../engine/walk.ts";
 import { refuseUnless } from "../engine/refusal.ts";
+import type { FileImports, Import } from "../engine/imports.ts";
+import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
+import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { ChainWriter, directReturns, endReachable, isBoundary } from "./generate.ts";
 
 /** The rewrite of one function: edits against its file's original text, and what changes in behaviour. */
@@ -12,6 +15,8 @@ export interface Rewrite {
   notes: string[];
   /** Functions nested in this one whose code the rewrite moved inline (their own results are not reported). */
   inlined: object[];
+  /** Imports the new code needs (added to the file once, by the engine). */
+  imports: Import[];
 }
 
 const SYNC_THROW_NOTE =
@@ -21,11 +26,11 @@ const SYNC_THROW_NOTE =
  * The `--to async` eligibility check and plan for one function, shared by `scan` and `migrate`: a rewrite,
  * `undefined` when there is nothing to rewrite, or a thrown `Refusal` saying why it would change behaviour.
  */
-export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewrite | undefined {
+export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: FileImports): Rewrite | undefined {
   if (fn.isAsync()) return undefined;
   if (Node.isMethodDeclaration(fn) && fn.getName() === "then") {
     refuseUnless(
-      returnedChains(fn, fn.getBody()!).length === 0,
+      returnedPromises(fn, fn.getBody()!).length === 0,
       "thenable-then",
       "a `then` method makes its object a thenable; rewriting it changes how `await` treats the object",
       fn,
@@ -33,7 +38,7 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewr
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
-  const returned = returnedChains(fn, body);
+  const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
     const floating = floatingChain(fn);
     refuseUnless(
@@ -53,13 +58,20 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewr
   );
   checkReturnType(fn);
   if (Node.isBlock(body)) checkOtherReturns(fn, body, returned);
-  for (const { chain } of returned) checkReceiver(chain);
+  for (const item of returned) if (item.chain !== undefined) checkReceiver(item.chain);
+  const wrappers = returned.map((item) => (item.wrapper === undefined ? undefined : wrapperOf(item.wrapper)));
 
-  const handlers = returned.flatMap(({ chain }) => inlineHandlers(chain));
+  const handlers = returned.flatMap(({ chain }) => (chain === undefined ? [] : inlineHandlers(chain)));
   const writer = new ChainWriter(fn, handlers, inner);
   const edits: Edit[] = [];
-  for (const { chain, at } of returned) {
-    const lines = writer.returning(chain);
+  const notes = [SYNC_THROW_NOTE];
+  const needed: Import[] = [];
+  for (const [i, { chain, at }] of returned.entries()) {
+    const wrapper = wrappers[i];
+    const lines =
+      wrapper === undefined
+        ? writer.returning(chain!)
+        : awaitedForm(wrapper, { imports, needed, notes, fresh: (base) => writer.fresh(base), last: isLastStatement(fn, at) });
     if (Node.isReturnStatement(at)) {
       // `if (x) return p.then(f);`: several statements need a block where one stood alone.
       const alone = !Node.isBlock(at.getParent()) && !Node.isCaseClause(at.getParent()) && !Node.isDefaultClause(at.getParent());
@@ -69,24 +81,37 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[] = []): Rewr
     } else {
       // An arrow's expression body becomes a block: one edit from the arrow's start, so it is formatted whole.
       const head = fn.getSourceFile().getFullText().slice(fn.getStart(), at.getStart());
-      return { edits: [{ start: fn.getStart(), end: at.getEnd(), text: `async ${head}{\n${lines.join("\n")}\n}` }], notes: [SYNC_THROW_NOTE], inlined: handlers };
+      const edit = { start: fn.getStart(), end: at.getEnd(), text: `async ${head}{\n${lines.join("\n")}\n}` };
+      return { edits: [edit], notes, inlined: handlers, imports: needed };
     }
   }
   edits.push(asyncInsertion(fn));
-  return { edits, notes: [SYNC_THROW_NOTE], inlined: handlers };
+  return { edits, notes, inlined: handlers, imports: needed };
 }
 
-/** The chains the function returns: `return chain;` statements, or an arrow's expression body. */
-function returnedChains(fn: FunctionNode, body: Node): { chain: Chain; at: ReturnStatement | Expression }[] {
-  if (!Node.isBlock(body)) {
-    const chain = chainOf(body);
-    return chain === undefined ? [] : [{ chain, at: body as Expression }];
-  }
-  return directReturns(fn).flatMap((ret) => {
-    const value = (ret as ReturnStatement).getExpression();
-    const chain = value === undefined ? undefined : chainOf(value);
-    return chain === undefined ? [] : [{ chain, at: ret as ReturnStatement }];
-  });
+/** Whether `at` is the last statement of the function's body (a `return;` after it would be redundant). */
+function isLastStatement(fn: FunctionNode, at: Node): boolean {
+  const body = fn.getBody();
+  return !Node.isBlock(body) || body.getStatements().at(-1) === at;
+}
+
+/** What the function returns that the rewrite turns into awaits: a chain, or a `new Promise` wrapper. */
+interface Returned {
+  at: ReturnStatement | Expression;
+  chain?: Chain;
+  wrapper?: NewExpression;
+}
+
+/** The chains and wrappers the function returns: `return ...;` statements, or an arrow's expression body. */
+function returnedPromises(fn: FunctionNode, body: Node): Returned[] {
+  const classify = (value: Node | undefined, at: ReturnStatement | Expression): Returned[] => {
+    if (value === undefined) return [];
+    const chain = chainOf(value);
+    if (chain !== undefined) return [{ at, chain }];
+    return isPromiseWrapper(value) ? [{ at, wrapper: value }] : [];
+  };
+  if (!Node.isBlock(body)) return classify(body, body as Expression);
+  return directReturns(fn).flatMap((ret) => classify((ret as ReturnStatement).getExpression(), ret as ReturnStatement));
 }
 
 /** A chain used as a statement of its own (nobody awaits it), outside nested functions. */

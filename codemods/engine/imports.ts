@@ -1,0 +1,93 @@
+import { Node, type SourceFile } from "ts-morph";
+import type { Edit } from "./edits.ts";
+
+/** A named export of a module that rewritten code uses, and the name it goes by in the file. */
+export interface Import {
+  module: string;
+  name: string;
+  local: string;
+}
+
+/**
+ * The imports rewrites of one file need: an existing import is reused (`import { once } from "events"` serves
+ * `node:events`' `once`); otherwise a free local name is chosen and one import line per module is added once every
+ * function is done, only for the rewrites that went through.
+ */
+export class FileImports {
+  private readonly added = new Map<string, Import>();
+  private readonly taken: Set<string>;
+
+  constructor(private readonly file: SourceFile) {
+    // Every name the file binds or reads; property names (`emitter.once`) do not count.
+    this.taken = new Set(
+      file
+        .getDescendants()
+        .filter((node) => Node.isIdentifier(node) && !isPropertyName(node))
+        .map((id) => id.getText()),
+    );
+  }
+
+  /** The expression that names `name` of `module` here, reusing an existing import when there is one. */
+  use(module: string, name: string, preferred = name): { text: string; added?: Import } {
+    const existing = this.existing(module, name);
+    if (existing !== undefined) return { text: existing };
+    const key = `${module}#${name}`;
+    const known = this.added.get(key);
+    if (known !== undefined) return { text: known.local, added: known };
+    let local = preferred;
+    for (let i = 2; this.taken.has(local); i++) local = `${preferred}${i}`;
+    this.taken.add(local);
+    const added = { module, name, local };
+    this.added.set(key, added);
+    return { text: local, added };
+  }
+
+  /** The edit adding `imports` (those of the rewrites kept): ESM imports, or `require` in a CommonJS file. */
+  edit(imports: readonly Import[]): Edit | undefined {
+    if (imports.length === 0) return undefined;
+    const byModule = new Map<string, Import[]>();
+    for (const i of imports) byModule.set(i.module, [...(byModule.get(i.module) ?? []).filter((j) => j.local !== i.local), i]);
+    const commonJs = this.isCommonJs();
+    const lines = [...byModule].map(([module, list]) => {
+      const names = list.map((i) => (i.name === i.local ? i.name : commonJs ? `${i.name}: ${i.local}` : `${i.name} as ${i.local}`));
+      return commonJs ? `const { ${names.join(", ")} } = require("${module}");` : `import { ${names.join(", ")} } from "${module}";`;
+    });
+    const last = this.file.getImportDeclarations().at(-1);
+    if (last !== undefined) return { start: last.getEnd(), end: last.getEnd(), text: `\n${lines.join("\n")}` };
+    const first = this.file.getStatements()[0];
+    const directive = first !== undefined && Node.isExpressionStatement(first) && Node.isStringLiteral(first.getExpression());
+    if (directive) return { start: first.getEnd(), end: first.getEnd(), text: `\n${lines.join("\n")}` };
+    const at = first?.getStart() ?? 0;
+    return { start: at, end: at, text: `${lines.join("\n")}\n\n` };
+  }
+
+  private existing(module: string, name: string): string | undefined {
+    const bare = module.replace(/^node:/, "");
+    for (const declaration of this.file.getImportDeclarations()) {
+      if (declaration.getModuleSpecifierValue().replace(/^node:/, "") !== bare || declaration.isTypeOnly()) continue;
+      const named = declaration.getNamedImports().find((n) => n.getName() === name && !n.isTypeOnly());
+      if (named !== undefined) return named.getAliasNode()?.getText() ?? name;
+      const namespace = declaration.getNamespaceImport();
+      if (namespace !== undefined) return `${namespace.getText()}.${name}`;
+    }
+    return undefined;
+  }
+
+  private isCommonJs(): boolean {
+    const path = this.file.getFilePath();
+    if (/\.(cjs|cts)$/.test(path)) return true;
+    if (/\.(mjs|mts)$/.test(path)) return false;
+    if (this.file.getImportDeclarations().length > 0 || this.file.getExportSymbols().length > 0) return false;
+    return /\brequire\s*\(/.test(this.file.getFullText());
+  }
+}
+
+function isPropertyName(id: Node): boolean {
+  const parent = id.getParent();
+  return (
+    (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === id) ||
+    ((Node.isPropertyAssignment(parent) || Node.isMethodDeclaration(parent) || Node.isPropertySignature(parent) ||
+      Node.isMethodSignature(parent) || Node.isPropertyDeclaration(parent)) &&
+      parent.getNameNode() === id)
+  );
+}
