@@ -102,7 +102,11 @@ async function migrateFile(
   }
   for (const fn of selected.reverse()) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
-    const result = check(fn, display, (f) => plan(f, inner, imports));
+    const result = check(fn, display, (f) => {
+      const rewrite = plan(f, inner, imports);
+      if (rewrite !== undefined) refuseOverlaps(rewrite.edits, edits, f);
+      return rewrite;
+    });
     // An anonymous callback with nothing to do is not worth a line (there are many); anything else is reported.
     if (result.entry.outcome !== "unchanged" || result.entry.function !== "<anonymous>") entries.push({ fn, entry: result.entry });
     const rewrite = result.rewrite;
@@ -118,6 +122,26 @@ async function migrateFile(
   const importEdit = imports.edit(added);
   const applied = applyEdits(text, importEdit === undefined ? edits : [...edits, importEdit]);
   return formatRanges(file.getFilePath(), applied.text, applied.ranges);
+}
+
+/**
+ * A rewrite may contain earlier (inner) edits whole, and absorbs them; any other overlap (a call site it edits
+ * inside a function rewritten already) would lose one of the two, so the later rewrite is refused.
+ */
+function refuseOverlaps(mine: readonly Edit[], earlier: readonly Edit[], fn: FunctionNode): void {
+  for (const edit of mine) {
+    for (const other of earlier) {
+      const contains = other.start >= edit.start && other.end <= edit.end && !(other.start === edit.start && other.end === edit.end && other.start !== other.end);
+      const apart = other.end <= edit.start || other.start >= edit.end;
+      if (!apart && !contains) {
+        throw new Refusal(
+          "overlapping-rewrites",
+          "this rewrite edits code another rewrite in the same run changed; migrate one, then run again for the other",
+          fn,
+        );
+      }
+    }
+  }
 }
 
 type Planner = (fn: FunctionNode, inner: readonly Edit[], imports: FileImports) => Rewrite | undefined;

@@ -6,6 +6,7 @@ import { refuseUnless } from "../engine/refusal.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
+import { callbackParam, planErrFirst } from "./err-first.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { ChainWriter, directReturns, endReachable, isBoundary } from "./generate.ts";
 
@@ -38,6 +39,10 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
+  const callback = callbackParam(fn);
+  if (callback !== undefined && Node.isFunctionDeclaration(fn) && fn.getBody()!.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === callback.getText())) {
+    return { ...planErrFirst(fn, callback, imports), inlined: [] };
+  }
   const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
     const floating = floatingChain(fn);

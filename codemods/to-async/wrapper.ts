@@ -10,6 +10,7 @@
  */
 import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type NewExpression } from "ts-morph";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { isErrFirstCallbackType } from "./err-first.ts";
 
 /** An import the rewrite needs: `name` from `module`, used as `local`. */
 export interface Needed {
@@ -117,7 +118,7 @@ function asCallback(statements: Node[], resolve: string, reject: string): Wrappe
   if (err === undefined || params.length > 2) return undefined;
   if (!settlesPlainly(callback, err, value, resolve, reject)) return undefined;
   const callee = only.getExpression();
-  const form = promiseForm(callee);
+  const form = promiseFormOf(callee);
   if (form === undefined) return undefined;
   return { kind: "callback", call: only, args: args.slice(0, -1), callee, form };
 }
@@ -180,18 +181,35 @@ function calledWithOne(node: Node | undefined, name: string, expected?: string):
 }
 
 /** How `callee` becomes promise-returning: `fs.x` -> `fs.promises.x`; another function -> `promisify`. */
-function promiseForm(callee: Node): "fs" | "promisify" | undefined {
+export function promiseFormOf(callee: Node): "fs" | "promisify" | undefined {
   const origin = moduleOf(callee);
   if (origin !== undefined && CUSTOM_PROMISIFY.has(origin)) return undefined;
   if (Node.isPropertyAccessExpression(callee) && origin === "fs" && FS_PROMISES.has(callee.getName()) && Node.isIdentifier(callee.getExpression())) {
     return "fs";
   }
   if (origin === "fs" && !Node.isIdentifier(callee)) return undefined;
+  if (!takesErrFirstCallback(callee)) return undefined;
   if (Node.isIdentifier(callee)) return "promisify";
   // `obj.method` becomes `promisify(obj.method.bind(obj))`: obj is read twice, so it must be a plain name.
   return Node.isPropertyAccessExpression(callee) && /^(this|[\w$]+)(\.[\w$]+)*$/.test(callee.getExpression().getText())
     ? "promisify"
     : undefined;
+}
+
+/**
+ * Whether `callee`'s last parameter is an err-first callback (by its type; an untyped callee is taken on trust):
+ * `promisify` is only right for those, not for `array.push(callback)`.
+ */
+export function takesErrFirstCallback(callee: Node): boolean {
+  const type = callee.getType();
+  if (type.isAny()) return true;
+  return type.getCallSignatures().some((signature) => {
+    const last = signature.getParameters().at(-1);
+    const declaration = last?.getDeclarations()[0];
+    if (last === undefined || declaration === undefined) return false;
+    const parameterType = last.getTypeAtLocation(declaration);
+    return parameterType.isAny() || isErrFirstCallbackType(parameterType);
+  });
 }
 
 /** The Node built-in module a callee comes from (`fs` for `fs.readFile` or an imported `readFile`), if any. */

@@ -1,0 +1,335 @@
+/**
+ * Err-first callback functions `f(a, callback)` -> `async function f(a)`. Each callback API called inside becomes
+ * its awaited promise form; `callback(err)` becomes `throw err`, `callback(null, value)` becomes `return value`.
+ * An exported function keeps its old shape for callers outside the project: `f(a, callback)` stays, and runs the
+ * async version through `util.callbackify`. Calls of a file-local function are bridged the same way.
+ *
+ * Refused, because the rewrite would change behaviour: a callback called synchronously (the async form always
+ * answers later), possibly twice, or not last on its path (code after it would no longer run), a path that ends
+ * without calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
+ */
+import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionDeclaration, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
+import type { Edit } from "../engine/edits.ts";
+import type { FileImports, Import } from "../engine/imports.ts";
+import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
+
+const CALLBACK_NAMES = /^(cb|callback|done|next|cont|fn)$/i;
+
+/** The callback parameter of an err-first function: its last parameter, by name or by its `(err, ...)` type. */
+export function callbackParam(fn: Node): Identifier | undefined {
+  if (!Node.isFunctionDeclaration(fn)) return undefined;
+  const last = fn.getParameters().at(-1);
+  const name = last?.getNameNode();
+  if (last === undefined || !Node.isIdentifier(name)) return undefined;
+  if (last.getTypeNode() === undefined || last.getType().isAny()) return CALLBACK_NAMES.test(name.getText()) ? name : undefined;
+  return isErrFirstCallbackType(last.getType()) ? name : undefined;
+}
+
+interface Context {
+  /** Whether code here runs in a callback of an API (later), not synchronously in the function's call. */
+  later: boolean;
+  /** Whether an answer here must also leave the function (a branch of an `if` that other code follows). */
+  mustLeave: boolean;
+}
+
+export interface ErrFirstRewrite {
+  edits: Edit[];
+  notes: string[];
+  imports: Import[];
+}
+
+/** Plan the rewrite of the err-first function `fn` with callback parameter `cb`; throws a `Refusal`. */
+export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports): ErrFirstRewrite {
+  const writer = new ErrFirstWriter(cb, imports);
+  const body = fn.getBody() as import("ts-morph").Block;
+  const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
+  if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
+  const name = fn.getName();
+  refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
+  const params = fn.getParameters();
+  const kept = params.slice(0, -1).map((p) => p.getText()).join(", ");
+  const source = fn.getSourceFile().getFullText();
+  const typeParams = fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "";
+  const asyncBody = `{\n${statements.join("\n")}\n}`;
+  const callbackify = writer.use("node:util", "callbackify");
+  const exported = fn.isExported() || fn.isDefaultExport();
+  const notes = [
+    `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
+  ];
+  if (exported) {
+    // Outside callers keep `name(args..., callback)`; the async version sits beside it.
+    const impl = `${name}Async`;
+    const allParams = params.map((p) => p.getNameNode().getText()).join(", ");
+    const wrapper =
+      `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
+      `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
+      `  ${callbackify}(${impl})(${allParams});\n}\n\n` +
+      `async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
+    notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
+    return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
+  }
+  // A file-local function: its callers here call the async version through callbackify.
+  const edits: Edit[] = [];
+  for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
+    if (ref === fn.getNameNode()) continue;
+    const call = ref.getParent();
+    refuseUnless(
+      Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params.length,
+      "callback-function-escapes",
+      `${name} is used other than by a call with a callback (passed as a value, or called with other arguments); ` +
+        "its callers cannot be bridged one by one",
+      ref,
+    );
+    refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
+    refuseUnless(!(ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()), "callback-recursive", `${name} calls itself`, ref);
+    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})` });
+  }
+  const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
+  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${asyncBody}` });
+  notes.push(`its callers in this file call it through callbackify(${name})`);
+  return { edits, notes, imports: writer.needed };
+}
+
+class ErrFirstWriter {
+  readonly needed: Import[] = [];
+
+  constructor(
+    private readonly cb: Identifier,
+    private readonly imports: FileImports,
+  ) {}
+
+  use(module: string, name: string): string {
+    const { text, added } = this.imports.use(module, name);
+    if (added !== undefined && !this.needed.includes(added)) this.needed.push(added);
+    return text;
+  }
+
+  /**
+   * The statements of a block, rewritten. Every path must end by answering: a callback call (last on its path),
+   * or handing the callback to a callback API.
+   */
+  block(statements: readonly Statement[], ctx: Context, at: Node): string[] {
+    const out: string[] = [];
+    for (const [i, statement] of statements.entries()) {
+      const answer = this.answer(statement, ctx);
+      if (answer !== undefined) {
+        const next = statements[i + 1];
+        const thenReturn = next !== undefined && Node.isReturnStatement(next) && next.getExpression() === undefined && i + 2 === statements.length;
+        const leaves = Node.isReturnStatement(statement) || thenReturn;
+        refuseUnless(
+          leaves || i === statements.length - 1,
+          "callback-not-last",
+          "code runs after the callback is called; as a return it would not",
+          statement,
+        );
+        refuseUnless(
+          leaves || !ctx.mustLeave,
+          "callback-may-run-twice",
+          "after this, the function goes on past the `if` (and may call the callback again); as a return it would stop",
+          statement,
+        );
+        return [...out, ...answer];
+      }
+      if (Node.isTryStatement(statement) && this.mentionsCallback(statement)) {
+        const last = i === statements.length - 1;
+        out.push(...this.tryStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
+        if (last) return out;
+        continue;
+      }
+      if (Node.isIfStatement(statement) && this.mentionsCallback(statement)) {
+        const last = i === statements.length - 1;
+        out.push(...this.ifStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
+        if (last) return out;
+        continue;
+      }
+      refuseUnless(
+        !this.mentionsCallback(statement),
+        "callback-escapes",
+        "the callback is used other than by calling it or handing it to a callback API at the end of a path",
+        statement,
+      );
+      refuseUnless(
+        !Node.isReturnStatement(statement) && !containsOwnReturn(statement),
+        "callback-not-called",
+        "a path returns without calling the callback; as an async function it would answer with undefined",
+        statement,
+      );
+      out.push(statement.getText());
+    }
+    throw new Refusal("callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
+  }
+
+  /** `try`/`catch` with callback calls inside (`catch (e) { return callback(e); }`): each block as a branch. */
+  private tryStatement(statement: import("ts-morph").TryStatement, ctx: Context, last: boolean): string[] {
+    const finallyBlock = statement.getFinallyBlock();
+    refuseUnless(
+      finallyBlock === undefined || !this.mentionsCallback(finallyBlock),
+      "callback-escapes",
+      "the callback is called in a `finally` block",
+      statement,
+    );
+    const part = (block: import("ts-morph").Block): string[] =>
+      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => s.getText()) : this.block(block.getStatements(), ctx, block);
+    const clause = statement.getCatchClause();
+    const binding = clause?.getVariableDeclaration()?.getText();
+    return [
+      "try {",
+      ...part(statement.getTryBlock()),
+      "}",
+      ...(clause === undefined ? [] : [`catch${binding === undefined ? "" : ` (${binding})`} {`, ...part(clause.getBlock()), "}"]),
+      ...(finallyBlock === undefined ? [] : [`finally ${finallyBlock.getText()}`]),
+    ];
+  }
+
+  /** `if` with callback calls inside: a branch that mentions the callback must answer on every path. */
+  private ifStatement(statement: import("ts-morph").IfStatement, ctx: Context, last: boolean): string[] {
+    const branch = (node: Statement): string[] => {
+      const statements = Node.isBlock(node) ? node.getStatements() : [node];
+      if (!last && !statements.some((s) => this.mentionsCallback(s))) return [node.getText()];
+      return this.block(statements, ctx, node);
+    };
+    const otherwise = statement.getElseStatement();
+    refuseUnless(!last || otherwise !== undefined, "callback-not-called", "a path after this `if` ends without calling the callback", statement);
+    return [
+      `if (${statement.getExpression().getText()}) {`,
+      ...branch(statement.getThenStatement()),
+      "}",
+      ...(otherwise === undefined ? [] : ["else {", ...branch(otherwise), "}"]),
+    ];
+  }
+
+  /** If `statement` answers (calls the callback, or hands it to an API): its rewritten form. */
+  private answer(statement: Statement, ctx: Context): string[] | undefined {
+    const expr = Node.isExpressionStatement(statement) ? statement.getExpression() : Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
+    if (expr === undefined || !Node.isCallExpression(expr)) return undefined;
+    if (this.isCallback(expr.getExpression())) return this.completion(expr, ctx);
+    const args = expr.getArguments();
+    const lastArg = args.at(-1);
+    if (lastArg === undefined) return undefined;
+    if (this.isCallback(lastArg)) {
+      // Handing the callback to something that is not an err-first API (`pending.push(callback)`) is escaping.
+      if (!takesErrFirstCallback(expr.getExpression())) return undefined;
+      return this.handOver(expr, args.slice(0, -1) as Expression[]);
+    }
+    if ((Node.isArrowFunction(lastArg) || Node.isFunctionExpression(lastArg)) && this.mentionsCallback(lastArg)) {
+      return this.continuation(expr, lastArg);
+    }
+    return undefined;
+  }
+
+  /** `callback(err)` -> `throw err`; `callback(null, value)` -> `return value`. */
+  private completion(call: CallExpression, ctx: Context): string[] {
+    refuseUnless(
+      ctx.later,
+      "callback-called-synchronously",
+      "the callback is called synchronously here; the async form always answers later",
+      call,
+    );
+    const [error, value, extra] = call.getArguments();
+    refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
+    if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${value.getText()};`];
+    refuseUnless(value === undefined, "callback-error-and-value", "the callback is called with both an error and a value", call);
+    return [`throw ${error.getText()};`];
+  }
+
+  /** `api(args..., callback)`: the API's promise form answers. */
+  private handOver(call: CallExpression, args: Expression[]): string[] {
+    const form = this.promiseForm(call);
+    return [`return ${form}(${args.map((a) => a.getText()).join(", ")});`];
+  }
+
+  /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
+  private continuation(call: CallExpression, fn: ArrowFunction | FunctionExpression): string[] {
+    refuseUnless(
+      !Node.isFunctionExpression(fn) || !usesOwnThis(fn),
+      "handler-this-would-change",
+      "the inner callback uses its own `this`",
+      fn,
+    );
+    const params = fn.getParameters();
+    refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
+    const err = params[0]!.getName();
+    const body = fn.getBody();
+    refuseUnless(Node.isBlock(body), "error-not-forwarded", "the inner callback's body is not a block starting with the error check", fn);
+    const [check, ...rest] = (body as import("ts-morph").Block).getStatements();
+    refuseUnless(
+      check !== undefined && this.isErrorForward(check, err),
+      "error-not-forwarded",
+      `the inner callback does not start by passing \`${err}\` on (\`if (${err}) return callback(${err});\`); awaiting ` +
+        "would throw where it did something else",
+      check ?? fn,
+    );
+    const errSymbol = params[0]!.getNameNode().getSymbol();
+    refuseUnless(
+      !rest.some((s) => s.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getSymbol() === errSymbol)),
+      "error-not-forwarded",
+      `\`${err}\` is read after the check`,
+      fn,
+    );
+    const form = this.promiseForm(call);
+    const args = call.getArguments().slice(0, -1).map((a) => a.getText()).join(", ");
+    const value = params[1]?.getNameNode().getText();
+    const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
+    return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
+  }
+
+  private promiseForm(call: CallExpression): string {
+    const form = promiseFormOf(call.getExpression());
+    refuseUnless(
+      form !== undefined,
+      "callback-api-unknown",
+      `\`${call.getExpression().getText()}\` has no promise form corral knows to give the same result`,
+      call,
+    );
+    const callee = call.getExpression().getText();
+    if (form === "fs") return `${callee.slice(0, callee.lastIndexOf("."))}.promises.${callee.slice(callee.lastIndexOf(".") + 1)}`;
+    const promisify = this.use("node:util", "promisify");
+    const owner = callee.includes(".") ? callee.slice(0, callee.lastIndexOf(".")) : undefined;
+    return `${promisify}(${owner === undefined ? callee : `${callee}.bind(${owner})`})`;
+  }
+
+  /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */
+  private isErrorForward(statement: Statement, err: string): boolean {
+    if (!Node.isIfStatement(statement) || statement.getExpression().getText() !== err || statement.getElseStatement() !== undefined) return false;
+    const then = statement.getThenStatement();
+    const inner = Node.isBlock(then) ? then.getStatements() : [then];
+    const forwards = (s: Statement | undefined): boolean => {
+      const e = Node.isReturnStatement(s) ? s.getExpression() : Node.isExpressionStatement(s) ? s.getExpression() : undefined;
+      return e !== undefined && Node.isCallExpression(e) && this.isCallback(e.getExpression()) && e.getArguments().length === 1 && e.getArguments()[0]!.getText() === err;
+    };
+    if (inner.length === 1) return Node.isReturnStatement(inner[0]) && forwards(inner[0]);
+    return inner.length === 2 && forwards(inner[0]) && Node.isReturnStatement(inner[1]) && inner[1].getExpression() === undefined;
+  }
+
+  private isCallback(node: Node): boolean {
+    return Node.isIdentifier(node) && node.getSymbol() === this.cb.getSymbol();
+  }
+
+  private mentionsCallback(node: Node): boolean {
+    return node.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => this.isCallback(id)) || this.isCallback(node);
+  }
+}
+
+/** Whether `type` is a function whose first parameter is an error: `(err: Error | null, value?: T) => void`. */
+export function isErrFirstCallbackType(type: import("ts-morph").Type): boolean {
+  return type.getCallSignatures().some((signature) => {
+    const first = signature.getParameters()[0];
+    return first !== undefined && /^(err|error|e|er|exception)$/i.test(first.getName());
+  });
+}
+
+function isNullish(node: Node): boolean {
+  return Node.isNullLiteral(node) || (Node.isIdentifier(node) && node.getText() === "undefined");
+}
+
+function containsOwnReturn(node: Node): boolean {
+  return node.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => {
+    const owner = r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+    return owner === undefined || owner.getStart() <= node.getStart();
+  });
+}
+
+function usesOwnThis(fn: FunctionExpression): boolean {
+  return fn.getDescendantsOfKind(SyntaxKind.ThisKeyword).some((t) => t.getFirstAncestor((a) => Node.isFunctionExpression(a) || Node.isFunctionDeclaration(a)) === fn);
+}
