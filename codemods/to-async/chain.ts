@@ -9,6 +9,8 @@ export interface Link {
   handler: Handler | undefined;
   /** The rejection handler of a two-argument `then`. */
   onRejected: Handler | undefined;
+  /** Comments written before this link (`// then parse it` above `.then(...)`): they move with it. */
+  comments: string[];
 }
 
 /** A handler written inline, or passed by reference. */
@@ -34,14 +36,20 @@ export function chainOf(expr: Node): Chain | undefined {
     const callee = node.getExpression();
     if (!Node.isPropertyAccessExpression(callee) || !METHODS.has(callee.getName())) break;
     if (callee.hasQuestionDotToken() || node.hasQuestionDotToken()) break;
-    links.push(linkOf(node, callee.getName() as Link["kind"]));
+    links.push({ ...linkOf(node, callee.getName() as Link["kind"]), comments: commentsBefore(callee) });
     node = callee.getExpression();
   }
   if (links.length === 0) return undefined;
   return { base: node as Expression, links: links.reverse() };
 }
 
-function linkOf(call: CallExpression, kind: Link["kind"]): Link {
+/** The comments between a link's receiver and its `.name`. */
+function commentsBefore(access: import("ts-morph").PropertyAccessExpression): string[] {
+  const text = access.getSourceFile().getFullText().slice(access.getExpression().getEnd(), access.getNameNode().getStart());
+  return text.match(/\/\/[^\n]*|\/\*[\s\S]*?\*\//g) ?? [];
+}
+
+function linkOf(call: CallExpression, kind: Link["kind"]): Omit<Link, "comments"> {
   const args = call.getArguments();
   if (kind === "then") {
     refuseUnless(args.length <= 2, "then-arity", "`.then` is called with more than two arguments", call);

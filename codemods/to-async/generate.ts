@@ -126,26 +126,26 @@ export class ChainWriter {
     switch (last.kind) {
       case "then":
         if (last.onRejected !== undefined) {
-          if (last.handler === undefined) return this.genCatch(base, prefix, last.onRejected, sink, ctx);
+          if (last.handler === undefined) return this.genCatch(base, prefix, last.onRejected, sink, ctx, last.comments);
           return this.genTwoArgThen(base, prefix, last, sink, ctx);
         }
         if (last.handler === undefined) return this.gen(base, prefix, sink, ctx);
-        return this.genThen(base, prefix, last.handler, sink, ctx);
+        return this.genThen(base, prefix, last, sink, ctx);
       case "catch":
         if (last.handler === undefined) return this.gen(base, prefix, sink, ctx);
-        return this.genCatch(base, prefix, last.handler, sink, ctx);
+        return this.genCatch(base, prefix, last.handler, sink, ctx, last.comments);
       case "finally":
         if (last.handler === undefined) return this.gen(base, prefix, sink, ctx);
-        return this.genFinally(base, prefix, last.handler, sink, ctx);
+        return this.genFinally(base, prefix, last.handler, sink, ctx, last.comments);
     }
   }
 
-  private genThen(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context): string[] {
-    const { bind, body } = this.prepare(handler, "value");
-    return [...this.gen(base, prefix, bind, ctx), ...body(sink, ctx, false)];
+  private genThen(base: Expression, prefix: readonly Link[], link: Link, sink: Sink, ctx: Context): string[] {
+    const { bind, body } = this.prepare(link.handler!, "value");
+    return [...this.gen(base, prefix, bind, ctx), ...link.comments, ...body(sink, ctx, false)];
   }
 
-  private genCatch(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context): string[] {
+  private genCatch(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context, comments: string[] = []): string[] {
     const { declare, inner, after } = this.holder(sink);
     const { clause, body } = this.prepareCatch(handler);
     return [
@@ -153,6 +153,7 @@ export class ChainWriter {
       "try {",
       ...this.gen(base, prefix, inner, { inTry: true }),
       `} catch${clause} {`,
+      ...comments,
       ...body(inner === RETURN ? RETURN : inner, ctx, false),
       "}",
       ...after,
@@ -179,11 +180,12 @@ export class ChainWriter {
       ...onRejected.body(RETURN, ctx, true),
       "}",
       ...after,
+      ...link.comments,
       ...body(sink, ctx, false),
     ];
   }
 
-  private genFinally(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context): string[] {
+  private genFinally(base: Expression, prefix: readonly Link[], handler: Handler, sink: Sink, ctx: Context, comments: string[]): string[] {
     const { declare, inner, after } = this.holder(sink);
     const caught = prefix[prefix.length - 1];
     // `.catch(h).finally(k)` is one `try/catch/finally`: the finally block runs after the catch block, as k after h.
@@ -195,11 +197,12 @@ export class ChainWriter {
               "try {",
               ...this.gen(base, prefix.slice(0, -1), inner, { inTry: true }),
               `} catch${clause} {`,
+              ...caught.comments,
               ...body(inner, { inTry: true }, false),
             ];
           })()
         : ["try {", ...this.gen(base, prefix, inner, { inTry: true })];
-    return [...declare, ...tryCatch, "} finally {", ...this.finallyBody(handler, ctx), "}", ...after];
+    return [...declare, ...tryCatch, "} finally {", ...comments, ...this.finallyBody(handler, ctx), "}", ...after];
   }
 
   /**

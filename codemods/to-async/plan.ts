@@ -138,7 +138,7 @@ function checkReturnType(fn: FunctionNode): void {
   if (declared === undefined) return;
   const text = declared.getText();
   refuseUnless(
-    /^Promise\s*</.test(text) || text === "Promise",
+    Node.isTypeReference(declared) && declared.getTypeName().getText() === "Promise",
     "return-type-not-promise",
     `the declared return type \`${text}\` is not a Promise; an async function always returns one`,
     declared,
