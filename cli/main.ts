@@ -45,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
         write: { type: "boolean", default: false },
         json: { type: "boolean", default: false },
         project: { type: "string" },
+        all: { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -58,6 +59,7 @@ async function main(argv: string[]): Promise<number> {
       write: values.write,
       json: values.json,
       project: values.project,
+      all: values.all,
     });
   }
   throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);

@@ -11,7 +11,7 @@ import type { FunctionResult } from "../codemods/engine/result.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
 import { UsageFailure } from "./usage.ts";
 
-export const migrateHelp = `corral migrate <targets...> --to async [--write] [--json] [--project tsconfig.json]
+export const migrateHelp = `corral migrate <targets...> --to async [--all] [--write] [--json] [--project tsconfig.json]
 
 Rewrite functions into async/await (--to async). A dry run unless --write: prints a unified diff of each file it
 would change, with a note per rewritten function saying what changes in behaviour, and the reason for each
@@ -21,10 +21,11 @@ Targets:
   src/users.ts:loadUser        a function (declaration, variable holding one, object method)
   src/users.ts:UserRepo.load   a class method
   src/users.ts:42              the innermost function containing line 42
-  src/users.ts  src/           every function in a file or under a folder
+  src/users.ts  src/           every function in a file or under a folder (--all says so explicitly)
 
 Options:
   --to async          the stage: callbacks and Promise chains to async/await
+  --all               every function under the given files and folders (no file:function targets)
   --write             write the changed files (atomically), instead of printing the diff
   --json              print { "results": [ { file, function, line, outcome, reason, notes } ] } only
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
@@ -43,6 +44,7 @@ export interface MigrateArgs {
   write: boolean;
   json: boolean;
   project: string | undefined;
+  all: boolean;
 }
 
 export async function migrateCommand(args: MigrateArgs): Promise<number> {
@@ -53,7 +55,10 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   }
   if (args.targets.length === 0) throw new UsageFailure("no targets: give files, folders or file:function");
   for (const target of args.targets) {
-    const { file } = parseTarget(target);
+    const { file, selector } = parseTarget(target);
+    if (args.all && selector !== undefined) {
+      throw new UsageFailure(`--all takes files and folders, not '${target}': drop --all to migrate one function`);
+    }
     if (!existsSync(file)) throw new UsageFailure(`${file}: no such file or folder (from the target '${target}')`);
   }
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);

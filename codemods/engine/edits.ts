@@ -5,6 +5,8 @@ export interface Edit {
   text: string;
   /** The function whose rewrite made the edit (set by the engine). */
   owner?: object;
+  /** Whether prettier formats the edit's text (default true; a one-token replacement is written as it should read). */
+  format?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export function applyEdits(text: string, edits: readonly Edit[]): { text: string
   for (const edit of sorted) {
     if (edit.start < at) throw new Error(`corral bug: overlapping edits at ${edit.start}`);
     out += text.slice(at, edit.start);
-    ranges.push({ start: out.length, end: out.length + edit.text.length });
+    if (edit.format !== false) ranges.push({ start: out.length, end: out.length + edit.text.length });
     out += edit.text;
     at = edit.end;
   }

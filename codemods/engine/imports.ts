@@ -1,4 +1,4 @@
-import { Node, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type SourceFile } from "ts-morph";
 import type { Edit } from "./edits.ts";
 
 /** A named export of a module that rewritten code uses, and the name it goes by in the file. */
@@ -14,6 +14,11 @@ export interface Import {
  * function is done, only for the rewrites that went through.
  */
 export class FileImports {
+  /**
+   * Err-first functions of this file rewritten to async in this run, by name, with the name of the async version
+   * (itself, or `nameAsync` when the old shape is kept): callers rewritten later call that natively.
+   */
+  readonly madeAsync = new Map<string, string>();
   private readonly added = new Map<string, Import>();
   private readonly taken: Set<string>;
 
@@ -77,8 +82,15 @@ export class FileImports {
     const path = this.file.getFilePath();
     if (/\.(cjs|cts)$/.test(path)) return true;
     if (/\.(mjs|mts)$/.test(path)) return false;
-    if (this.file.getImportDeclarations().length > 0 || this.file.getExportSymbols().length > 0) return false;
-    return /\brequire\s*\(/.test(this.file.getFullText());
+    // ES module syntax decides (a CommonJS file's `module.exports` also gives it export symbols, so those do not).
+    const esm = this.file.getStatements().some(
+      (s) =>
+        Node.isImportDeclaration(s) ||
+        Node.isExportDeclaration(s) ||
+        Node.isExportAssignment(s) ||
+        (Node.isModifierable(s) && s.hasModifier(SyntaxKind.ExportKeyword)),
+    );
+    return !esm && /\brequire\s*\(/.test(this.file.getFullText());
   }
 }
 

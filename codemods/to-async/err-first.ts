@@ -12,7 +12,7 @@ import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Express
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
-import { promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
+import { isNodeApi, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 const CALLBACK_NAMES = /^(cb|callback|done|next|cont|fn)$/i;
 
@@ -67,6 +67,7 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
       `  ${callbackify}(${impl})(${allParams});\n}\n\n` +
       `async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
     notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
+    imports.madeAsync.set(name, impl);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
@@ -83,11 +84,12 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
     );
     refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
     refuseUnless(!(ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()), "callback-recursive", `${name} calls itself`, ref);
-    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})` });
+    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})`, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
   edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${asyncBody}` });
   notes.push(`its callers in this file call it through callbackify(${name})`);
+  imports.madeAsync.set(name, name);
   return { edits, notes, imports: writer.needed };
 }
 
@@ -209,13 +211,35 @@ class ErrFirstWriter {
     if (lastArg === undefined) return undefined;
     if (this.isCallback(lastArg)) {
       // Handing the callback to something that is not an err-first API (`pending.push(callback)`) is escaping.
-      if (!takesErrFirstCallback(expr.getExpression())) return undefined;
+      if (!this.madeAsync(expr.getExpression()) && !takesErrFirstCallback(expr.getExpression())) return undefined;
+      this.checkAnswersLater(expr, ctx);
       return this.handOver(expr, args.slice(0, -1) as Expression[]);
     }
     if ((Node.isArrowFunction(lastArg) || Node.isFunctionExpression(lastArg)) && this.mentionsCallback(lastArg)) {
+      this.checkAnswersLater(expr, ctx);
       return this.continuation(expr, lastArg);
     }
     return undefined;
+  }
+
+  /**
+   * Called in the function's own turn, an API must surely call back later, or the callback may run synchronously
+   * through it: Node's own APIs do, and so do functions this run made async; for others nobody can tell.
+   */
+  private checkAnswersLater(call: CallExpression, ctx: Context): void {
+    if (ctx.later || this.madeAsync(call.getExpression()) !== undefined) return;
+    refuseUnless(
+      isNodeApi(call.getExpression()),
+      "callback-may-run-synchronously",
+      `\`${call.getExpression().getText()}\` may call back synchronously, and the callback with it; the async form ` +
+        "always answers later (migrate that function first, then this one)",
+      call,
+    );
+  }
+
+  /** The async version of a file-local err-first function this run rewrote, if `callee` names one. */
+  private madeAsync(callee: Node): string | undefined {
+    return Node.isIdentifier(callee) ? this.imports.madeAsync.get(callee.getText()) : undefined;
   }
 
   /** `callback(err)` -> `throw err`; `callback(null, value)` -> `return value`. */
@@ -275,6 +299,8 @@ class ErrFirstWriter {
   }
 
   private promiseForm(call: CallExpression): string {
+    const native = this.madeAsync(call.getExpression());
+    if (native !== undefined) return native;
     const form = promiseFormOf(call.getExpression());
     refuseUnless(
       form !== undefined,

@@ -212,6 +212,15 @@ export function takesErrFirstCallback(callee: Node): boolean {
   });
 }
 
+/** Modules whose callback APIs always call back on a later turn: Node's own, and graceful-fs (a drop-in fs). */
+const NODE_ASYNC_MODULES = new Set(["fs", "graceful-fs", "zlib", "dns", "crypto", "child_process", "net", "http", "https", "stream"]);
+
+/** Whether `callee` is a function of one of Node's own modules (so it calls back on a later turn). */
+export function isNodeApi(callee: Node): boolean {
+  const origin = moduleOf(callee);
+  return origin !== undefined && NODE_ASYNC_MODULES.has(origin);
+}
+
 /** The Node built-in module a callee comes from (`fs` for `fs.readFile` or an imported `readFile`), if any. */
 function moduleOf(callee: Node): string | undefined {
   const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
