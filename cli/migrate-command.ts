@@ -68,7 +68,11 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   });
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
-  if (args.json) process.stdout.write(`${JSON.stringify({ results: report.results }, null, 2)}\n`);
+  if (args.json) {
+    // Every result has every key: a consumer never has to ask whether `reason` is there.
+    const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
+    process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+  }
   else process.stdout.write(describe(report, args.write));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }

@@ -99,13 +99,15 @@ async function traced(scenario: Scenario, module: unknown): Promise<string[]> {
   return events;
 }
 
-describe("every fixture type-checks (inputs and outputs), as TypeScript files in strict mode", () => {
+describe("every fixture type-checks: TypeScript inputs and outputs in strict mode, JavaScript ones as JavaScript", () => {
   test("no diagnostics", () => {
     const project = new Project({
-      compilerOptions: { strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"] },
+      compilerOptions: { allowJs: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"] },
     });
     for (const c of cases) {
-      for (const name of readdirSync(c.dir)) if (/^(input|output|scenario)\.ts$/.test(name)) project.addSourceFileAtPath(path.join(c.dir, name));
+      for (const name of readdirSync(c.dir)) {
+        if (/^(input|output|scenario)\.(ts|js|mjs|cjs)$/.test(name)) project.addSourceFileAtPath(path.join(c.dir, name));
+      }
     }
     const diagnostics = project.getPreEmitDiagnostics().map((d) => `${d.getSourceFile()?.getFilePath()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as never, "\n")}`);
     expect(diagnostics).toEqual([]);
