@@ -72,4 +72,16 @@ describe("corral migrate --to async", () => {
     expect(code).toBe(1);
     expect(stdout).toMatch(/error: nothing .*\[no-such-function\] api\.ts:nothing: no function is named nothing/);
   });
+
+  test("prettier formats only the rewritten code, with the project's own config; the rest stays byte-identical", async () => {
+    writeFileSync(path.join(dir, ".prettierrc"), JSON.stringify({ singleQuote: true, semi: false }));
+    const untouched = `export const   kept = "double quoted, oddly spaced";\n`;
+    writeFileSync(path.join(dir, "styled.ts"), `${untouched}\nexport function load(api: { get(id: string): Promise<string> }) {\n  return api.get("x").then((value) => value + "!");\n}\n`);
+    const { code } = await corral(dir, "migrate", "styled.ts:load", "--to", "async", "--write");
+    expect(code).toBe(0);
+    const text = readFileSync(path.join(dir, "styled.ts"), "utf8");
+    expect(text.startsWith(untouched)).toBe(true);
+    expect(text).toContain("const value = await api.get('x')\n");
+    expect(text).toContain("return value + '!'\n");
+  });
 });
