@@ -28,7 +28,9 @@ const SYNC_THROW_NOTE =
  * `undefined` when there is nothing to rewrite, or a thrown `Refusal` saying why it would change behaviour.
  */
 export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: FileImports): Rewrite | undefined {
-  if (fn.isAsync()) return undefined;
+  // An async function already answers with a promise: only the chains it returns are rewritten, with no note.
+  const already = fn.isAsync();
+  if (already && isGenerator(fn)) return undefined;
   if (Node.isMethodDeclaration(fn) && fn.getName() === "then") {
     refuseUnless(
       returnedPromises(fn, fn.getBody()!).length === 0,
@@ -39,12 +41,13 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
-  const callback = callbackParam(fn);
+  const callback = already ? undefined : callbackParam(fn);
   if (callback !== undefined && Node.isFunctionDeclaration(fn) && fn.getBody()!.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === callback.getText())) {
     return { ...planErrFirst(fn, callback, imports), inlined: [] };
   }
   const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
+    if (already) return undefined;
     const floating = floatingChain(fn);
     refuseUnless(
       floating === undefined,
@@ -55,21 +58,18 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
     );
     return undefined;
   }
-  refuseUnless(
-    !(Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) || !fn.isGenerator(),
-    "generator",
-    "a generator function cannot become async without changing what it returns",
-    fn,
-  );
-  checkReturnType(fn);
-  if (Node.isBlock(body)) checkOtherReturns(fn, body, returned);
+  refuseUnless(!isGenerator(fn), "generator", "a generator function cannot become async without changing what it returns", fn);
+  if (!already) {
+    checkReturnType(fn);
+    if (Node.isBlock(body)) checkOtherReturns(fn, body, returned);
+  }
   for (const item of returned) if (item.chain !== undefined) checkReceiver(item.chain);
   const wrappers = returned.map((item) => (item.wrapper === undefined ? undefined : wrapperOf(item.wrapper)));
 
   const handlers = returned.flatMap(({ chain }) => (chain === undefined ? [] : inlineHandlers(chain)));
   const writer = new ChainWriter(fn, handlers, inner);
   const edits: Edit[] = [];
-  const notes = [SYNC_THROW_NOTE];
+  const notes = already ? [] : [SYNC_THROW_NOTE];
   const needed: Import[] = [];
   for (const [i, { chain, at }] of returned.entries()) {
     const wrapper = wrappers[i];
@@ -86,12 +86,16 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
     } else {
       // An arrow's expression body becomes a block: one edit from the arrow's start, so it is formatted whole.
       const head = fn.getSourceFile().getFullText().slice(fn.getStart(), at.getStart());
-      const edit = { start: fn.getStart(), end: at.getEnd(), text: `async ${head}{\n${lines.join("\n")}\n}` };
+      const edit = { start: fn.getStart(), end: at.getEnd(), text: `${already ? "" : "async "}${head}{\n${lines.join("\n")}\n}` };
       return { edits: [edit], notes, inlined: handlers, imports: needed };
     }
   }
-  edits.push(asyncInsertion(fn));
+  if (!already) edits.push(asyncInsertion(fn));
   return { edits, notes, inlined: handlers, imports: needed };
+}
+
+function isGenerator(fn: FunctionNode): boolean {
+  return (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) && fn.isGenerator();
 }
 
 /** Whether `at` is the last statement of the function's body (a `return;` after it would be redundant). */
