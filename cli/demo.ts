@@ -1,99 +1,55 @@
 /**
- * `npm run demo`: a tour of the runtime on the real clock (about a second). It stands in for the migration demo
- * until the codemods exist: what a team gets once its code runs in corral.
+ * `npm run demo`: corral's main job on a sample legacy project (fixtures/projects/orders-service). It copies the
+ * project to a temporary folder, runs its tests, migrates it with `corral migrate --to async` (the diff, then
+ * `--write`), runs its tests again, and shows that a second run changes nothing. Then a short tour of the runtime.
  */
-import {
-  failAfter,
-  isCancelled,
-  moveOnAfter,
-  run,
-  shield,
-  sleep,
-  TooSlowError,
-  withNursery,
-  type Cx,
-} from "corral";
+import { execFileSync, spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { runtimeTour } from "./runtime-tour.ts";
 
-const start = performance.now();
-function say(message: string): void {
-  process.stdout.write(`${String(Math.round(performance.now() - start)).padStart(5)} ms  ${message}\n`);
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const bin = path.join(root, "dist/cli/main.js");
+const vitest = path.join(root, "node_modules/vitest/vitest.mjs");
+
+function heading(text: string): void {
+  process.stdout.write(`\n== ${text}\n`);
 }
 
-/** Legacy code: a Promise API that honours an AbortSignal, as fetch and fs/promises do. */
-function legacyRequest(name: string, ms: number, signal: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      say(`  legacy ${name}: saw the abort, stopped its timer`);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve(`${name}: 200 OK`);
-    }, ms);
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
+/** Run the project's own tests; returns their summary line, or throws if they fail. */
+function projectTests(dir: string): string {
+  const result = spawnSync(process.execPath, [vitest, "run", "--root", dir], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const summary = /Tests\s+.*$/m.exec(result.stdout)?.[0] ?? "no summary";
+  if (result.status !== 0) throw new Error(`the project's tests failed:\n${result.stdout}\n${result.stderr}`);
+  return summary.trim();
 }
 
-async function fetchAll(cx: Cx): Promise<void> {
-  say("1. A timeout reaches legacy work: failAfter(cx, 150) around three requests of 50, 100 and 400 ms");
-  try {
-    await failAfter(cx, 150, (cx) =>
-      withNursery(cx, (n) => {
-        for (const [name, ms] of [["users", 50], ["orders", 100], ["reports", 400]] as const) {
-          n.start(async (cx) => say(`  ${await legacyRequest(name, ms, cx.signal)}`));
-        }
-      }),
-    );
-  } catch (error) {
-    if (!(error instanceof TooSlowError)) throw error;
-    say(`  -> ${error.name}: ${error.message.split(":")[0]}; nothing is left running`);
-  }
+function corral(dir: string, ...args: string[]): string {
+  return execFileSync(process.execPath, [bin, ...args], { cwd: dir, encoding: "utf8" });
 }
 
-async function failFast(cx: Cx): Promise<void> {
-  say("2. One failure cancels its siblings, their cleanup runs (shielded), then the error comes out unchanged");
-  try {
-    await withNursery(cx, (n) => {
-      n.start(async (cx) => {
-        try {
-          await sleep(cx, 10_000);
-        } catch (error) {
-          if (!isCancelled(error)) throw error;
-          say("  worker: cancelled, flushing its buffer under a shield");
-          await shield(cx, (cx) => sleep(cx, 50));
-          say("  worker: flushed");
-          throw error;
-        }
-      });
-      n.start(async (cx) => {
-        await sleep(cx, 100);
-        throw new RangeError("invalid page size");
-      });
-    });
-  } catch (error) {
-    say(`  -> caught ${(error as Error).name}: ${(error as Error).message} (after every task stopped)`);
-  }
+const work = mkdtempSync(path.join(os.tmpdir(), "corral-demo-"));
+try {
+  const project = path.join(work, "orders-service");
+  cpSync(path.join(root, "fixtures/projects/orders-service"), project, { recursive: true });
+  symlinkSync(path.join(root, "node_modules"), path.join(project, "node_modules"), "dir");
+  heading(`a copy of fixtures/projects/orders-service in ${project}`);
+  process.stdout.write(`its tests before: ${projectTests(project)}\n`);
+
+  heading("corral migrate src --to async (a dry run: the diff, a note per rewrite, the refusals with their reasons)");
+  process.stdout.write(corral(project, "migrate", "src", "--to", "async"));
+
+  heading("corral migrate src --to async --write");
+  process.stdout.write(corral(project, "migrate", "src", "--to", "async", "--write").split("\n").filter((l) => /^wrote|changed,/.test(l)).join("\n") + "\n");
+  process.stdout.write(`its tests after: ${projectTests(project)}\n`);
+
+  heading("a second run changes nothing (the output is a fixed point)");
+  process.stdout.write(corral(project, "migrate", "src", "--to", "async").split("\n").at(-2) + "\n");
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
 
-async function levelTriggered(cx: Cx): Promise<void> {
-  say("3. Cancellation is level-triggered: a catch-all cannot keep a cancelled task alive");
-  const result = await moveOnAfter(cx, 100, async (cx) => {
-    try {
-      await sleep(cx, 10_000);
-    } catch {
-      say("  a catch-all swallowed the Cancelled and carried on...");
-    }
-    await sleep(cx, 10);
-    say("  (never printed: the next checkpoint raised Cancelled again)");
-    return "finished";
-  });
-  say(`  -> moveOnAfter gave ${String(result)}: the task stopped at its next checkpoint`);
-}
-
-await run(async (cx) => {
-  await fetchAll(cx);
-  await failFast(cx);
-  await levelTriggered(cx);
-});
-say("done: every task, timer and legacy request finished or was stopped before run() returned");
+heading("the runtime, once code runs in corral");
+await runtimeTour();

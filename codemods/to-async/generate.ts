@@ -26,7 +26,10 @@ type Sink =
   | { kind: "assign"; name: string };
 
 interface Context {
+  /** Inside a `try` block: a returned promise must be awaited there, or the `catch`/`finally` would not wait for it. */
   inTry: boolean;
+  /** Inside a `try` that stands for a `catch`/`finally` of the chain being written (not of an enclosing one). */
+  ownTry?: boolean;
 }
 
 /** A handler made ready to write: how the value is bound (`bind`) or caught (`clause`), and its body for a sink. */
@@ -115,7 +118,7 @@ export class ChainWriter {
   private gen(base: Expression, links: readonly Link[], sink: Sink, ctx: Context): string[] {
     const last = links[links.length - 1];
     if (last === undefined) {
-      if (!ctx.inTry || isInert(base)) return this.emit(base, this.text(base), sink, ctx, true);
+      if (ctx.ownTry !== true || isInert(base)) return this.emit(base, this.text(base), sink, ctx, true);
       // The chain's start runs before any handler is attached: if it throws there and then, no `.catch` or
       // `.finally` of the chain sees it. So it is evaluated before the `try` blocks, and awaited inside them.
       const promise = this.names.fresh("promise");
@@ -151,7 +154,7 @@ export class ChainWriter {
     return [
       ...declare,
       "try {",
-      ...this.gen(base, prefix, inner, { inTry: true }),
+      ...this.gen(base, prefix, inner, { inTry: true, ownTry: true }),
       `} catch${clause} {`,
       ...comments,
       ...body(inner === RETURN ? RETURN : inner, ctx, false),
@@ -175,7 +178,7 @@ export class ChainWriter {
     return [
       ...declare,
       "try {",
-      ...this.gen(base, prefix, inner, { inTry: true }),
+      ...this.gen(base, prefix, inner, { inTry: true, ownTry: true }),
       `} catch${onRejected.clause} {`,
       ...onRejected.body(RETURN, ctx, true),
       "}",
@@ -195,13 +198,13 @@ export class ChainWriter {
             const { clause, body } = this.prepareCatch(caught.handler);
             return [
               "try {",
-              ...this.gen(base, prefix.slice(0, -1), inner, { inTry: true }),
+              ...this.gen(base, prefix.slice(0, -1), inner, { inTry: true, ownTry: true }),
               `} catch${clause} {`,
               ...caught.comments,
               ...body(inner, { inTry: true }, false),
             ];
           })()
-        : ["try {", ...this.gen(base, prefix, inner, { inTry: true })];
+        : ["try {", ...this.gen(base, prefix, inner, { inTry: true, ownTry: true })];
     return [...declare, ...tryCatch, "} finally {", ...comments, ...this.finallyBody(handler, ctx), "}", ...after];
   }
 
@@ -331,7 +334,7 @@ export class ChainWriter {
     if (!Node.isBlock(body)) {
       // A handler returning a chain: the chain's value is the handler's (adopted), so it is flattened here.
       const nested = this.chainAt(body);
-      if (nested !== undefined) return this.genChain(nested, sink, ctx);
+      if (nested !== undefined) return this.genChain(nested, sink, { inTry: ctx.inTry });
       return this.emit(body as Expression, this.text(body), sink, ctx, mayBeThenable(body));
     }
     const fn = body.getParent() as Node;

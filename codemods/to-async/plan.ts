@@ -41,6 +41,7 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
+  if (isCallbackifyShim(body)) return undefined; // the callback shape kept by an earlier run of this stage
   const callback = already ? undefined : callbackParam(fn);
   if (callback !== undefined && Node.isFunctionDeclaration(fn) && fn.getBody()!.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === callback.getText())) {
     return { ...planErrFirst(fn, callback, imports), inlined: [] };
@@ -92,6 +93,17 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   }
   if (!already) edits.push(asyncInsertion(fn));
   return { edits, notes, inlined: handlers, imports: needed };
+}
+
+/** `{ callbackify(fAsync)(...args); }`: the old shape of an exported err-first function, kept by this stage. */
+function isCallbackifyShim(body: Node): boolean {
+  if (!Node.isBlock(body)) return false;
+  const [only, ...rest] = body.getStatements();
+  if (only === undefined || rest.length > 0 || !Node.isExpressionStatement(only)) return false;
+  const call = only.getExpression();
+  if (!Node.isCallExpression(call)) return false;
+  const inner = call.getExpression();
+  return Node.isCallExpression(inner) && /(^|\.)callbackify$/.test(inner.getExpression().getText());
 }
 
 function isGenerator(fn: FunctionNode): boolean {
