@@ -12,6 +12,7 @@ import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Express
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { isErrFirstCallbackType } from "./types.ts";
 import { isNodeApi, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 const CALLBACK_NAMES = /^(cb|callback|done|next|cont|fn)$/i;
@@ -335,14 +336,6 @@ class ErrFirstWriter {
   private mentionsCallback(node: Node): boolean {
     return node.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => this.isCallback(id)) || this.isCallback(node);
   }
-}
-
-/** Whether `type` is a function whose first parameter is an error: `(err: Error | null, value?: T) => void`. */
-export function isErrFirstCallbackType(type: import("ts-morph").Type): boolean {
-  return type.getCallSignatures().some((signature) => {
-    const first = signature.getParameters()[0];
-    return first !== undefined && /^(err|error|e|er|exception)$/i.test(first.getName());
-  });
 }
 
 function isNullish(node: Node): boolean {

@@ -7,15 +7,16 @@
  *   (TypeScript's own refactoring returns k's result and swallows the error instead).
  * A `return` inside a `try` awaits its value, or the `catch` would not see the rejection.
  */
-import { Node, SyntaxKind, type Block, type Expression, type Statement } from "ts-morph";
+import { Node, SyntaxKind, type Expression, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
-import { walk } from "../engine/walk.ts";
 import type { FunctionNode } from "../engine/functions.ts";
-import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { refuseUnless } from "../engine/refusal.ts";
+import { declaredIn, directReturns, endReachable, isInert, usesOwn } from "./analysis.ts";
 import { chainOf, type Chain, type Handler, type Link } from "./chain.ts";
 import { Names } from "./names.ts";
 import { boundNames, renameDeclared, textWith, type Replacements } from "./rename.ts";
-import { mayBeThenable, mayBeThenableType, operand } from "./types.ts";
+import { calleeOf, referenceMayBeThenable } from "./handler-reference.ts";
+import { mayBeThenable, operand } from "./types.ts";
 
 /** Where the value of (part of) a chain goes. */
 type Sink =
@@ -239,12 +240,12 @@ export class ChainWriter {
 
   private prepareNew(handler: Handler, valueName: string): Prepared {
     if (handler.kind === "reference") {
-      const callee = this.callee(handler.expr);
+      const callee = calleeOf(handler.expr);
       const name = this.names.fresh(valueName);
       return {
         bind: { kind: "bind", target: name, annotation: "" },
         clause: "",
-        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, this.referenceMayBeThenable(handler.expr)),
+        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, referenceMayBeThenable(handler.expr)),
       };
     }
     const fn = handler.fn;
@@ -274,12 +275,12 @@ export class ChainWriter {
   private prepareCatchNew(handler: Handler): Prepared {
     const any = this.anyCatch ? ": any" : "";
     if (handler.kind === "reference") {
-      const callee = this.callee(handler.expr);
+      const callee = calleeOf(handler.expr);
       const name = this.names.fresh("error");
       return {
         bind: DISCARD,
         clause: ` (${name}${any})`,
-        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, this.referenceMayBeThenable(handler.expr)),
+        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, referenceMayBeThenable(handler.expr)),
       };
     }
     const fn = handler.fn;
@@ -305,7 +306,7 @@ export class ChainWriter {
   /** `.finally(k)`: k runs and is awaited; its value is dropped, its rejection replaces the outcome. */
   private finallyBody(handler: Handler, ctx: Context): string[] {
     if (handler.kind === "reference") {
-      return this.emit(undefined, `${this.callee(handler.expr)}()`, DISCARD, ctx, this.referenceMayBeThenable(handler.expr));
+      return this.emit(undefined, `${calleeOf(handler.expr)}()`, DISCARD, ctx, referenceMayBeThenable(handler.expr));
     }
     const fn = handler.fn;
     this.checkInline(fn);
@@ -453,207 +454,6 @@ export class ChainWriter {
     }
   }
 
-  /** The callee text for a handler passed by reference, if calling it directly keeps its `this` and its timing. */
-  private callee(expr: Expression): string {
-    if (Node.isIdentifier(expr)) {
-      const declaration = expr.getSymbol()?.getDeclarations()[0];
-      refuseUnless(
-        declaration === undefined || stable(declaration),
-        "handler-reference-may-change",
-        `the handler \`${expr.getText()}\` is a variable that may be reassigned; the chain reads it when it is ` +
-          "built, the awaited form would read it later",
-        expr,
-      );
-      refuseUnless(
-        surelyFunction(expr, declaration),
-        "handler-may-not-be-function",
-        `the handler \`${expr.getText()}\` may not be a function (a promise passes the value through when it is ` +
-          "undefined; a direct call would throw)",
-        expr,
-      );
-      return expr.getText();
-    }
-    if (Node.isPropertyAccessExpression(expr)) {
-      const owner = expr.getExpression();
-      if (Node.isThisExpression(owner) && !methodUsesThis(expr)) return expr.getText();
-      if (THIS_FREE.has(expr.getText())) return expr.getText();
-      throw new Refusal(
-        "handler-this-would-change",
-        `the handler \`${expr.getText()}\` is a method passed without its object: the promise calls it with ` +
-          "`this` undefined, a direct call would pass the object",
-        expr,
-      );
-    }
-    if (Node.isCallExpression(expr)) {
-      const callee = expr.getExpression();
-      const [bound] = expr.getArguments();
-      if (
-        Node.isPropertyAccessExpression(callee) &&
-        callee.getName() === "bind" &&
-        expr.getArguments().length === 1 &&
-        Node.isPropertyAccessExpression(callee.getExpression()) &&
-        (callee.getExpression() as import("ts-morph").PropertyAccessExpression).getExpression().getText() === bound?.getText() &&
-        (Node.isThisExpression(bound) || Node.isIdentifier(bound))
-      ) {
-        return callee.getExpression().getText(); // `obj.m.bind(obj)` is a call of `obj.m`
-      }
-    }
-    throw new Refusal(
-      "handler-built-at-chain-time",
-      `the handler \`${expr.getText()}\` is computed when the chain is built; the awaited form would compute it later`,
-      expr,
-    );
-  }
 
-  private referenceMayBeThenable(expr: Expression): boolean {
-    const signatures = expr.getType().getCallSignatures();
-    if (signatures.length === 0) return true;
-    return signatures.some((signature) => mayBeThenableType(signature.getReturnType()));
-  }
 }
 
-/** Globals whose methods never read `this`, so `.then(JSON.parse)` is `JSON.parse(value)`. */
-const THIS_FREE = new Set([
-  "JSON.parse",
-  "JSON.stringify",
-  "Object.keys",
-  "Object.values",
-  "Object.entries",
-  "Object.freeze",
-  "Array.isArray",
-  "Array.from",
-  "console.log",
-  "console.error",
-  "console.warn",
-  "console.info",
-  "console.debug",
-]);
-
-/** Whether a declaration names something that cannot be reassigned between building the chain and running it. */
-function stable(declaration: Node): boolean {
-  if (Node.isFunctionDeclaration(declaration) || Node.isClassDeclaration(declaration)) return true;
-  if (Node.isImportSpecifier(declaration) || Node.isImportClause(declaration) || Node.isNamespaceImport(declaration)) return true;
-  if (Node.isVariableDeclaration(declaration)) {
-    const list = declaration.getParent();
-    return Node.isVariableDeclarationList(list) && list.getDeclarationKind() === "const";
-  }
-  if (Node.isParameterDeclaration(declaration)) {
-    const name = declaration.getName();
-    const fn = declaration.getParent();
-    return !fn
-      .getDescendantsOfKind(SyntaxKind.BinaryExpression)
-      .some((b) => b.getOperatorToken().getKind() === SyntaxKind.EqualsToken && b.getLeft().getText() === name);
-  }
-  return false;
-}
-
-/** Whether `expr` is surely a function: declared as one, or typed as one that cannot be undefined or null. */
-function surelyFunction(expr: Expression, declaration: Node | undefined): boolean {
-  if (Node.isFunctionDeclaration(declaration)) return true;
-  if (Node.isVariableDeclaration(declaration)) {
-    const init = declaration.getInitializer();
-    if (init !== undefined && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return true;
-  }
-  const type = expr.getType();
-  if (type.isAny() || type.isUnknown() || type.isNullable()) return false;
-  return type.getCallSignatures().length > 0;
-}
-
-/** Whether `this.m` names a method whose body reads `this` (an arrow-valued property never does). */
-function methodUsesThis(access: import("ts-morph").PropertyAccessExpression): boolean {
-  const declaration = access.getNameNode().getSymbol()?.getDeclarations()[0];
-  if (declaration === undefined) return true;
-  if (Node.isPropertyDeclaration(declaration)) {
-    const init = declaration.getInitializer();
-    return !(init !== undefined && Node.isArrowFunction(init));
-  }
-  if (Node.isMethodDeclaration(declaration)) return usesOwn(declaration, SyntaxKind.ThisKeyword) || usesOwn(declaration, SyntaxKind.SuperKeyword);
-  return true;
-}
-
-/** Whether `fn` uses `this`/`super` (a keyword kind) or `arguments` (a name) of its own, outside nested functions. */
-function usesOwn(fn: Node, what: SyntaxKind | string): boolean {
-  let found = false;
-  walk(fn, (node) => {
-    if (isBoundary(node) && !Node.isArrowFunction(node)) return "skip"; // arrows share `this`/`arguments`
-    if (typeof what === "string" ? Node.isIdentifier(node) && node.getText() === what : node.getKind() === what) {
-      found = true;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
-}
-
-/** The return statements of `fn` itself (not of functions nested in it). */
-export function directReturns(fn: Node): Node[] {
-  const found: Node[] = [];
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isReturnStatement(node)) found.push(node);
-    return undefined;
-  });
-  return found;
-}
-
-/** The names a handler's block declares at its top level, and its `var`s anywhere outside nested functions. */
-function declaredIn(block: Block, fn: Node): import("ts-morph").Identifier[] {
-  const found: import("ts-morph").Identifier[] = [];
-  for (const statement of block.getStatements()) {
-    if (Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement)) {
-      const name = statement.getNameNode();
-      if (name !== undefined) found.push(name);
-    }
-  }
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isVariableDeclarationList(node)) {
-      const topLevel = node.getParent()?.getParent() === block;
-      if (topLevel || node.getDeclarationKind() === "var") {
-        for (const declaration of node.getDeclarations()) found.push(...boundNames(declaration.getNameNode()));
-      }
-    }
-    return undefined;
-  });
-  return found;
-}
-
-/** Whether control can run off the end of `node` (conservative: true unless it surely returns or throws). */
-export function endReachable(node: Node): boolean {
-  if (Node.isReturnStatement(node) || Node.isThrowStatement(node)) return false;
-  if (Node.isBlock(node)) {
-    const last = node.getStatements().at(-1);
-    return last === undefined || endReachable(last);
-  }
-  if (Node.isIfStatement(node)) {
-    const otherwise = node.getElseStatement();
-    return otherwise === undefined || endReachable(node.getThenStatement()) || endReachable(otherwise);
-  }
-  return true;
-}
-
-/** An expression whose evaluation does nothing: dropped when its value is discarded. */
-function isInert(node: Node): boolean {
-  return (
-    Node.isIdentifier(node) ||
-    Node.isLiteralExpression(node) ||
-    node.getKind() === SyntaxKind.TrueKeyword ||
-    node.getKind() === SyntaxKind.FalseKeyword ||
-    node.getKind() === SyntaxKind.NullKeyword
-  );
-}
-
-/** A node that starts a function or class of its own: what is inside belongs to it, not to the enclosing function. */
-export function isBoundary(node: Node): boolean {
-  return (
-    Node.isFunctionDeclaration(node) ||
-    Node.isFunctionExpression(node) ||
-    Node.isArrowFunction(node) ||
-    Node.isMethodDeclaration(node) ||
-    Node.isConstructorDeclaration(node) ||
-    Node.isGetAccessorDeclaration(node) ||
-    Node.isSetAccessorDeclaration(node) ||
-    Node.isClassDeclaration(node) ||
-    Node.isClassExpression(node)
-  );
-}

@@ -8,7 +8,8 @@ import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
 import { callbackParam, planErrFirst } from "./err-first.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
-import { ChainWriter, directReturns, endReachable, isBoundary } from "./generate.ts";
+import { directReturns, endReachable, isBoundary } from "./analysis.ts";
+import { ChainWriter } from "./generate.ts";
 
 /** The rewrite of one function: edits against its file's original text, and what changes in behaviour. */
 export interface Rewrite {

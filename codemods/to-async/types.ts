@@ -31,3 +31,11 @@ const LOOSE = new Set([
 export function operand(node: Node, text: string): string {
   return LOOSE.has(node.getKind()) ? `(${text})` : text;
 }
+
+/** Whether `type` is a function whose first parameter is an error: `(err: Error | null, value?: T) => void`. */
+export function isErrFirstCallbackType(type: Type): boolean {
+  return type.getCallSignatures().some((signature) => {
+    const first = signature.getParameters()[0];
+    return first !== undefined && /^(err|error|e|er|exception)$/i.test(first.getName());
+  });
+}

@@ -10,7 +10,7 @@
  */
 import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type NewExpression } from "ts-morph";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
-import { isErrFirstCallbackType } from "./err-first.ts";
+import { isErrFirstCallbackType } from "./types.ts";
 
 /** An import the rewrite needs: `name` from `module`, used as `local`. */
 export interface Needed {
