@@ -15,7 +15,7 @@ import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { isErrFirstCallbackType } from "./types.ts";
 import { isNodeApi, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
-const CALLBACK_NAMES = /^(cb|callback|done|next|cont|fn)$/i;
+const CALLBACK_NAMES = /^(cb|callback|done|next|cont)$/i;
 
 /** The callback parameter of an err-first function: its last parameter, by name or by its `(err, ...)` type. */
 export function callbackParam(fn: Node): Identifier | undefined {
