@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
 import type { Edit } from "./edits.ts";
+import { bindsOrReads } from "./identifiers.ts";
 
 /** A named export of a module that rewritten code uses, and the name it goes by in the file. */
 export interface Import {
@@ -27,7 +28,7 @@ export class FileImports {
     this.taken = new Set(
       file
         .getDescendants()
-        .filter((node) => Node.isIdentifier(node) && !isPropertyName(node))
+        .filter((node) => Node.isIdentifier(node) && bindsOrReads(node))
         .map((id) => id.getText()),
     );
   }
@@ -92,14 +93,4 @@ export class FileImports {
     );
     return !esm && /\brequire\s*\(/.test(this.file.getFullText());
   }
-}
-
-function isPropertyName(id: Node): boolean {
-  const parent = id.getParent();
-  return (
-    (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === id) ||
-    ((Node.isPropertyAssignment(parent) || Node.isMethodDeclaration(parent) || Node.isPropertySignature(parent) ||
-      Node.isMethodSignature(parent) || Node.isPropertyDeclaration(parent)) &&
-      parent.getNameNode() === id)
-  );
 }

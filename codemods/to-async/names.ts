@@ -1,4 +1,5 @@
 import { Node } from "ts-morph";
+import { bindsOrReads } from "../engine/identifiers.ts";
 import { walk } from "../engine/walk.ts";
 
 /**
@@ -34,7 +35,7 @@ export class Names {
     let clash = false;
     walk(this.fn, (node) => {
       if (node === from) return "skip";
-      if (Node.isIdentifier(node) && node.getText() === name && !this.boundInAHandler(node)) {
+      if (Node.isIdentifier(node) && node.getText() === name && bindsOrReads(node) && !this.boundInAHandler(node)) {
         clash = true;
         return "stop";
       }
