@@ -48,6 +48,13 @@ export class FileImports {
     return { text: local, added };
   }
 
+  /** {@link use}, recording a newly added import in `needed` (the imports of one rewrite). */
+  take(needed: Import[], module: string, name: string, preferred = name): string {
+    const { text, added } = this.use(module, name, preferred);
+    if (added !== undefined && !needed.includes(added)) needed.push(added);
+    return text;
+  }
+
   /** The edit adding `imports` (those of the rewrites kept): ESM imports, or `require` in a CommonJS file. */
   edit(imports: readonly Import[]): Edit | undefined {
     if (imports.length === 0) return undefined;

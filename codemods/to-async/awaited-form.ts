@@ -1,6 +1,6 @@
 import { Node, SyntaxKind } from "ts-morph";
 import type { FileImports, Import } from "../engine/imports.ts";
-import type { Wrapper } from "./wrapper.ts";
+import { promiseCallee, type Wrapper } from "./wrapper.ts";
 
 /** What writing an awaited form needs from the function's rewrite. */
 export interface FormContext {
@@ -44,24 +44,14 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
     }
     case "callback": {
       const args = wrapper.args.map((a) => a.getText()).join(", ");
-      const callee = wrapper.callee;
-      if (wrapper.form === "fs") {
-        const [owner, name] = [callee.getText().slice(0, callee.getText().lastIndexOf(".")), callee.getText().slice(callee.getText().lastIndexOf(".") + 1)];
-        return [`return ${owner}.promises.${name}(${args});`];
-      }
-      const promisify = use(ctx, "node:util", "promisify", "promisify");
-      const text = callee.getText();
-      const owner = text.includes(".") ? text.slice(0, text.lastIndexOf(".")) : undefined;
-      const fn = owner === undefined ? text : `${text}.bind(${owner})`;
-      return [`return ${promisify}(${fn})(${args});`];
+      const callee = promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));
+      return [`return ${callee}(${args});`];
     }
   }
 }
 
 function use(ctx: FormContext, module: string, name: string, preferred: string): string {
-  const { text, added } = ctx.imports.use(module, name, preferred);
-  if (added !== undefined && !ctx.needed.includes(added)) ctx.needed.push(added);
-  return text;
+  return ctx.imports.take(ctx.needed, module, name, preferred);
 }
 
 /** Whether evaluating `node` can run code (a call, `new`, a property read through a getter). */

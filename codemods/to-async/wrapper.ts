@@ -197,6 +197,17 @@ export function promiseFormOf(callee: Node): "fs" | "promisify" | undefined {
 }
 
 /**
+ * The promise-returning callee that stands for the callback API `callee`: `fs.promises.x` for `fs.x`, else
+ * `promisify(fn)` (`promisify(obj.m.bind(obj))` for a method, so it keeps its `this`).
+ */
+export function promiseCallee(callee: Node, form: "fs" | "promisify", promisify: () => string): string {
+  const text = callee.getText();
+  const dot = text.lastIndexOf(".");
+  if (form === "fs") return `${text.slice(0, dot)}.promises.${text.slice(dot + 1)}`;
+  return `${promisify()}(${dot < 0 ? text : `${text}.bind(${text.slice(0, dot)})`})`;
+}
+
+/**
  * Whether `callee`'s last parameter is an err-first callback (by its type; an untyped callee is taken on trust):
  * `promisify` is only right for those, not for `array.push(callback)`.
  */

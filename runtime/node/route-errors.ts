@@ -27,11 +27,12 @@ export function routeErrors(): void {
   installed = true;
   const takeRejections = rejectionMode() === "throw";
   const emit = process.emit;
-  process.emit = function (this: NodeJS.Process, event: string | symbol, ...args: unknown[]): boolean {
+  // Every event of the process passes here: two comparisons, and the arguments passed on as they came.
+  process.emit = function (this: NodeJS.Process, event: string | symbol, error?: unknown): boolean {
     const taken =
       (event === "uncaughtException" || (event === "unhandledRejection" && takeRejections)) &&
-      deliver(owningLoop(), args[0], event);
-    return taken || (Reflect.apply(emit, this, [event, ...args]) as boolean);
+      deliver(owningLoop(), error, event);
+    return taken || (Reflect.apply(emit, this, arguments) as boolean);
   } as typeof process.emit;
 }
 
