@@ -1,5 +1,6 @@
-import { Node, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression } from "ts-morph";
+import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression } from "ts-morph";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { usesOwn } from "./analysis.ts";
 
 /** One `.then`, `.catch` or `.finally` of a chain. */
 export interface Link {
@@ -99,4 +100,39 @@ export function inlineHandlers(chain: Chain): (ArrowFunction | FunctionExpressio
 export function nestedChain(fn: ArrowFunction | FunctionExpression): Chain | undefined {
   const body = fn.getBody();
   return Node.isBlock(body) ? undefined : chainOf(body);
+}
+
+/**
+ * Refuse an inline handler that cannot move into the enclosing function: it must have no `this` or `arguments` of
+ * its own, one plain parameter at most, and not be a generator.
+ */
+export function checkInlinable(fn: ArrowFunction | FunctionExpression): void {
+  if (Node.isFunctionExpression(fn)) {
+    refuseUnless(!fn.isGenerator(), "generator-handler", "a generator function used as a handler", fn);
+    refuseUnless(
+      !usesOwn(fn, SyntaxKind.ThisKeyword),
+      "handler-this-would-change",
+      "a `function` handler uses `this`, which is undefined when a promise calls it; inlined, it would be the " +
+        "enclosing function's `this`",
+      fn,
+    );
+    refuseUnless(
+      !usesOwn(fn, "arguments"),
+      "handler-uses-arguments",
+      "a `function` handler reads `arguments`; inlined, it would read the enclosing function's",
+      fn,
+    );
+  }
+  const params = fn.getParameters();
+  refuseUnless(params.length <= 1, "handler-extra-params", "a handler declares more than one parameter", fn);
+  const [param] = params;
+  if (param !== undefined) {
+    refuseUnless(!param.isRestParameter(), "handler-rest-param", "a handler with a rest parameter", param);
+    refuseUnless(
+      param.getInitializer() === undefined,
+      "handler-default-param",
+      "a handler parameter with a default value (it would apply only to an undefined value)",
+      param,
+    );
+  }
 }
