@@ -2,7 +2,7 @@
  * corral: Trio's structured concurrency for TypeScript. This is the public door; everything users import from
  * "corral" is named here.
  */
-export { all, type AllResults, type Thunk } from "./all.ts";
+export { all, type AllOptions, type AllResults, type SettledResults, type Thunk } from "./all.ts";
 export { bridge } from "./bridge.ts";
 export {
   withCancelScope,
@@ -45,7 +45,7 @@ export { run, type RunOptions } from "./run.ts";
 export { Semaphore, type SemaphoreOptions } from "./semaphore.ts";
 export { SendChannel } from "./send-channel.ts";
 export { sleep, sleepForever, sleepUntil } from "./sleep.ts";
-export { failAfter, failAt, moveOnAfter, moveOnAt, shield } from "./timeouts.ts";
+export { failAfter, failAt, moveOnAfter, moveOnAt, shield, type FailOptions } from "./timeouts.ts";
 export { toAsyncIterable, type ScopedIterableFn } from "./to-async-iterable.ts";
 export { toCallback, type NodeCallback } from "./to-callback.ts";
 export { toPromise, type ToPromiseOptions } from "./to-promise.ts";

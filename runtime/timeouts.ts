@@ -22,19 +22,30 @@ export function moveOnAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>): Promi
   return scoped(cx, "moveOnAt", { deadline }, body);
 }
 
+/** Options of `failAfter` and `failAt`. */
+export interface FailOptions {
+  /**
+   * Make the error thrown on timeout, instead of a {@link TooSlowError}: for code whose callers already expect an
+   * error of their own (the `--to scoped` codemod keeps a `Promise.race` timeout's error this way).
+   */
+  error?: () => unknown;
+}
+
 /**
- * Run `body` with a timeout; on timeout, cancel it and throw {@link TooSlowError}, whose stack points at this call.
+ * Run `body` with a timeout; on timeout, cancel it and throw {@link TooSlowError}, whose stack points at this call
+ * (or what `options.error` makes).
  * @throws TooSlowError when the deadline passed before the body finished
  * @example
  * const rows = await failAfter(cx, 5_000, (cx) => query(cx, sql));
+ * const page = await failAfter(cx, 1_000, (cx) => load(cx), { error: () => new Error("timed out") });
  */
-export function failAfter<T>(cx: Cx, ms: number, body: ScopeBody<T>): Promise<T> {
-  return failIn(cx, "failAfter", { timeout: ms }, body, `failAfter(cx, ${ms}, ...)`, failAfter);
+export function failAfter<T>(cx: Cx, ms: number, body: ScopeBody<T>, options: FailOptions = {}): Promise<T> {
+  return failIn(cx, "failAfter", { timeout: ms }, body, options, `failAfter(cx, ${ms}, ...)`, failAfter);
 }
 
 /** Like {@link failAfter} with an absolute deadline on the run's clock. */
-export function failAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>): Promise<T> {
-  return failIn(cx, "failAt", { deadline }, body, `failAt(cx, ${deadline}, ...)`, failAt);
+export function failAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>, options: FailOptions = {}): Promise<T> {
+  return failIn(cx, "failAt", { deadline }, body, options, `failAt(cx, ${deadline}, ...)`, failAt);
 }
 
 /**
@@ -52,11 +63,15 @@ async function failIn<T>(
   operation: string,
   options: { timeout: number } | { deadline: number },
   body: ScopeBody<T>,
+  { error }: FailOptions,
   call: string,
   api: Function,
 ): Promise<T> {
   const task = taskOf(cx, operation);
   if (typeof body !== "function") throw new UsageError(`${operation}: the body must be a function, got ${typeof body}`);
+  if (error !== undefined && typeof error !== "function") {
+    throw new UsageError(`${operation}: options.error must be a function () => error, got ${typeof error}`);
+  }
   const scope = openScope(task, options, operation);
   // Made before the first await, so its stack is the caller's (p-timeout does the same).
   const tooSlow = new TooSlowError(
@@ -65,6 +80,6 @@ async function failIn<T>(
   );
   (Error as { captureStackTrace?: (target: object, fn: Function) => void }).captureStackTrace?.(tooSlow, api);
   const value = await runInScope(task, scope, body);
-  if (scope.cancelledCaught) throw tooSlow;
+  if (scope.cancelledCaught) throw error === undefined ? tooSlow : error();
   return value as T;
 }

@@ -58,4 +58,44 @@ describe("all", () => {
       await expect(all(cx, "x" as never)).rejects.toThrow(/must be an array/);
     }),
   );
+
+  describe("{ settle: true }", () => {
+    test(
+      "Promise.allSettled's shape: every thunk runs to its end, a failure cancels nobody",
+      mockRun(async (cx, clock) => {
+        const boom = new Boom();
+        const results = await all(
+          cx,
+          [
+            async (cx) => (await sleep(cx, 30), "slow"),
+            async (cx) => {
+              await sleep(cx, 5);
+              throw boom;
+            },
+            () => 3,
+          ],
+          { settle: true },
+        );
+        expect(results).toEqual([
+          { status: "fulfilled", value: "slow" },
+          { status: "rejected", reason: boom },
+          { status: "fulfilled", value: 3 },
+        ]);
+        expect(clock.now()).toBe(30);
+      }),
+    );
+
+    test(
+      "cancellation from outside is thrown, never recorded as an outcome",
+      mockRun(async (cx) => {
+        let results: unknown;
+        const outcome = await withCancelScope(cx, { timeout: 10 }, async (cx) => {
+          results = await all(cx, [(cx) => sleepForever(cx), async (cx) => (await sleep(cx, 1), "quick")], { settle: true });
+          return "finished";
+        });
+        expect(outcome).toBeUndefined();
+        expect(results).toBeUndefined();
+      }),
+    );
+  });
 });

@@ -142,3 +142,49 @@ describe("shield", () => {
     }),
   );
 });
+
+describe("failAfter / failAt with { error }", () => {
+  test(
+    "on timeout: cancels the body and throws the error the option makes, made at the deadline",
+    mockRun(async (cx, clock) => {
+      let cancelled = false;
+      const made: number[] = [];
+      const error = await failAfter(
+        cx,
+        50,
+        async (cx) => {
+          try {
+            await sleep(cx, 1_000);
+          } finally {
+            cancelled = true;
+          }
+        },
+        { error: () => (made.push(clock.now()), new RangeError("timed out")) },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(RangeError);
+      expect((error as Error).message).toBe("timed out");
+      expect(made).toEqual([50]);
+      expect(cancelled).toBe(true);
+    }),
+  );
+
+  test(
+    "in time: the body's value, and the option is never called",
+    mockRun(async (cx) => {
+      const value = await failAt(cx, 100, async (cx) => (await sleep(cx, 10), "ok"), {
+        error: () => {
+          throw new Error("never");
+        },
+      });
+      expect(value).toBe("ok");
+    }),
+  );
+
+  test(
+    "refuses an error option that is not a function",
+    mockRun(async (cx) => {
+      await expect(failAfter(cx, 10, () => 1, { error: new Error("x") as never })).rejects.toThrow(/options.error must be a function/);
+    }),
+  );
+});
+
