@@ -11,11 +11,12 @@ import { UsageFailure } from "./usage.ts";
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
 
 Usage:
-  corral migrate <targets...> --to async [--write] [--json]   rewrite functions (a dry run unless --write)
+  corral migrate <targets...> --to async|scoped [--write] [--json]   rewrite functions (a dry run unless --write)
+  corral migrate <entry-file> --entry [--write]                    run the program's main inside run()
   corral <command> --help                                     help for one command
   corral --version                                            the installed version
 
-Coming with the next stages: migrate --to scoped, scan, check.
+Coming next: scan, check.
 
 The runtime:  import { run, withNursery, failAfter } from "corral"
 Docs: README.md in the corral package.
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
         json: { type: "boolean", default: false },
         project: { type: "string" },
         all: { type: "boolean", default: false },
+        entry: { type: "boolean", default: false },
+        "keep-legacy-export": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -60,6 +63,8 @@ async function main(argv: string[]): Promise<number> {
       json: values.json,
       project: values.project,
       all: values.all,
+      entry: values.entry,
+      keepLegacyExport: values["keep-legacy-export"],
     });
   }
   throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);

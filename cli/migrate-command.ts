@@ -11,11 +11,21 @@ import type { FunctionResult } from "../codemods/engine/result.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
 import { UsageFailure } from "./usage.ts";
 
-export const migrateHelp = `corral migrate <targets...> --to async [--all] [--write] [--json] [--project tsconfig.json]
+export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write] [--json] [--project tsconfig.json]
+corral migrate <entry-file> --entry [--write] [--json]
 
-Rewrite functions into async/await (--to async). A dry run unless --write: prints a unified diff of each file it
-would change, with a note per rewritten function saying what changes in behaviour, and the reason for each
-function it refuses (a rewrite that could change behaviour is refused and the file left byte-identical).
+Rewrite functions, one stage at a time. A dry run unless --write: prints a unified diff of each file it would
+change, with a note per rewritten function saying what changes in behaviour, and the reason for each function it
+refuses (a rewrite that could change behaviour is refused and the file left byte-identical).
+
+Stages:
+  --to async    callbacks and Promise chains become async/await (no runtime import)
+  --to scoped   async functions take cx: Cx first; awaits of legacy promises become checkpoints (fromPromise, with
+                cx.signal where the callee takes a signal), Promise.all/allSettled/race become all/race, a race
+                against a setTimeout becomes failAfter/moveOnAfter, sleeps become sleep(cx, ms), catch-alls let
+                Cancelled through. Callers across the project are rewritten: scoped callers call f(cx, ...),
+                others go through toPromise(f) / toCallback(f)
+  --entry       the entry file's main call runs inside run() (trio-asyncio's first step)
 
 Targets:
   src/users.ts:loadUser        a function (declaration, variable holding one, object method)
@@ -24,7 +34,10 @@ Targets:
   src/users.ts  src/           every function in a file or under a folder (--all says so explicitly)
 
 Options:
-  --to async          the stage: callbacks and Promise chains to async/await
+  --to async|scoped   the stage (see above)
+  --entry             wrap the entry file's main call in run()
+  --keep-legacy-export  with --to scoped: an exported function keeps its old signature for outside callers
+                      (the scoped version is named fScoped)
   --all               every function under the given files and folders (no file:function targets)
   --write             write the changed files (atomically), instead of printing the diff
   --json              print { "results": [ { file, function, line, outcome, reason, notes } ] } only
@@ -34,6 +47,8 @@ Examples:
   corral migrate src/api.ts:fetchUser --to async
   corral migrate src/ --to async --write
   corral migrate src/api.ts:12 --to async --json
+  corral migrate src/ --to scoped --keep-legacy-export
+  corral migrate src/main.ts --entry --write
 
 Exit status: 0 on success (refusals included), 1 when a file could not be processed, 2 on a usage error.
 `;
@@ -45,14 +60,18 @@ export interface MigrateArgs {
   json: boolean;
   project: string | undefined;
   all: boolean;
+  entry: boolean;
+  keepLegacyExport: boolean;
 }
 
 export async function migrateCommand(args: MigrateArgs): Promise<number> {
-  if (args.to !== "async") {
+  if (args.entry && args.to !== undefined) throw new UsageFailure("--entry is a step of its own: run it without --to");
+  if (!args.entry && args.to !== "async" && args.to !== "scoped") {
     throw new UsageFailure(
-      args.to === undefined ? "missing --to: say which stage, --to async" : `--to ${args.to}: the stages are: async`,
+      args.to === undefined ? "missing --to: say which stage, --to async or --to scoped (or --entry)" : `--to ${args.to}: the stages are: async, scoped`,
     );
   }
+  if (args.keepLegacyExport && args.to !== "scoped") throw new UsageFailure("--keep-legacy-export goes with --to scoped");
   if (args.targets.length === 0) throw new UsageFailure("no targets: give files, folders or file:function");
   for (const target of args.targets) {
     const { file, selector } = parseTarget(target);
@@ -64,7 +83,8 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
   const report = await migrate({
     targets: args.targets,
-    to: "async",
+    to: args.entry ? "entry" : (args.to as "async" | "scoped"),
+    keepLegacyExport: args.keepLegacyExport,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   });
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);

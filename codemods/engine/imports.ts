@@ -7,6 +7,8 @@ export interface Import {
   module: string;
   name: string;
   local: string;
+  /** Only used as a type (`import { type Cx }`). */
+  typeOnly?: boolean;
 }
 
 /**
@@ -34,51 +36,78 @@ export class FileImports {
   }
 
   /** The expression that names `name` of `module` here, reusing an existing import when there is one. */
-  use(module: string, name: string, preferred = name): { text: string; added?: Import } {
-    const existing = this.existing(module, name);
+  use(module: string, name: string, preferred = name, typeOnly = false): { text: string; added?: Import } {
+    const existing = this.existing(module, name, typeOnly);
     if (existing !== undefined) return { text: existing };
     const key = `${module}#${name}`;
     const known = this.added.get(key);
-    if (known !== undefined) return { text: known.local, added: known };
+    if (known !== undefined) {
+      if (!typeOnly) delete known.typeOnly;
+      return { text: known.local, added: known };
+    }
     let local = preferred;
     for (let i = 2; this.taken.has(local); i++) local = `${preferred}${i}`;
     this.taken.add(local);
-    const added = { module, name, local };
+    const added: Import = { module, name, local, ...(typeOnly ? { typeOnly } : {}) };
     this.added.set(key, added);
     return { text: local, added };
   }
 
   /** {@link use}, recording a newly added import in `needed` (the imports of one rewrite). */
-  take(needed: Import[], module: string, name: string, preferred = name): string {
-    const { text, added } = this.use(module, name, preferred);
+  take(needed: Import[], module: string, name: string, preferred = name, typeOnly = false): string {
+    const { text, added } = this.use(module, name, preferred, typeOnly);
     if (added !== undefined && !needed.includes(added)) needed.push(added);
     return text;
   }
 
-  /** The edit adding `imports` (those of the rewrites kept): ESM imports, or `require` in a CommonJS file. */
-  edit(imports: readonly Import[]): Edit | undefined {
-    if (imports.length === 0) return undefined;
+  /**
+   * The edits adding `imports` (those of the rewrites kept): names join an existing `import { ... }` of their module,
+   * else one ESM import per module, or `require` in a CommonJS file. A type-only name (a type in a JavaScript file
+   * is never asked for) is written `type X`.
+   */
+  edits(imports: readonly Import[]): Edit[] {
+    if (imports.length === 0) return [];
     const byModule = new Map<string, Import[]>();
     for (const i of imports) byModule.set(i.module, [...(byModule.get(i.module) ?? []).filter((j) => j.local !== i.local), i]);
     const commonJs = this.isCommonJs();
-    const lines = [...byModule].map(([module, list]) => {
-      const names = list.map((i) => (i.name === i.local ? i.name : commonJs ? `${i.name}: ${i.local}` : `${i.name} as ${i.local}`));
-      return commonJs ? `const { ${names.join(", ")} } = require("${module}");` : `import { ${names.join(", ")} } from "${module}";`;
-    });
+    const spec = (i: Import): string => `${i.typeOnly === true ? "type " : ""}${i.name === i.local ? i.name : commonJs ? `${i.name}: ${i.local}` : `${i.name} as ${i.local}`}`;
+    const edits: Edit[] = [];
+    const lines: string[] = [];
+    for (const [module, list] of byModule) {
+      const joinable = commonJs ? undefined : this.joinable(module);
+      if (joinable !== undefined) {
+        edits.push({ start: joinable.getEnd(), end: joinable.getEnd(), text: list.map((i) => `, ${spec(i)}`).join(""), format: false });
+        continue;
+      }
+      const names = list.map(spec).join(", ");
+      lines.push(commonJs ? `const { ${names} } = require("${module}");` : `import { ${names} } from "${module}";`);
+    }
+    if (lines.length === 0) return edits;
     const last = this.file.getImportDeclarations().at(-1);
-    if (last !== undefined) return { start: last.getEnd(), end: last.getEnd(), text: `\n${lines.join("\n")}` };
+    if (last !== undefined) return [...edits, { start: last.getEnd(), end: last.getEnd(), text: `\n${lines.join("\n")}` }];
     const first = this.file.getStatements()[0];
     const directive = first !== undefined && Node.isExpressionStatement(first) && Node.isStringLiteral(first.getExpression());
-    if (directive) return { start: first.getEnd(), end: first.getEnd(), text: `\n${lines.join("\n")}` };
+    if (directive) return [...edits, { start: first.getEnd(), end: first.getEnd(), text: `\n${lines.join("\n")}` }];
     const at = first?.getStart() ?? 0;
-    return { start: at, end: at, text: `${lines.join("\n")}\n\n` };
+    return [...edits, { start: at, end: at, text: `${lines.join("\n")}\n\n` }];
   }
 
-  private existing(module: string, name: string): string | undefined {
+  /** The last name of an existing value `import { ... } from module` new names can follow. */
+  private joinable(module: string): Node | undefined {
     const bare = module.replace(/^node:/, "");
     for (const declaration of this.file.getImportDeclarations()) {
       if (declaration.getModuleSpecifierValue().replace(/^node:/, "") !== bare || declaration.isTypeOnly()) continue;
-      const named = declaration.getNamedImports().find((n) => n.getName() === name && !n.isTypeOnly());
+      const named = declaration.getNamedImports();
+      if (named.length > 0) return named.at(-1);
+    }
+    return undefined;
+  }
+
+  private existing(module: string, name: string, typeOnly = false): string | undefined {
+    const bare = module.replace(/^node:/, "");
+    for (const declaration of this.file.getImportDeclarations()) {
+      if (declaration.getModuleSpecifierValue().replace(/^node:/, "") !== bare || (declaration.isTypeOnly() && !typeOnly)) continue;
+      const named = declaration.getNamedImports().find((n) => n.getName() === name && (typeOnly || !n.isTypeOnly()));
       if (named !== undefined) return named.getAliasNode()?.getText() ?? name;
       const namespace = declaration.getNamespaceImport();
       if (namespace !== undefined) return `${namespace.getText()}.${name}`;

@@ -4,24 +4,29 @@
  * here; the caller shows a diff or writes the files.
  */
 import path from "node:path";
-import type { SourceFile } from "ts-morph";
+import type { Project, SourceFile } from "ts-morph";
 import { planToAsync, type Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
 import { formatRanges } from "./format.ts";
+import { pruneImports } from "./prune-imports.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { openProject, sourceFiles, syntaxError } from "./project.ts";
 import { Refusal } from "./refusal.ts";
 import type { FunctionResult } from "./result.ts";
-import { parseTarget, select } from "./targets.ts";
+import { parseTarget, select, type Target } from "./targets.ts";
+import { planScopedRun, type ScopedTarget } from "../to-scoped/migrate-scoped.ts";
 
-export type Stage = "async";
+/** `async`: callbacks and chains to async/await; `scoped`: async functions to scoped ones; `entry`: main in `run()`. */
+export type Stage = "async" | "scoped" | "entry";
 
 export interface MigrateOptions {
   /** `file:function`, `file:Class.method`, `file:LINE`, or files and folders (every function in them). */
   targets: readonly string[];
   to: Stage;
   tsconfig?: string;
+  /** `--to scoped`: exported functions keep their old signature beside the scoped version (`fScoped`). */
+  keepLegacyExport?: boolean;
 }
 
 /** A file the run would change: its text before and after. */
@@ -36,45 +41,93 @@ export interface MigrateReport {
   changes: FileChange[];
 }
 
-const PLANNERS: Record<Stage, Planner> = { async: planToAsync };
-
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const targets = options.targets.map(parseTarget);
   const project = openProject(
     targets.map((t) => t.file),
     options.tsconfig,
+    options.to !== "async",
   );
-  const plan = PLANNERS[options.to];
+  if (options.to !== "async") return migrateProject(project, targets, options);
   const results: FunctionResult[] = [];
   const changes: FileChange[] = [];
   for (const target of targets) {
     for (const absolute of sourceFiles([target.file])) {
-      const display = path.relative(process.cwd(), absolute) || absolute;
+      const display = displayOf(absolute);
       const file = project.getSourceFileOrThrow(absolute);
       const error = syntaxError(file, display);
       if (error !== undefined) {
-        results.push({
-          file: display,
-          function: "",
-          line: 0,
-          outcome: "error",
-          reason: { code: "parse-error", message: `${error}; the file was left untouched` },
-          notes: [],
-        });
+        results.push(parseFailure(display, error));
         continue;
       }
       const before = file.getFullText();
       try {
-        const after = await migrateFile(file, display, target.selector, plan, results);
+        const after = await migrateFile(file, display, target.selector, planToAsync, results);
         if (after !== before) changes.push({ file: absolute, before, after });
       } catch (error) {
-        // A bug of ours (the rewrite did not format, say) costs this file, never the run or the file's contents.
-        const message = `${display}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; the file was left untouched`;
-        results.push({ file: display, function: "", line: 0, outcome: "error", reason: { code: "internal-error", message }, notes: [] });
+        results.push(internalFailure(display, error));
       }
     }
   }
   return { results, changes };
+}
+
+/**
+ * `--to scoped` and `--entry`: decided across the project (a function's callers change with it), then each
+ * changed file is written once and formatted.
+ */
+async function migrateProject(project: Project, targets: readonly Target[], options: MigrateOptions): Promise<MigrateReport> {
+  const results: FunctionResult[] = [];
+  const selected: ScopedTarget[] = [];
+  for (const target of targets) {
+    for (const absolute of sourceFiles([target.file])) {
+      const display = displayOf(absolute);
+      const file = project.getSourceFileOrThrow(absolute);
+      const error = syntaxError(file, display);
+      if (error !== undefined) results.push(parseFailure(display, error));
+      else {
+        const functions = select(file, target.selector);
+        if (functions.length === 0 && target.selector !== undefined) results.push(noSuchFunction(display, target.selector));
+        selected.push({ file, display, functions });
+      }
+    }
+  }
+  const plan = planScopedRun(selected, { keepLegacyExport: options.keepLegacyExport === true, entry: options.to === "entry" }, (f) => displayOf(f.getFilePath()));
+  results.push(...plan.results);
+  const changes: FileChange[] = [];
+  for (const [file, state] of plan.files) {
+    const before = file.getFullText();
+    const edits = [...state.edits.edits, ...state.imports.edits(state.needed)];
+    if (edits.length === 0) continue;
+    try {
+      const applied = applyEdits(before, edits);
+      const formatted = await formatRanges(file.getFilePath(), applied.text, applied.ranges);
+      const after = pruneImports(file.getFilePath(), before, formatted);
+      if (after !== before) changes.push({ file: file.getFilePath(), before, after });
+    } catch (error) {
+      results.push(internalFailure(displayOf(file.getFilePath()), error));
+    }
+  }
+  return { results, changes };
+}
+
+function displayOf(absolute: string): string {
+  return path.relative(process.cwd(), absolute) || absolute;
+}
+
+function parseFailure(display: string, error: string): FunctionResult {
+  return { file: display, function: "", line: 0, outcome: "error", reason: { code: "parse-error", message: `${error}; the file was left untouched` }, notes: [] };
+}
+
+/** A bug of ours (the rewrite did not format, say) costs this file, never the run or the file's contents. */
+function internalFailure(display: string, error: unknown): FunctionResult {
+  const message = `${display}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}; the file was left untouched`;
+  return { file: display, function: "", line: 0, outcome: "error", reason: { code: "internal-error", message }, notes: [] };
+}
+
+function noSuchFunction(display: string, selector: string | number): FunctionResult {
+  const message = `${display}:${selector}: no function ${typeof selector === "number" ? "contains line" : "is named"} ${selector}`;
+  return { file: display, function: String(selector), line: 0, outcome: "error", reason: { code: "no-such-function", message }, notes: [] };
 }
 
 /**
@@ -96,10 +149,7 @@ async function migrateFile(
   const imports = new FileImports(file);
   const added: Import[] = [];
   const selected = select(file, selector);
-  if (selected.length === 0 && selector !== undefined) {
-    const message = `${display}:${selector}: no function ${typeof selector === "number" ? "contains line" : "is named"} ${selector}`;
-    results.push({ file: display, function: String(selector), line: 0, outcome: "error", reason: { code: "no-such-function", message }, notes: [] });
-  }
+  if (selected.length === 0 && selector !== undefined) results.push(noSuchFunction(display, selector));
   for (const fn of selected.reverse()) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
     const result = check(fn, display, (f) => {
@@ -119,8 +169,7 @@ async function migrateFile(
   }
   results.push(...entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry));
   if (edits.length === 0) return text;
-  const importEdit = imports.edit(added);
-  const applied = applyEdits(text, importEdit === undefined ? edits : [...edits, importEdit]);
+  const applied = applyEdits(text, [...edits, ...imports.edits(added)]);
   return formatRanges(file.getFilePath(), applied.text, applied.ranges);
 }
 

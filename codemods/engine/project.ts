@@ -11,7 +11,7 @@ const SKIPPED_DIRS = new Set(["node_modules", ".git", "dist", "build", "coverage
  * A ts-morph project over `paths` (files or folders). With a tsconfig (given, or `tsconfig.json` in the working
  * directory) its compiler options are used, so types resolve as in the project; JavaScript is always read.
  */
-export function openProject(paths: readonly string[], tsconfig?: string): Project {
+export function openProject(paths: readonly string[], tsconfig?: string, whole = false): Project {
   const config = tsconfig ?? (existsSync("tsconfig.json") ? "tsconfig.json" : undefined);
   const project =
     config === undefined
@@ -20,8 +20,20 @@ export function openProject(paths: readonly string[], tsconfig?: string): Projec
           skipAddingFilesFromTsConfig: true,
         })
       : new Project({ tsConfigFilePath: config, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } });
-  for (const file of sourceFiles(paths)) project.addSourceFileAtPath(file);
+  const targets = sourceFiles(paths);
+  // A rewrite that reaches callers needs the rest of the project: the tsconfig's files, when the targets are among them.
+  if (whole && config !== undefined) {
+    const files = projectFiles(config);
+    if (targets.some((t) => files.has(t))) for (const file of files) project.addSourceFileAtPath(file);
+  }
+  for (const file of targets) project.addSourceFileAtPath(file);
   return project;
+}
+
+/** The source files a tsconfig takes in (without reading them). */
+function projectFiles(config: string): Set<string> {
+  const parsed = ts.getParsedCommandLineOfConfigFile(path.resolve(config), { allowJs: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  return new Set((parsed?.fileNames ?? []).filter((f) => !f.endsWith(".d.ts") && !f.includes("/node_modules/")).map((f) => path.resolve(f)));
 }
 
 /** Every source file under `paths`, in a stable order. */

@@ -107,7 +107,7 @@ function isCallbackifyShim(body: Node): boolean {
   return Node.isCallExpression(inner) && /(^|\.)callbackify$/.test(inner.getExpression().getText());
 }
 
-function isGenerator(fn: FunctionNode): boolean {
+export function isGenerator(fn: FunctionNode): boolean {
   return (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) && fn.isGenerator();
 }
 
@@ -220,7 +220,7 @@ function blockInPlaceOf(statement: ReturnStatement, text: string): Edit {
 }
 
 /** Where `async ` goes: before `function`, before a method's name (after its modifiers), before an arrow. */
-function asyncInsertion(fn: FunctionNode): Edit {
+export function asyncInsertion(fn: FunctionNode): Edit {
   let at: number;
   if (Node.isMethodDeclaration(fn)) at = fn.getNameNode().getStart();
   else if (Node.isArrowFunction(fn)) at = fn.getStart();

@@ -8,8 +8,9 @@
  * Anything else inside the executor is left alone and the function refused: the executor's other code would run at
  * a different time.
  */
-import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type NewExpression } from "ts-morph";
+import { Node, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type NewExpression } from "ts-morph";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { importedFrom } from "../engine/origin.ts";
 import { isErrFirstCallbackType } from "./types.ts";
 
 /** An import the rewrite needs: `name` from `module`, used as `local`. */
@@ -235,19 +236,5 @@ export function isNodeApi(callee: Node): boolean {
 /** The Node built-in module a callee comes from (`fs` for `fs.readFile` or an imported `readFile`), if any. */
 function moduleOf(callee: Node): string | undefined {
   const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
-  if (!Node.isIdentifier(root)) return undefined;
-  for (const declaration of root.getSymbol()?.getDeclarations() ?? []) {
-    const importDecl = declaration.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
-    const specifier =
-      importDecl?.getModuleSpecifierValue() ??
-      (Node.isVariableDeclaration(declaration) ? requiredModule(declaration.getInitializer()) : undefined);
-    if (specifier !== undefined) return specifier.replace(/^node:/, "").replace(/\/promises$/, "");
-  }
-  return undefined;
-}
-
-function requiredModule(init: Node | undefined): string | undefined {
-  if (init === undefined || !Node.isCallExpression(init) || init.getExpression().getText() !== "require") return undefined;
-  const [arg] = init.getArguments();
-  return arg !== undefined && Node.isStringLiteral(arg) ? arg.getLiteralValue() : undefined;
+  return importedFrom(root)?.replace(/^node:/, "").replace(/\/promises$/, "");
 }

@@ -4,7 +4,8 @@ import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Project, ts } from "ts-morph";
 import { afterAll, describe, expect, test } from "vitest";
-import { migrate } from "../../codemods/engine/migrate.ts";
+import { toPromise } from "corral";
+import { migrate, type Stage } from "../../codemods/engine/migrate.ts";
 
 /**
  * Golden fixtures, discovered: fixtures/<stage>/<case>/ holds input.ts|js, case.json, and output.ts|js unless the
@@ -19,6 +20,8 @@ interface CaseSpec {
   expect: "changed" | "refused" | "unchanged";
   reason?: string;
   notes?: string[];
+  /** `--keep-legacy-export` (to-scoped). */
+  keepLegacyExport?: boolean;
 }
 
 interface Case {
@@ -48,7 +51,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Migrate `file` (its function per the spec) as the CLI would; the report and the file's new text. */
 async function run(file: string, spec: CaseSpec, stage: string) {
   const target = spec.function === undefined ? file : `${file}:${spec.function}`;
-  const report = await migrate({ targets: [target], to: stage.replace(/^to-/, "") as "async" });
+  const report = await migrate({ targets: [target], to: stage.replace(/^to-/, "") as Stage, keepLegacyExport: spec.keepLegacyExport === true });
   const changed = report.changes.find((c) => c.file === path.resolve(file));
   return { report, text: changed?.after ?? readFileSync(file, "utf8") };
 }
@@ -83,12 +86,29 @@ describe.each(stages)("fixtures/%s", (stage) => {
       const scenario = (await import(pathToFileURL(path.join(c.dir, "scenario.ts")).href)) as { default: Scenario };
       const input = await import(pathToFileURL(path.join(c.dir, c.input)).href);
       const output = await import(pathToFileURL(path.join(c.dir, c.input.replace("input", "output"))).href);
-      const traces = [await traced(scenario.default, input), await traced(scenario.default, output)];
+      const changed = new Set(report.results.filter((r) => r.outcome === "changed").map((r) => r.function));
+      const traces = [await traced(scenario.default, input), await traced(scenario.default, legacyView(output, changed, stage))];
       expect(traces[0]!.length, "the scenario traced something").toBeGreaterThan(0);
       expect(traces[1]).toEqual(traces[0]);
     }
+    // What only the scoped output does: cancellation reaches the legacy work, siblings are cancelled and awaited.
+    if (existsSync(path.join(c.dir, "cancel.ts"))) {
+      const cancel = (await import(pathToFileURL(path.join(c.dir, "cancel.ts")).href)) as { default: (module: any) => Promise<void> };
+      await cancel.default(await import(pathToFileURL(path.join(c.dir, c.input.replace("input", "output"))).href));
+    }
   });
 });
+
+/**
+ * After `--to scoped` the functions take a `cx` first: the scenario, written against the old signatures, drives
+ * them through `toPromise`, as a legacy caller would. Other stages' modules are used as they are.
+ */
+function legacyView(module: Record<string, unknown>, changed: ReadonlySet<string>, stage: string): Record<string, unknown> {
+  if (stage !== "to-scoped") return module;
+  return Object.fromEntries(
+    Object.entries(module).map(([name, value]) => [name, typeof value === "function" && changed.has(name) ? toPromise(value as never) : value]),
+  );
+}
 
 /** A scenario drives a fixture's module under stubs and traces what happens, in order. */
 export type Scenario = (module: any, trace: (event: string) => void) => Promise<void>;
@@ -106,7 +126,7 @@ describe("every fixture type-checks: TypeScript inputs and outputs in strict mod
     });
     for (const c of cases) {
       for (const name of readdirSync(c.dir)) {
-        if (/^(input|output|scenario)\.(ts|js|mjs|cjs)$/.test(name)) project.addSourceFileAtPath(path.join(c.dir, name));
+        if (/^(input|output|scenario|cancel)\.(ts|js|mjs|cjs)$/.test(name)) project.addSourceFileAtPath(path.join(c.dir, name));
       }
     }
     const diagnostics = project.getPreEmitDiagnostics().map((d) => `${d.getSourceFile()?.getFilePath()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as never, "\n")}`);

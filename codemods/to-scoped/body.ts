@@ -1,0 +1,274 @@
+/**
+ * The body of a function becoming scoped: every wait becomes a checkpoint. Scoped callees awaited get `cx`;
+ * legacy promises awaited are bridged with `fromPromise` (given the scope's signal when the callee takes one);
+ * `Promise.all`/`allSettled`/`race` become `all`/`race`, a race against a timer `failAfter`/`moveOnAfter`, a sleep
+ * `sleep`; a catch that swallows everything lets `Cancelled` through. A scoped function's promise that is not
+ * awaited on the spot (kept, passed on, left floating) runs as a task of its own through `toPromise`.
+ */
+import { Node, SyntaxKind, type CallExpression, type CatchClause, type Expression } from "ts-morph";
+import type { EditSet } from "../engine/edit-set.ts";
+import type { FileImports, Import } from "../engine/imports.ts";
+import { refuseUnless } from "../engine/refusal.ts";
+import { walk } from "../engine/walk.ts";
+import { endReachable, isBoundary } from "../to-async/analysis.ts";
+import { bridged, bridgedReference } from "./bridge.ts";
+import { combinator } from "./combinators.ts";
+import { NOTES } from "./notes.ts";
+import { inlineHelper, sleepOf, timeoutRaceOf } from "./patterns.ts";
+import { signalForm } from "./signal.ts";
+import { type ScopedWorld } from "./world.ts";
+
+/** What rewriting one scoped function's code needs; `cx` is the name of the context in the code being visited. */
+export interface Scope {
+  world: ScopedWorld;
+  edits: EditSet;
+  imports: FileImports;
+  needed: Import[];
+  notes: Set<string>;
+  cx: string;
+}
+
+/** Rewrite a scoped function's body (a block, or an arrow's expression, whose value is the function's result). */
+export function rewriteBody(scope: Scope, body: Node): void {
+  if (Node.isBlock(body)) visit(scope, body);
+  else direct(scope, body as Expression);
+}
+
+/** The corral name `name` as it is written in this file (imported when needed). */
+export function corral(scope: Scope, name: string): string {
+  return scope.imports.take(scope.needed, "corral", name);
+}
+
+/** Visit code whose value, if a promise, nobody awaits on the spot. */
+export function visit(scope: Scope, node: Node): void {
+  if (isBoundary(node)) return; // a nested function is not scoped: its calls are bridged by the call-site pass
+  if (Node.isAwaitExpression(node)) return direct(scope, node.getExpression());
+  if (Node.isReturnStatement(node)) {
+    const value = node.getExpression();
+    return value === undefined ? undefined : direct(scope, value);
+  }
+  if (Node.isForOfStatement(node) && node.isAwaited()) return forAwait(scope, node);
+  if (Node.isCallExpression(node)) {
+    const callee = scope.world.scopedCallee(node.getExpression());
+    if (callee !== undefined) {
+      for (const arg of node.getArguments()) visit(scope, arg);
+      return bridged(scope, node, callee);
+    }
+  }
+  if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
+    if (bridgedReference(scope, node)) return;
+  }
+  node.forEachChild((child) => visit(scope, child));
+  if (Node.isCatchClause(node)) guardCatch(scope, node);
+}
+
+/** Visit an expression whose promise is awaited on the spot (awaited, returned, or a thunk's result). */
+export function direct(scope: Scope, node: Expression): void {
+  if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isSatisfiesExpression(node)) {
+    return direct(scope, node.getExpression());
+  }
+  if (Node.isConditionalExpression(node)) {
+    visit(scope, node.getCondition());
+    direct(scope, node.getWhenTrue());
+    return direct(scope, node.getWhenFalse());
+  }
+  if (Node.isCallExpression(node)) {
+    if (isCorralCall(node)) return node.forEachChild((child) => visit(scope, child));
+    // A one-line sleep or timeout helper is read for what it does, even when it becomes scoped itself: inlined,
+    // the work runs inside the timeout's scope and is cancelled with it.
+    if (helperOrSleep(scope, node)) return;
+    const callee = scope.world.scopedCallee(node.getExpression());
+    if (callee !== undefined) return nativeCall(scope, node, callee);
+    if (combinator(scope, node)) return;
+    refuseChainOverScoped(scope, node);
+  }
+  const ms = sleepOf(node, (n) => scope.edits.textOf(n));
+  if (ms !== undefined) {
+    scope.notes.add(NOTES.sleep);
+    return scope.edits.replace(node, `${corral(scope, "sleep")}(${scope.cx}, ${ms})`);
+  }
+  if (!isPromiseLike(node)) return visit(scope, node);
+  node.forEachChild((child) => visit(scope, child));
+  bridge(scope, node);
+}
+
+/** `fromPromise(cx, work)`: with the signal when the work is a call that takes one, else the promise as it is. */
+function bridge(scope: Scope, node: Expression): void {
+  const form = signalForm(scope, node);
+  if (form !== undefined) {
+    scope.notes.add(NOTES.signal);
+    return scope.edits.replace(node, `${corral(scope, "fromPromise")}(${scope.cx}, (${form.signal}) => ${form.text})`);
+  }
+  scope.notes.add(NOTES.detached(node.getText().length > 40 ? `${node.getText().slice(0, 37)}...` : node.getText()));
+  scope.edits.replace(node, `${corral(scope, "fromPromise")}(${scope.cx}, ${scope.edits.textOf(node)})`);
+}
+
+/** `f(args)` of a scoped `f`, awaited: `f(cx, args)` (without the `AbortSignal` argument `f` no longer takes). */
+export function nativeCall(scope: Scope, call: CallExpression, callee: import("../engine/functions.ts").FunctionNode, visitArgs = true): void {
+  const args = call.getArguments();
+  if (visitArgs) for (const arg of args) visit(scope, arg);
+  const dropped = scope.world.droppedSignal.get(callee);
+  const index = dropped === undefined ? -1 : callee.getParameters().indexOf(dropped);
+  const kept = args.filter((_, i) => i !== index);
+  const renamed = scope.world.scopedName.get(callee);
+  if (renamed !== undefined) renameCallee(scope, call, renamed);
+  if (kept.length === args.length) {
+    const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
+    scope.edits.insert(open.getEnd(), args.length === 0 ? scope.cx : `${scope.cx}, `, false);
+    return;
+  }
+  const text = [scope.cx, ...kept.map((a) => scope.edits.textOf(a))].join(", ");
+  const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
+  const close = call.getLastChildByKindOrThrow(SyntaxKind.CloseParenToken);
+  scope.edits.replaceRange(open.getEnd(), close.getStart(), text);
+}
+
+/** Call the scoped version (`fScoped`) of a function whose old signature is kept for outside callers. */
+function renameCallee(scope: Scope, call: CallExpression, name: string): void {
+  const expression = call.getExpression();
+  const id = Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression;
+  scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: name, format: false });
+  scope.world.importScoped(id, name);
+}
+
+/** `await helper(...)` where the helper is a sleep or a timeout race written on one line: corral's own forms. */
+function helperOrSleep(scope: Scope, call: CallExpression): boolean {
+  const inlined = inlineHelper(call, (n) => scope.edits.textOf(n));
+  if (inlined === undefined) return false;
+  if (sleepOf(inlined.body, (n) => n.getText()) !== undefined) {
+    for (const arg of call.getArguments()) visit(scope, arg);
+    scope.notes.add(NOTES.sleepHelper(call.getExpression().getText()));
+    scope.edits.replace(call, `${corral(scope, "sleep")}(${scope.cx}, ${sleepOf(inlined.body, (n) => inlined.text(n))!})`);
+    return true;
+  }
+  const first = timeoutRaceOf(inlined.body, inlined);
+  if (first === undefined) return false;
+  for (const arg of call.getArguments()) if (!first.work.includes(arg as Expression)) visit(scope, arg);
+  return combinator(scope, call, timeoutRaceOf(inlined.body, inlined)!);
+}
+
+/** A Promise chain (`.then`/`.catch`/`.finally`) that runs a scoped function: its handlers could swallow `Cancelled`. */
+function refuseChainOverScoped(scope: Scope, call: CallExpression): void {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !["then", "catch", "finally"].includes(callee.getName())) return;
+  let scopedInside: Node | undefined;
+  walk(call, (node) => {
+    if (Node.isCallExpression(node) && scope.world.scopedCallee(node.getExpression()) !== undefined) {
+      scopedInside = node;
+      return "stop";
+    }
+    return undefined;
+  });
+  refuseUnless(
+    scopedInside === undefined,
+    "chain-over-scoped",
+    "a Promise chain runs a function that becomes scoped; its handlers would see Cancelled as an ordinary error. " +
+      "Run --to async on this function first, so the chain becomes awaits",
+    call,
+  );
+}
+
+/** `for await (x of legacy)`: each step a checkpoint, the source closed on cancellation. */
+function forAwait(scope: Scope, loop: import("ts-morph").ForOfStatement): void {
+  const source = loop.getExpression();
+  const bridgedAlready = Node.isCallExpression(source) && isCorralCall(source);
+  loop.forEachChild((child) => visit(scope, child));
+  if (bridgedAlready) return;
+  scope.notes.add(NOTES.forAwait);
+  scope.edits.replace(source, `${corral(scope, "fromAsyncIterable")}(${scope.cx}, ${scope.edits.textOf(source)})`);
+}
+
+/**
+ * A catch that can end without throwing swallows whatever the try threw, `Cancelled` included, so a timeout or a
+ * failing sibling could not stop the function: it rethrows `Cancelled` first. Only where the try has a checkpoint.
+ */
+function guardCatch(scope: Scope, clause: CatchClause): void {
+  const tryStatement = clause.getParent();
+  if (!Node.isTryStatement(tryStatement) || !hasCheckpoint(tryStatement.getTryBlock())) return;
+  const block = clause.getBlock();
+  if (!endReachable(block) && !hasOwn(block, SyntaxKind.ReturnStatement) && !hasOwn(block, SyntaxKind.BreakStatement) && !hasOwn(block, SyntaxKind.ContinueStatement)) return;
+  const first = block.getStatements()[0];
+  if (first !== undefined && /\bisCancelled\(/.test(first.getText())) return;
+  const binding = clause.getVariableDeclaration();
+  const isCancelled = corral(scope, "isCancelled");
+  scope.notes.add(NOTES.catchGuard);
+  const open = block.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken);
+  // Written indented like the block's code (prettier does not indent a statement added on its own).
+  const indent = `\n${indentOf(block.getStatements()[0] ?? clause, block.getStatements()[0] === undefined)}`;
+  const guard = (name: string): string => `${indent}if (${isCancelled}(${name})) throw ${name};`;
+  if (binding !== undefined && Node.isIdentifier(binding.getNameNode())) {
+    scope.edits.insert(open.getEnd(), guard(binding.getName()), false);
+    return;
+  }
+  const name = freshName(block, "error");
+  if (binding === undefined) {
+    scope.edits.insert(block.getStart(), `(${name}) `, false);
+    scope.edits.insert(open.getEnd(), guard(name), false);
+    return;
+  }
+  // A destructured binding: catch the error whole, check it, then destructure it as before.
+  const pattern = binding.getNameNode();
+  scope.edits.add({ start: pattern.getStart(), end: binding.getEnd(), text: name, format: false });
+  const type = binding.getTypeNode();
+  scope.edits.insert(open.getEnd(), `${guard(name)}${indent}const ${pattern.getText()}${type === undefined ? "" : `: ${type.getText()}`} = ${name};`, false);
+}
+
+/** The indentation of `node`'s line, one level deeper when `deeper` (the file's own unit: a tab or its spaces). */
+function indentOf(node: Node, deeper: boolean): string {
+  const text = node.getSourceFile().getFullText();
+  const lineStart = text.lastIndexOf("\n", node.getStart() - 1) + 1;
+  const indent = /^[ \t]*/.exec(text.slice(lineStart))![0];
+  if (!deeper) return indent;
+  return indent + (indent.startsWith("\t") ? "\t" : /\n {4}\S/.test(text) && !/\n {2}\S/.test(text) ? "    " : "  ");
+}
+
+function freshName(block: Node, base: string): string {
+  const used = new Set(block.getDescendants().filter(Node.isIdentifier).map((id) => id.getText()));
+  let name = base;
+  for (let i = 2; used.has(name); i++) name = `${base}${i}`;
+  return name;
+}
+
+/** Whether `node` waits somewhere outside nested functions: an `await` or a `for await`. */
+export function hasCheckpoint(node: Node): boolean {
+  return hasOwn(node, SyntaxKind.AwaitExpression) || node.getDescendantsOfKind(SyntaxKind.ForOfStatement).some((f) => f.isAwaited() && !crossesBoundary(f, node));
+}
+
+function hasOwn(node: Node, kind: SyntaxKind): boolean {
+  let found = false;
+  walk(node, (child) => {
+    if (isBoundary(child)) return "skip";
+    if (child.getKind() === kind) {
+      found = true;
+      return "stop";
+    }
+    return undefined;
+  });
+  return found;
+}
+
+function crossesBoundary(inner: Node, outer: Node): boolean {
+  for (let n = inner.getParent(); n !== undefined && n !== outer; n = n.getParent()) if (isBoundary(n)) return true;
+  return false;
+}
+
+/** A call of something imported from corral (already scoped code: `fromPromise(cx, ...)`, `sleep(cx, ms)`). */
+export function isCorralCall(call: CallExpression): boolean {
+  const callee = call.getExpression();
+  const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
+  let symbol = root.getSymbol();
+  for (const d of symbol?.getDeclarations() ?? []) {
+    const from = d.getFirstAncestorByKind(SyntaxKind.ImportDeclaration)?.getModuleSpecifierValue();
+    if (from !== undefined && /^corral(\/|$)/.test(from)) return true;
+  }
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+  return (symbol?.getDeclarations() ?? []).some((d) => /[\\/]corral[\\/](runtime|dist)[\\/]/.test(d.getSourceFile().getFilePath()));
+}
+
+/** Whether awaiting `node` waits for something: its type is a promise or thenable, or unknown (plain JavaScript). */
+export function isPromiseLike(node: Node): boolean {
+  const type = node.getType();
+  if (type.isAny() || type.isUnknown()) return Node.isCallExpression(node) || Node.isNewExpression(node) || Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node);
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  return parts.some((part) => part.getProperty("then") !== undefined);
+}

@@ -1,0 +1,62 @@
+/**
+ * Call sites of a function made scoped, across the project, outside the functions this run makes scoped (those
+ * rewrite their own calls): in a function that already takes a `Cx`, an awaited call becomes native `f(cx, ...)`;
+ * anywhere else the call or reference is bridged (`toPromise(f)(...)`, `toPromise(f)`, `toCallback(f)`).
+ */
+import path from "node:path";
+import { Node, type CallExpression } from "ts-morph";
+import type { FunctionNode } from "../engine/functions.ts";
+import { bindsOrReads } from "../engine/identifiers.ts";
+import { bridged, bridgedReference } from "./bridge.ts";
+import { nativeCall, type Scope } from "./body.ts";
+import { NOTES } from "./notes.ts";
+import { enclosingFunction, isAlreadyScoped } from "./world.ts";
+import { isFunctionNode } from "../engine/functions.ts";
+
+/** Rewrite the call sites of `fn`; `scopeOf(file)` gives the edits of a file. Returns a note on the bridged ones. */
+export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: import("ts-morph").SourceFile) => Scope): string | undefined {
+  const nameNode = nameNodeOf(fn);
+  if (nameNode === undefined) return undefined;
+  const bridgedAt: string[] = [];
+  for (const ref of (nameNode as import("ts-morph").Identifier).findReferencesAsNodes()) {
+    if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
+    const parent = ref.getParent();
+    const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
+    if (expression === ref && !bindsOrReads(ref)) continue;
+    const world = scopeOf(ref.getSourceFile()).world;
+    const enclosing = enclosingFunction(expression);
+    if (enclosing !== undefined && (world.thunks.has(enclosing) || (isFunctionNode(enclosing) && world.migrating.has(enclosing)))) continue;
+    const scope = { ...scopeOf(ref.getSourceFile()), notes: new Set<string>() };
+    const call = expression.getParent();
+    const isCall = Node.isCallExpression(call) && call.getExpression() === expression;
+    if (isCall && enclosing !== undefined && isFunctionNode(enclosing) && isAlreadyScoped(enclosing) && isAwaitedOnTheSpot(call)) {
+      nativeCall({ ...scope, cx: enclosing.getParameters()[0]!.getName() }, call, fn, false);
+      continue;
+    }
+    if (isCall) bridged(scope, call as CallExpression, fn);
+    else if (!bridgedReference(scope, expression)) continue;
+    if (scope.notes.size > 0) bridgedAt.push(`${path.relative(process.cwd(), ref.getSourceFile().getFilePath())}:${ref.getStartLineNumber()}`);
+  }
+  if (bridgedAt.length === 0) return undefined;
+  const shown = bridgedAt.length > 4 ? [...bridgedAt.slice(0, 4), `${bridgedAt.length - 4} more`] : bridgedAt;
+  return NOTES.bridgedCaller(nameNode.getText(), shown.join(", "));
+}
+
+/** The name callers use: a declaration's, a variable's or a property's holding the function, a method's. */
+export function nameNodeOf(fn: FunctionNode): Node | undefined {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getNameNode();
+  const holder = fn.getParent();
+  if (Node.isVariableDeclaration(holder) || Node.isPropertyAssignment(holder) || Node.isPropertyDeclaration(holder)) return holder.getNameNode();
+  return undefined;
+}
+
+/** Whether a call's promise is awaited or returned right where it is made. */
+function isAwaitedOnTheSpot(call: Node): boolean {
+  let node = call;
+  let parent = node.getParent();
+  while (parent !== undefined && (Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) || Node.isNonNullExpression(parent))) {
+    node = parent;
+    parent = node.getParent();
+  }
+  return Node.isAwaitExpression(parent) || Node.isReturnStatement(parent) || (Node.isArrowFunction(parent) && parent.getBody() === node);
+}

@@ -1,0 +1,153 @@
+/**
+ * The `--to scoped` eligibility check and plan for one function, shared by `scan` and `migrate`: the function
+ * takes `cx: Cx` first and its body waits through corral (see body.ts); or `undefined` when there is nothing to
+ * make scoped; or a thrown `Refusal` saying why it would change behaviour.
+ */
+import { Node, SyntaxKind, type ParameterDeclaration } from "ts-morph";
+import { nameOf, type FunctionNode } from "../engine/functions.ts";
+import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { usesOwn } from "../to-async/analysis.ts";
+import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
+import { rewriteBody, type Scope } from "./body.ts";
+import { legacyExport } from "./legacy-export.ts";
+import { NOTES } from "./notes.ts";
+import { cxNameFor, isAlreadyScoped } from "./world.ts";
+
+/** Whether the function is one `--to scoped` makes scoped: async, or returning a promise. */
+export function isCandidate(fn: FunctionNode): boolean {
+  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>") return false;
+  if (isGenerator(fn)) return fn.isAsync();
+  return fn.isAsync() || returnsPromise(fn);
+}
+
+/** Decide, before any rewriting, whether `fn` can become scoped: a `Refusal` if not. */
+export function checkScoped(fn: FunctionNode): void {
+  refuseUnless(!isGenerator(fn), "async-generator", "an async generator's callers iterate it; make it scoped by hand with toAsyncIterable", fn);
+  if (!Node.isArrowFunction(fn) && !Node.isMethodDeclaration(fn)) {
+    refuseUnless(
+      !usesOwn(fn, SyntaxKind.ThisKeyword),
+      "uses-this",
+      "the function reads its own `this`, which bridged callers (toPromise(f)) would not pass; make it a method or an arrow first",
+      fn,
+    );
+  }
+  refuseUnless(!usesOwn(fn, "arguments"), "uses-arguments", "the function reads `arguments`, whose positions shift once it takes cx first", fn);
+  if (Node.isFunctionDeclaration(fn)) {
+    refuseUnless(fn.getOverloads().length === 0, "overloads", "the function has overload signatures; each would need cx", fn);
+  }
+  if (Node.isMethodDeclaration(fn)) checkMethod(fn);
+  if (!fn.isAsync()) {
+    const declared = fn.getReturnTypeNode();
+    if (declared !== undefined) {
+      refuseUnless(
+        Node.isTypeReference(declared) && declared.getTypeName().getText() === "Promise",
+        "return-type-not-promise",
+        `the declared return type \`${declared.getText()}\` is not a Promise; a scoped function is async`,
+        declared,
+      );
+    }
+  }
+}
+
+/** Write the function as scoped into `scope.edits`. */
+export function planScoped(fn: FunctionNode, scope: Scope): void {
+  const source = fn.getSourceFile().getFullText();
+  const typed = /\.[cm]?tsx?$/.test(fn.getSourceFile().getFilePath());
+  const cx = cxNameFor(fn);
+  const param = typed ? `${cx}: ${scope.imports.take(scope.needed, "corral", "Cx", "Cx", true)}` : cx;
+  scope.notes.add(NOTES.scoped);
+  if (!fn.isAsync()) {
+    scope.notes.add(NOTES.madeAsync);
+    scope.edits.add({ ...asyncInsertion(fn), format: false });
+  }
+  const dropped = scope.world.droppedSignal.get(fn);
+  const params = fn.getParameters();
+  if (params.length === 0) {
+    const open = fn.getFirstChildByKind(SyntaxKind.OpenParenToken);
+    if (open === undefined) throw new Refusal("internal", "no parameter list", fn);
+    scope.edits.insert(open.getEnd(), param, false);
+  } else if (Node.isArrowFunction(fn) && fn.getFirstChildByKind(SyntaxKind.OpenParenToken) === undefined) {
+    scope.edits.add({ start: params[0]!.getStart(), end: params[0]!.getEnd(), text: `(${param}, ${params[0]!.getText()})`, format: false });
+  } else {
+    scope.edits.insert(params[0]!.getStart(), params.length === 1 && dropped === params[0] ? param : `${param}, `, false);
+  }
+  if (dropped !== undefined) {
+    scope.notes.add(NOTES.droppedSignal(dropped.getName()));
+    dropParameter(scope, dropped, source);
+    replaceSignalReads(scope, fn, dropped, cx);
+  }
+  if (isExported(fn)) {
+    if (scope.world.keepLegacyExport) legacyExport(fn, scope, cx);
+    else scope.notes.add(NOTES.exported);
+  }
+  rewriteBody({ ...scope, cx }, fn.getBody()!);
+}
+
+/**
+ * The `AbortSignal` parameter a function takes from its callers (`load(id, signal?: AbortSignal)`): the hand-made
+ * plumbing `cx.signal` replaces. Only one read as a signal (no reassignment, no other type).
+ */
+export function signalParameter(fn: FunctionNode): ParameterDeclaration | undefined {
+  const params = fn.getParameters();
+  const found = params.filter((p) => /^AbortSignal(\s*\|\s*(undefined|null))*$/.test(p.getTypeNode()?.getText() ?? "") && Node.isIdentifier(p.getNameNode()));
+  if (found.length !== 1) return undefined;
+  const param = found[0]!;
+  if (params.slice(params.indexOf(param) + 1).some((p) => p.isRestParameter()) || param.hasInitializer()) return undefined;
+  const written = param.findReferencesAsNodes().some((ref) => {
+    const parent = ref.getParent();
+    return Node.isBinaryExpression(parent) && parent.getLeft() === ref && /=$/.test(parent.getOperatorToken().getText());
+  });
+  return written ? undefined : param;
+}
+
+function dropParameter(scope: Scope, param: ParameterDeclaration, source: string): void {
+  const params = (param.getParent() as FunctionNode).getParameters();
+  const index = params.indexOf(param);
+  let start = param.getStart();
+  let end = param.getEnd();
+  if (index > 0) start = params[index - 1]!.getEnd();
+  else if (params.length > 1) end = params[1]!.getStart();
+  else if (source.slice(end).startsWith(",")) end += 1;
+  scope.edits.add({ start, end, text: "", format: false });
+}
+
+/** Reads of the dropped parameter become `cx.signal` (in nested functions too: they close over `cx`). */
+function replaceSignalReads(scope: Scope, fn: FunctionNode, param: ParameterDeclaration, cx: string): void {
+  for (const ref of param.findReferencesAsNodes()) {
+    if (ref === param.getNameNode() || ref.getSourceFile() !== fn.getSourceFile() || ref.getStart() < fn.getStart() || ref.getEnd() > fn.getEnd()) continue;
+    const parent = ref.getParent();
+    if (Node.isShorthandPropertyAssignment(parent)) scope.edits.add({ start: ref.getStart(), end: ref.getEnd(), text: `${ref.getText()}: ${cx}.signal`, format: false });
+    else scope.edits.add({ start: ref.getStart(), end: ref.getEnd(), text: `${cx}.signal`, format: false });
+  }
+}
+
+function checkMethod(fn: import("ts-morph").MethodDeclaration): void {
+  const owner = fn.getParent();
+  if (!Node.isClassDeclaration(owner) && !Node.isClassExpression(owner)) return;
+  const name = fn.getName();
+  const base = owner.getBaseClass();
+  const inBase = base?.getType().getProperty(name) !== undefined;
+  const inInterface = owner.getImplements().some((i) => i.getType().getProperty(name) !== undefined);
+  const derived = Node.isClassDeclaration(owner) ? owner.getDerivedClasses().some((d) => d.getInstanceMember(name) !== undefined || d.getStaticMember(name) !== undefined) : false;
+  if (inBase || inInterface || derived) {
+    throw new Refusal(
+      "method-override",
+      `\`${name}\` ${inBase ? "overrides a base class method" : inInterface ? "implements an interface member" : "is overridden in a subclass"}; ` +
+        "every version would have to take cx together. Migrate the hierarchy by hand, or bridge it",
+      fn,
+    );
+  }
+}
+
+/** Whether every way out of a non-async function gives a promise (its return type is a Promise). */
+function returnsPromise(fn: FunctionNode): boolean {
+  const type = fn.getReturnType();
+  return type.getSymbol()?.getName() === "Promise";
+}
+
+/** Whether code outside the file can call the function: an exported declaration, or an exported const holding it. */
+export function isExported(fn: FunctionNode): boolean {
+  if (Node.isFunctionDeclaration(fn)) return fn.isExported() || fn.isDefaultExport();
+  const holder = fn.getParent();
+  return Node.isVariableDeclaration(holder) && holder.getVariableStatement()?.isExported() === true;
+}

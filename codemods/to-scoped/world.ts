@@ -1,0 +1,90 @@
+/**
+ * What `--to scoped` knows across the project while it rewrites: which functions are scoped (made so in this run,
+ * or already taking `cx: Cx` first), what each one's `cx` is called, and which function a callee names.
+ */
+import { Node, type ParameterDeclaration } from "ts-morph";
+import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
+import { isBoundary } from "../to-async/analysis.ts";
+
+export class ScopedWorld {
+  /** Functions made scoped in this run. */
+  readonly migrating = new Set<FunctionNode>();
+  /** Function expressions a rewrite turned into thunks `(cx) => ...` run by `all`/`race`/`failAfter`. */
+  readonly thunks = new Set<Node>();
+  /** Per migrating function, the `AbortSignal` parameter it drops in favour of `cx.signal`. */
+  readonly droppedSignal = new Map<FunctionNode, ParameterDeclaration>();
+  /** Per migrating exported function kept for outside callers (`--keep-legacy-export`), the scoped version's name. */
+  readonly scopedName = new Map<FunctionNode, string>();
+
+  /** Imports of a function kept for outside callers that must also bring in its scoped version, by the name to add. */
+  readonly scopedImports = new Map<Node, string>();
+
+  constructor(readonly keepLegacyExport: boolean) {}
+
+  /** A native call in another file reaches `fScoped` through the import of `f`: that import brings `fScoped` too. */
+  importScoped(id: Node, name: string): void {
+    for (const declaration of id.getSymbol()?.getDeclarations() ?? []) {
+      if (Node.isImportSpecifier(declaration)) this.scopedImports.set(declaration, name);
+    }
+  }
+
+  /** Whether calls of `fn` are native scoped calls: `fn(cx, ...)`. */
+  isScoped(fn: FunctionNode): boolean {
+    return this.migrating.has(fn) || isAlreadyScoped(fn);
+  }
+
+  /** The name of the `cx` a scoped function or thunk has (its first parameter), or undefined for other code. */
+  cxOf(fn: Node): string | undefined {
+    if (this.thunks.has(fn)) return undefined; // a thunk's own cx is handled where it is made
+    if (isFunctionNode(fn) && this.isScoped(fn)) return this.migrating.has(fn) ? cxNameFor(fn) : fn.getParameters()[0]!.getName();
+    return undefined;
+  }
+
+  /** The scoped function `callee` names, if it names one. */
+  scopedCallee(callee: Node): FunctionNode | undefined {
+    const fn = functionOf(callee);
+    return fn !== undefined && this.isScoped(fn) ? fn : undefined;
+  }
+}
+
+/** A function that already takes the `Cx` first: typed `Cx`, or, in JavaScript, named `cx`. */
+export function isAlreadyScoped(fn: FunctionNode): boolean {
+  const first = fn.getParameters()[0];
+  if (first === undefined) return false;
+  const type = first.getTypeNode();
+  if (type !== undefined) return /(^|\.)Cx$/.test(type.getText());
+  return first.getName() === "cx" && /\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath());
+}
+
+/** The name a function's new `cx` parameter takes: `cx`, or `cx2`... when the function already uses `cx`. */
+export function cxNameFor(fn: FunctionNode): string {
+  const used = new Set(fn.getDescendants().filter(Node.isIdentifier).map((id) => id.getText()));
+  let name = "cx";
+  for (let i = 2; used.has(name); i++) name = `cx${i}`;
+  return name;
+}
+
+/** The function a callee (`f`, `obj.m`, `this.m`, an imported name) refers to, when it is one written in the project. */
+export function functionOf(callee: Node): FunctionNode | undefined {
+  const id = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
+  if (!Node.isIdentifier(id) && !Node.isPrivateIdentifier(id)) return undefined;
+  let symbol = id.getSymbol();
+  if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
+  const declarations = symbol?.getDeclarations() ?? [];
+  const found = declarations.map(declaredFunction).filter((fn): fn is FunctionNode => fn !== undefined);
+  return found.length === 1 && declarations.length === 1 ? found[0] : undefined;
+}
+
+function declaredFunction(declaration: Node): FunctionNode | undefined {
+  if (isFunctionNode(declaration)) return declaration.getBody() === undefined ? undefined : declaration;
+  if (Node.isVariableDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertyDeclaration(declaration)) {
+    const init = declaration.getInitializer();
+    if (init !== undefined && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
+  }
+  return undefined;
+}
+
+/** The function (or class body) whose code `node` is part of, or undefined at the top level of a file. */
+export function enclosingFunction(node: Node): Node | undefined {
+  return node.getFirstAncestor((a) => isBoundary(a));
+}
