@@ -2,8 +2,12 @@ import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { toPromise, type ToPromiseOptions } from "./to-promise.ts";
 
-/** An err-first callback. */
-export type NodeCallback<R> = (error: unknown, value?: R) => void;
+/**
+ * An err-first callback. The error is typed `any`, as Node's own callback types are loose there: a legacy callback
+ * declared `(err: Error | null) => void` or `(err: NodeJS.ErrnoException | null) => void` must fit.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NodeCallback<R> = (error: any, value?: R) => void;
 
 /**
  * An err-first callback version of a scoped function, for legacy callers: `(...args, callback)`. Runs like

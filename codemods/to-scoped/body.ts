@@ -31,7 +31,7 @@ export interface Scope {
 /** Rewrite a scoped function's body (a block, or an arrow's expression, whose value is the function's result). */
 export function rewriteBody(scope: Scope, body: Node): void {
   if (Node.isBlock(body)) visit(scope, body);
-  else direct(scope, body as Expression);
+  else direct(scope, body as Expression, false);
 }
 
 /** The corral name `name` as it is written in this file (imported when needed). */
@@ -45,9 +45,13 @@ export function visit(scope: Scope, node: Node): void {
   if (Node.isAwaitExpression(node)) return direct(scope, node.getExpression());
   if (Node.isReturnStatement(node)) {
     const value = node.getExpression();
-    return value === undefined ? undefined : direct(scope, value);
+    return value === undefined ? undefined : direct(scope, value, false);
   }
   if (Node.isForOfStatement(node) && node.isAwaited()) return forAwait(scope, node);
+  if (Node.isVariableDeclaration(node) && awaitedNext(scope, node)) {
+    node.getNameNode().forEachChild((child) => visit(scope, child));
+    return direct(scope, node.getInitializerOrThrow());
+  }
   if (Node.isCallExpression(node)) {
     const callee = scope.world.scopedCallee(node.getExpression());
     if (callee !== undefined) {
@@ -63,14 +67,14 @@ export function visit(scope: Scope, node: Node): void {
 }
 
 /** Visit an expression whose promise is awaited on the spot (awaited, returned, or a thunk's result). */
-export function direct(scope: Scope, node: Expression): void {
+export function direct(scope: Scope, node: Expression, awaited = true): void {
   if (Node.isParenthesizedExpression(node) || Node.isAsExpression(node) || Node.isNonNullExpression(node) || Node.isSatisfiesExpression(node)) {
-    return direct(scope, node.getExpression());
+    return direct(scope, node.getExpression(), awaited);
   }
   if (Node.isConditionalExpression(node)) {
     visit(scope, node.getCondition());
-    direct(scope, node.getWhenTrue());
-    return direct(scope, node.getWhenFalse());
+    direct(scope, node.getWhenTrue(), awaited);
+    return direct(scope, node.getWhenFalse(), awaited);
   }
   if (Node.isCallExpression(node)) {
     if (isCorralCall(node)) return node.forEachChild((child) => visit(scope, child));
@@ -87,9 +91,36 @@ export function direct(scope: Scope, node: Expression): void {
     scope.notes.add(NOTES.sleep);
     return scope.edits.replace(node, `${corral(scope, "sleep")}(${scope.cx}, ${ms})`);
   }
-  if (!isPromiseLike(node)) return visit(scope, node);
+  if (!isPromiseLike(node, awaited) || (Node.isIdentifier(node) && isHeldDirect(scope, node))) return visit(scope, node);
   node.forEachChild((child) => visit(scope, child));
   bridge(scope, node);
+}
+
+/**
+ * `const p = work(); try { ... await p ...`, the shape `--to async` gives a chain with a catch (the work starts
+ * before the try, so its synchronous throw misses the catch): nothing waits between the two, so the work is
+ * written as awaited on the spot (a native call, a combinator) and `await p` is left as it is.
+ */
+function awaitedNext(scope: Scope, declaration: import("ts-morph").VariableDeclaration): boolean {
+  const name = declaration.getNameNode();
+  const init = declaration.getInitializer();
+  const list = declaration.getParent();
+  const statement = list?.getParent();
+  if (!Node.isIdentifier(name) || init === undefined || !Node.isVariableDeclarationList(list) || list.getDeclarationKind() !== "const") return false;
+  if (!Node.isVariableStatement(statement) || list.getDeclarations().length !== 1) return false;
+  const next = statement.getNextSibling();
+  if (next === undefined || !Node.isTryStatement(next)) return false;
+  const refs = name.findReferencesAsNodes().filter((r) => r !== name);
+  const firstWait = next.getTryBlock().getDescendantsOfKind(SyntaxKind.AwaitExpression)[0];
+  if (refs.length !== 1 || firstWait === undefined || firstWait.getExpression() !== refs[0]) return false;
+  const before = next.getTryBlock().getDescendantsOfKind(SyntaxKind.CallExpression).filter((c) => c.getEnd() <= firstWait.getStart());
+  if (before.some((c) => scope.world.scopedCallee(c.getExpression()) !== undefined)) return false;
+  scope.world.heldDirect.add(declaration);
+  return true;
+}
+
+function isHeldDirect(scope: Scope, id: Node): boolean {
+  return (id.getSymbol()?.getDeclarations() ?? []).some((d) => scope.world.heldDirect.has(d));
 }
 
 /** `fromPromise(cx, work)`: with the signal when the work is a call that takes one, else the promise as it is. */
@@ -186,10 +217,10 @@ function guardCatch(scope: Scope, clause: CatchClause): void {
   const tryStatement = clause.getParent();
   if (!Node.isTryStatement(tryStatement) || !hasCheckpoint(tryStatement.getTryBlock())) return;
   const block = clause.getBlock();
-  if (!endReachable(block) && !hasOwn(block, SyntaxKind.ReturnStatement) && !hasOwn(block, SyntaxKind.BreakStatement) && !hasOwn(block, SyntaxKind.ContinueStatement)) return;
+  const binding = clause.getVariableDeclaration();
+  if (rethrowsAlways(block, binding?.getNameNode())) return;
   const first = block.getStatements()[0];
   if (first !== undefined && /\bisCancelled\(/.test(first.getText())) return;
-  const binding = clause.getVariableDeclaration();
   const isCancelled = corral(scope, "isCancelled");
   scope.notes.add(NOTES.catchGuard);
   const open = block.getFirstChildByKindOrThrow(SyntaxKind.OpenBraceToken);
@@ -211,6 +242,22 @@ function guardCatch(scope: Scope, clause: CatchClause): void {
   scope.edits.add({ start: pattern.getStart(), end: binding.getEnd(), text: name, format: false });
   const type = binding.getTypeNode();
   scope.edits.insert(open.getEnd(), `${guard(name)}${indent}const ${pattern.getText()}${type === undefined ? "" : `: ${type.getText()}`} = ${name};`, false);
+}
+
+/**
+ * Whether the catch block always rethrows the caught error itself: no way out but `throw e`. A catch that throws
+ * another error (`throw new Error(\`failed: ${e.message}\`)`) replaces a `Cancelled` too, so it is guarded.
+ */
+function rethrowsAlways(block: Node, binding: Node | undefined): boolean {
+  if (binding === undefined || !Node.isIdentifier(binding) || endReachable(block)) return false;
+  if ([SyntaxKind.ReturnStatement, SyntaxKind.BreakStatement, SyntaxKind.ContinueStatement].some((kind) => hasOwn(block, kind))) return false;
+  const throws: Node[] = [];
+  walk(block, (node) => {
+    if (isBoundary(node)) return "skip";
+    if (Node.isThrowStatement(node)) throws.push(node.getExpression());
+    return undefined;
+  });
+  return throws.length > 0 && throws.every((e) => e.getText() === binding.getText());
 }
 
 /** The indentation of `node`'s line, one level deeper when `deeper` (the file's own unit: a tab or its spaces). */
@@ -265,10 +312,14 @@ export function isCorralCall(call: CallExpression): boolean {
   return (symbol?.getDeclarations() ?? []).some((d) => /[\\/]corral[\\/](runtime|dist)[\\/]/.test(d.getSourceFile().getFilePath()));
 }
 
-/** Whether awaiting `node` waits for something: its type is a promise or thenable, or unknown (plain JavaScript). */
-export function isPromiseLike(node: Node): boolean {
+/**
+ * Whether awaiting `node` waits for something: its type is a promise or thenable. An untyped (`any`) call awaited on
+ * the spot counts (plain JavaScript awaits calls of promise APIs); an untyped value, or a call only returned, does
+ * not: bridging a plain value would fail where `await` passes it through.
+ */
+export function isPromiseLike(node: Node, awaited = true): boolean {
   const type = node.getType();
-  if (type.isAny() || type.isUnknown()) return Node.isCallExpression(node) || Node.isNewExpression(node) || Node.isIdentifier(node) || Node.isPropertyAccessExpression(node) || Node.isElementAccessExpression(node);
+  if (type.isAny() || type.isUnknown()) return awaited && (Node.isCallExpression(node) || Node.isNewExpression(node));
   const parts = type.isUnion() ? type.getUnionTypes() : [type];
   return parts.some((part) => part.getProperty("then") !== undefined);
 }

@@ -4,11 +4,11 @@
  * anywhere else the call or reference is bridged (`toPromise(f)(...)`, `toPromise(f)`, `toCallback(f)`).
  */
 import path from "node:path";
-import { Node, type CallExpression } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression } from "ts-morph";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
-import { nativeCall, type Scope } from "./body.ts";
+import { isCorralCall, nativeCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 import { enclosingFunction, isAlreadyScoped } from "./world.ts";
 import { isFunctionNode } from "../engine/functions.ts";
@@ -29,8 +29,9 @@ export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: import("ts-mo
     const scope = { ...scopeOf(ref.getSourceFile()), notes: new Set<string>() };
     const call = expression.getParent();
     const isCall = Node.isCallExpression(call) && call.getExpression() === expression;
-    if (isCall && enclosing !== undefined && isFunctionNode(enclosing) && isAlreadyScoped(enclosing) && isAwaitedOnTheSpot(call)) {
-      nativeCall({ ...scope, cx: enclosing.getParameters()[0]!.getName() }, call, fn, false);
+    const cx = isCall && isAwaitedOnTheSpot(call) ? scopedContext(scope, enclosing) : undefined;
+    if (cx !== undefined) {
+      nativeCall({ ...scope, cx }, call as CallExpression, fn, false);
       continue;
     }
     if (isCall) bridged(scope, call as CallExpression, fn);
@@ -40,6 +41,23 @@ export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: import("ts-mo
   if (bridgedAt.length === 0) return undefined;
   const shown = bridgedAt.length > 4 ? [...bridgedAt.slice(0, 4), `${bridgedAt.length - 4} more`] : bridgedAt;
   return NOTES.bridgedCaller(nameNode.getText(), shown.join(", "));
+}
+
+/**
+ * The `cx` of the code around a call, when it is scoped: a function taking `cx: Cx` already, or a function passed
+ * to corral itself (`run(() => main())`, written by `--entry`), which is given its `cx` parameter if it has none.
+ */
+function scopedContext(scope: Scope, enclosing: Node | undefined): string | undefined {
+  if (enclosing === undefined || !isFunctionNode(enclosing)) return undefined;
+  if (isAlreadyScoped(enclosing)) return enclosing.getParameters()[0]!.getName();
+  const owner = enclosing.getParent();
+  if (!Node.isArrowFunction(enclosing) || !Node.isCallExpression(owner) || !isCorralCall(owner) || !owner.getArguments().includes(enclosing)) return undefined;
+  const [first, ...rest] = enclosing.getParameters();
+  if (first !== undefined) return rest.length === 0 && Node.isIdentifier(first.getNameNode()) ? first.getName() : undefined;
+  const open = enclosing.getFirstChildByKind(SyntaxKind.OpenParenToken);
+  if (open === undefined) return undefined;
+  scope.edits.insert(open.getEnd(), "cx", false);
+  return "cx";
 }
 
 /** The name callers use: a declaration's, a variable's or a property's holding the function, a method's. */

@@ -10,7 +10,9 @@ export const NOTES = {
     `keeps its old signature for outside callers: ${name}(...) runs ${scoped} through toPromise, in the current loop or a fresh run`,
   droppedSignal: (name: string) =>
     `its AbortSignal parameter ${name} became cx.signal: scoped callers cancel it through their scope, legacy callers pass the signal to toPromise`,
-  signal: "a call that takes an AbortSignal is now given the scope's (fromPromise): a cancellation aborts it and waits until it has stopped",
+  signal:
+    "a call that takes an AbortSignal is now given the scope's (fromPromise): a cancellation aborts it and waits until it has stopped " +
+    "(a callee that ignores the signal holds the cancellation up; fromPromise's detachAfter bounds the wait)",
   detached: (what: string) =>
     `awaiting ${what} is now a checkpoint (fromPromise): on cancellation it is detached (it cannot be stopped), kept by the loop as an orphan, and its late failure recorded`,
   all: "Promise.all became all(cx, ...): when one call fails the others are now cancelled and awaited before the error is thrown",
@@ -25,7 +27,7 @@ export const NOTES = {
   sleep: "a setTimeout sleep became sleep(cx, ms): a cancellation now ends the wait at once, and MockClock drives it",
   sleepHelper: (name: string) => `${name}(ms) is a sleep: it became sleep(cx, ms), which a cancellation ends at once`,
   catchGuard:
-    "a catch that swallowed every error now rethrows Cancelled first (isCancelled), so a timeout or a failing sibling can still stop this function",
+    "a catch that swallowed or replaced every error now rethrows Cancelled first (isCancelled), so a timeout or a failing sibling can still stop this function",
   forAwait: "for await over a legacy iterable became fromAsyncIterable(cx, ...): each step is a checkpoint and a cancellation closes the source",
   bridgedCall: (name: string) =>
     `${name}(...) is not awaited on the spot here, so it runs as a task of its own through toPromise: cancelling this code does not stop it`,

@@ -36,6 +36,24 @@ export function checkScoped(fn: FunctionNode): void {
     refuseUnless(fn.getOverloads().length === 0, "overloads", "the function has overload signatures; each would need cx", fn);
   }
   if (Node.isMethodDeclaration(fn)) checkMethod(fn);
+  const escapes = escapingObject(fn);
+  if (escapes !== undefined) {
+    throw new Refusal(
+      "object-escapes",
+      "the object holding it is handed over elsewhere, where code may call it with its old signature; " +
+        "bridge it there with toPromise instead, or keep the object in a const used only as `obj.method(...)`",
+      escapes,
+    );
+  }
+  const shape = fixedShape(fn);
+  if (shape !== undefined) {
+    throw new Refusal(
+      "typed-by-context",
+      `its signature is fixed by the type \`${shape}\` it is written for; callers through that type would not pass cx. ` +
+        "Bridge it where it is handed over instead, or change the type first",
+      fn,
+    );
+  }
   if (!fn.isAsync()) {
     const declared = fn.getReturnTypeNode();
     if (declared !== undefined) {
@@ -119,6 +137,35 @@ function replaceSignalReads(scope: Scope, fn: FunctionNode, param: ParameterDecl
     if (Node.isShorthandPropertyAssignment(parent)) scope.edits.add({ start: ref.getStart(), end: ref.getEnd(), text: `${ref.getText()}: ${cx}.signal`, format: false });
     else scope.edits.add({ start: ref.getStart(), end: ref.getEnd(), text: `${cx}.signal`, format: false });
   }
+}
+
+/**
+ * For a function held by an object literal (`{ price: async () => ... }`, `{ async load() {} }`): the object, when it
+ * goes anywhere but a `const` read only as `obj.member` (passed, returned, nested in another object).
+ */
+function escapingObject(fn: FunctionNode): Node | undefined {
+  const holder = Node.isMethodDeclaration(fn) ? fn : fn.getParent();
+  const object = holder?.getParent();
+  if (!Node.isObjectLiteralExpression(object) || (!Node.isPropertyAssignment(holder) && !Node.isMethodDeclaration(holder))) return undefined;
+  const declaration = object.getParent();
+  if (!Node.isVariableDeclaration(declaration) || declaration.getTypeNode() !== undefined || !Node.isIdentifier(declaration.getNameNode())) return object;
+  const uses = (declaration.getNameNode() as import("ts-morph").Identifier).findReferencesAsNodes().filter((r) => r !== declaration.getNameNode());
+  return uses.every((r) => Node.isPropertyAccessExpression(r.getParent()) && (r.getParent() as import("ts-morph").PropertyAccessExpression).getExpression() === r)
+    ? undefined
+    : object;
+}
+
+/** The type a function's signature must fit, when it has one: an annotated variable, a typed object's property. */
+function fixedShape(fn: FunctionNode): string | undefined {
+  if (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn)) {
+    const type = fn.getContextualType();
+    return type === undefined ? undefined : type.getText(fn);
+  }
+  if (Node.isMethodDeclaration(fn) && Node.isObjectLiteralExpression(fn.getParent())) {
+    const type = (fn.getParent() as import("ts-morph").ObjectLiteralExpression).getContextualType();
+    return type?.getProperty(fn.getName()) === undefined ? undefined : type.getText(fn);
+  }
+  return undefined;
 }
 
 function checkMethod(fn: import("ts-morph").MethodDeclaration): void {

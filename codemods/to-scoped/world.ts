@@ -15,6 +15,8 @@ export class ScopedWorld {
   readonly droppedSignal = new Map<FunctionNode, ParameterDeclaration>();
   /** Per migrating exported function kept for outside callers (`--keep-legacy-export`), the scoped version's name. */
   readonly scopedName = new Map<FunctionNode, string>();
+  /** `const p = work()` declarations whose work is written as awaited on the spot (`await p` follows at once). */
+  readonly heldDirect = new Set<Node>();
 
   /** Imports of a function kept for outside callers that must also bring in its scoped version, by the name to add. */
   readonly scopedImports = new Map<Node, string>();
