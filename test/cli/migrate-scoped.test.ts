@@ -1,0 +1,98 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+
+const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+function corral(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
+/** A project of three files: a scoped-to-be function, a legacy caller in another file, an async caller. */
+const FILES: Record<string, string> = {
+  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", noEmit: true, allowImportingTsExtensions: true }, include: ["src"] }),
+  "src/users.ts": `export interface Api {
+  get(id: string): Promise<string>;
+}
+
+export async function loadUser(api: Api, id: string): Promise<string> {
+  const name = await api.get(id);
+  return name.trim();
+}
+`,
+  "src/routes.ts": `import { loadUser, type Api } from "./users.ts";
+
+export function route(api: Api, id: string): Promise<string> {
+  return loadUser(api, id);
+}
+
+export async function page(api: Api, ids: string[]): Promise<string[]> {
+  return Promise.all(ids.map((id) => loadUser(api, id)));
+}
+`,
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "corral-scoped-"));
+  mkdirSync(path.join(dir, "src"));
+  for (const [name, text] of Object.entries(FILES)) writeFileSync(path.join(dir, name), text);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const read = (name: string): string => readFileSync(path.join(dir, name), "utf8");
+
+describe("corral migrate --to scoped across a project", () => {
+  test("one function: its callers in other files are bridged with toPromise, and corral is imported there", async () => {
+    const { code, stdout } = await corral(dir, "migrate", "src/users.ts:loadUser", "--to", "scoped", "--write", "--json");
+    expect(code).toBe(0);
+    const { results } = JSON.parse(stdout) as { results: { function: string; outcome: string; notes: string[] }[] };
+    expect(results.map((r) => [r.function, r.outcome])).toEqual([["loadUser", "changed"]]);
+    expect(results[0]!.notes).toContainEqual(expect.stringMatching(/legacy callers go through toPromise\(loadUser\) \(src\/routes\.ts:4, src\/routes\.ts:8\)/));
+    expect(read("src/users.ts")).toContain("export async function loadUser(cx: Cx, api: Api, id: string): Promise<string> {");
+    expect(read("src/users.ts")).toContain("const name = await fromPromise(cx, api.get(id));");
+    expect(read("src/routes.ts")).toContain("return toPromise(loadUser)(api, id);");
+    expect(read("src/routes.ts")).toContain('import { toPromise } from "corral";');
+  });
+
+  test("every function: scoped callers call natively, Promise.all becomes all", async () => {
+    const { code } = await corral(dir, "migrate", "src", "--to", "scoped", "--write");
+    expect(code).toBe(0);
+    const routes = read("src/routes.ts");
+    expect(routes).toContain("export async function route(cx: Cx, api: Api, id: string): Promise<string> {");
+    expect(routes).toContain("return loadUser(cx, api, id);");
+    expect(routes).toMatch(/return all\(\s*cx,\s*ids\.map\(\(id\) => \(cx\) => loadUser\(cx, api, id\)\),?\s*\);/);
+    const again = await corral(dir, "migrate", "src", "--to", "scoped", "--json");
+    expect(JSON.parse(again.stdout).results.every((r: { outcome: string }) => r.outcome === "unchanged")).toBe(true);
+  });
+
+  test("--keep-legacy-export: the old signature stays for outside callers; scoped callers import the scoped version", async () => {
+    const { code } = await corral(dir, "migrate", "src", "--to", "scoped", "--keep-legacy-export", "--write");
+    expect(code).toBe(0);
+    const users = read("src/users.ts");
+    expect(users).toContain("export async function loadUserScoped(cx: Cx, api: Api, id: string): Promise<string> {");
+    expect(users).toContain("export function loadUser(api: Api, id: string): Promise<string> {");
+    expect(users).toContain("return toPromise((cx: Cx) => loadUserScoped(cx, api, id))();");
+    const routes = read("src/routes.ts");
+    expect(routes).toContain('import { loadUserScoped, type Api } from "./users.ts";'); // loadUser, unused now, is dropped
+    expect(routes).toContain("return loadUserScoped(cx, api, id);");
+  });
+
+  test("--entry wraps the main call in run(); usage errors exit 2", async () => {
+    writeFileSync(path.join(dir, "src/main.ts"), `async function main(): Promise<void> {}\n\nmain().catch(() => process.exit(1));\n`);
+    const { code } = await corral(dir, "migrate", "src/main.ts", "--entry", "--write");
+    expect(code).toBe(0);
+    expect(read("src/main.ts")).toContain("installLoopHooks();\nrun(() => main(), { signals: true }).catch(() => process.exit(1));");
+    expect((await corral(dir, "migrate", "src", "--entry", "--to", "scoped")).code).toBe(2);
+    const bad = await corral(dir, "migrate", "src", "--to", "async", "--keep-legacy-export");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--keep-legacy-export goes with --to scoped");
+  });
+});
