@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: corral's main job on a sample legacy project (fixtures/projects/orders-service), trio-asyncio's way:
  * one stage at a time, with the project's own tests (and its type check) after every stage. It copies the project to
- * a temporary folder, then:
+ * a temporary folder, runs `corral scan`, then:
  *   1. `corral migrate src --to async`: callbacks and Promise chains become async/await;
  *   2. `corral migrate src/main.ts --entry`: the program's main runs inside `run()`;
  *   3. `corral migrate src --to scoped`: async functions take `cx`, timeouts and fan-outs become corral's, legacy
@@ -58,6 +58,9 @@ try {
   symlinkSync(root, path.join(work, "node_modules/corral"), "dir");
   heading(`a copy of fixtures/projects/orders-service in ${project}`);
   process.stdout.write(`its tests before: ${check(project)}\n`);
+
+  heading("corral scan src (each function's style, what each stage would do, a suggested order)");
+  process.stdout.write(corral(project, "scan", "src"));
 
   stage(project, "stage 1, callbacks and Promise chains to async/await", ["src", "--to", "async"]);
   stage(project, "stage 2, the program's main inside run()", ["src/main.ts", "--entry"]);

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { migrateCommand, migrateHelp } from "./migrate-command.ts";
+import { scanCommand, scanHelp } from "./scan-command.ts";
 import { UsageFailure } from "./usage.ts";
 
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
@@ -16,7 +17,9 @@ Usage:
   corral <command> --help                                     help for one command
   corral --version                                            the installed version
 
-Coming next: scan, check.
+  corral scan [paths...] [--json]                                  each function's style, what each stage would do, an order
+
+Coming next: check.
 
 The runtime:  import { run, withNursery, failAfter } from "corral"
 Docs: README.md in the corral package.
@@ -66,6 +69,22 @@ async function main(argv: string[]): Promise<number> {
       entry: values.entry,
       keepLegacyExport: values["keep-legacy-export"],
     });
+  }
+  if (command === "scan") {
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: {
+        json: { type: "boolean", default: false },
+        project: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    });
+    if (values.help) {
+      process.stdout.write(scanHelp);
+      return 0;
+    }
+    return scanCommand({ paths: positionals, json: values.json, project: values.project });
   }
   throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);
 }

@@ -1,0 +1,62 @@
+/**
+ * `corral scan [paths] [--json] [--project tsconfig.json]`: every function's style, what each stage would do or why
+ * it refuses, the calls between them, and a suggested order. Exit 0, or 1 when a file could not be read.
+ */
+import { existsSync } from "node:fs";
+import { scan, type ScanReport, type StageVerdict } from "../codemods/engine/scan.ts";
+import { UsageFailure } from "./usage.ts";
+
+export const scanHelp = `corral scan [paths...] [--json] [--project tsconfig.json]
+
+An inventory before migrating: for every named function under the paths (default: the current folder), its style
+(callback, chain, async, scoped, mixed, sync), what --to async and --to scoped would do to it now (or the reason
+it refuses: the same checks migrate runs), the functions of the project it calls, and a suggested order: the entry
+inside run() first, then --to async, then --to scoped from the leaves of the call graph up.
+
+Options:
+  --json              print { functions: [{ file, function, line, style, async, scoped, calls }], errors, order }
+  --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
+
+Examples:
+  corral scan src/
+  corral scan src/ --json > inventory.json
+
+Exit status: 0, 1 when a file could not be read (it is listed), 2 on a usage error.
+`;
+
+export async function scanCommand(args: { paths: string[]; json: boolean; project: string | undefined }): Promise<number> {
+  const paths = args.paths.length === 0 ? ["."] : args.paths;
+  for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
+  if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  const report = await scan(paths, args.project);
+  process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
+  return report.errors.length > 0 ? 1 : 0;
+}
+
+function describe(report: ScanReport): string {
+  const out: string[] = [];
+  let file = "";
+  const width = Math.max(8, ...report.functions.map((f) => f.function.length));
+  for (const fn of report.functions) {
+    if (fn.file !== file) {
+      file = fn.file;
+      out.push(file);
+    }
+    out.push(`  ${`${fn.function}`.padEnd(width)}  :${String(fn.line).padEnd(4)} ${fn.style.padEnd(8)}  async: ${verdict(fn.async).padEnd(28)}  scoped: ${verdict(fn.scoped)}`);
+  }
+  for (const error of report.errors) out.push(`error: ${error.message}`);
+  const count = (pick: (f: (typeof report.functions)[number]) => string): string => {
+    const counts = new Map<string, number>();
+    for (const f of report.functions) counts.set(pick(f), (counts.get(pick(f)) ?? 0) + 1);
+    return [...counts].map(([k, n]) => `${n} ${k}`).join(", ");
+  };
+  out.push("", `${report.functions.length} functions: ${count((f) => f.style)}`);
+  out.push(`--to async would: ${count((f) => f.async.outcome)}`);
+  out.push(`--to scoped would (now): ${count((f) => f.scoped.outcome)}`);
+  if (report.order.length > 0) out.push("", "Suggested order:", ...report.order.map((step, i) => `  ${i + 1}. ${step}`));
+  return `${out.join("\n")}\n`;
+}
+
+function verdict(v: StageVerdict): string {
+  return v.outcome === "refused" ? `refused [${v.reason!.code}]` : v.outcome;
+}

@@ -1,0 +1,71 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+
+const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+function corral(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd }, (error, stdout, stderr) => {
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
+    });
+  });
+}
+
+const SOURCE = `export interface Api {
+  get(id: string): Promise<string>;
+}
+
+export function load(api: Api, id: string) {
+  return api.get(id).then((value) => value.trim());
+}
+
+export async function both(api: Api): Promise<string[]> {
+  return Promise.all([load(api, "a"), load(api, "b")]);
+}
+
+export function leaky(api: Api) {
+  api.get("x").then(() => {});
+}
+
+async function main(): Promise<void> {}
+
+main();
+`;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "corral-scan-"));
+  writeFileSync(path.join(dir, "api.ts"), SOURCE);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("corral scan", () => {
+  test("--json: each function's style, both stages' verdicts, its calls, and the order", async () => {
+    const { code, stdout } = await corral(dir, "scan", ".", "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    const byName = Object.fromEntries(report.functions.map((f: { function: string }) => [f.function, f]));
+    expect(byName.load).toMatchObject({ style: "chain", async: { outcome: "changed" }, scoped: { outcome: "changed" } });
+    expect(byName.both).toMatchObject({ style: "async", async: { outcome: "unchanged" }, scoped: { outcome: "changed" }, calls: ["api.ts:load"] });
+    expect(byName.leaky).toMatchObject({ style: "chain", async: { outcome: "refused", reason: { code: "fire-and-forget-chain" } } });
+    expect(report.order).toEqual([
+      "corral migrate api.ts --entry",
+      "corral migrate api.ts --to async",
+      // leaves first: both calls load, so it comes once load had its turn
+      "corral migrate api.ts:load --to scoped",
+      "corral migrate api.ts:main --to scoped",
+      "corral migrate api.ts:both --to scoped",
+    ]);
+  });
+
+  test("the text report ends with the suggested order; a missing path is a usage error", async () => {
+    const { code, stdout } = await corral(dir, "scan");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/Suggested order:\n {2}1\. corral migrate api\.ts --entry/);
+    expect((await corral(dir, "scan", "nope")).code).toBe(2);
+  });
+});
