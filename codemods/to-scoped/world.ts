@@ -35,13 +35,6 @@ export class ScopedWorld {
     return this.migrating.has(fn) || isAlreadyScoped(fn);
   }
 
-  /** The name of the `cx` a scoped function or thunk has (its first parameter), or undefined for other code. */
-  cxOf(fn: Node): string | undefined {
-    if (this.thunks.has(fn)) return undefined; // a thunk's own cx is handled where it is made
-    if (isFunctionNode(fn) && this.isScoped(fn)) return this.migrating.has(fn) ? cxNameFor(fn) : fn.getParameters()[0]!.getName();
-    return undefined;
-  }
-
   /** The scoped function `callee` names, if it names one. */
   scopedCallee(callee: Node): FunctionNode | undefined {
     const fn = functionOf(callee);
