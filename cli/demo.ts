@@ -6,7 +6,7 @@
  *   2. `corral migrate src/main.ts --entry`: the program's main runs inside `run()`;
  *   3. `corral migrate src --to scoped`: async functions take `cx`, timeouts and fan-outs become corral's, legacy
  *      awaits become checkpoints, and callers across the project (its tests too) are bridged;
- * then adds a test that cancels the whole run and shows nothing is left running, and shows that a rerun changes
+ * then runs `corral check` on the scoped code, adds a test that cancels the whole run and shows nothing is left running, and shows that a rerun changes
  * nothing. Then a short tour of the runtime.
  */
 import { execFileSync, spawnSync } from "node:child_process";
@@ -65,6 +65,9 @@ try {
   stage(project, "stage 1, callbacks and Promise chains to async/await", ["src", "--to", "async"]);
   stage(project, "stage 2, the program's main inside run()", ["src/main.ts", "--entry"]);
   stage(project, "stage 3, async functions to scoped ones, callers bridged", ["src", "--to", "scoped"]);
+
+  heading("corral check src (hazards left in scoped code: swallowed Cancelled, unbridged awaits, floating promises)");
+  process.stdout.write(corral(project, "check", "src"));
 
   heading("a test that cancels the whole run (added now that placeOrder is scoped)");
   copyFileSync(path.join(root, "fixtures/projects/orders-service-after-scoped/cancel.test.ts"), path.join(project, "test/cancel.test.ts"));

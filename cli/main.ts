@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { migrateCommand, migrateHelp } from "./migrate-command.ts";
 import { scanCommand, scanHelp } from "./scan-command.ts";
+import { checkCommand, checkHelp } from "./check-command.ts";
 import { UsageFailure } from "./usage.ts";
 
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
@@ -18,8 +19,7 @@ Usage:
   corral --version                                            the installed version
 
   corral scan [paths...] [--json]                                  each function's style, what each stage would do, an order
-
-Coming next: check.
+  corral check [paths...] [--json]                                 hazards in scoped code, with fix hints (exit 1 if any)
 
 The runtime:  import { run, withNursery, failAfter } from "corral"
 Docs: README.md in the corral package.
@@ -70,7 +70,7 @@ async function main(argv: string[]): Promise<number> {
       keepLegacyExport: values["keep-legacy-export"],
     });
   }
-  if (command === "scan") {
+  if (command === "scan" || command === "check") {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
@@ -81,10 +81,11 @@ async function main(argv: string[]): Promise<number> {
       },
     });
     if (values.help) {
-      process.stdout.write(scanHelp);
+      process.stdout.write(command === "scan" ? scanHelp : checkHelp);
       return 0;
     }
-    return scanCommand({ paths: positionals, json: values.json, project: values.project });
+    const args = { paths: positionals, json: values.json, project: values.project };
+    return command === "scan" ? scanCommand(args) : checkCommand(args);
   }
   throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);
 }

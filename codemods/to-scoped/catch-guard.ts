@@ -48,7 +48,7 @@ export function guardCatch(scope: Scope, clause: CatchClause): void {
  * Whether the catch block always rethrows the caught error itself: no way out but `throw e`. A catch that throws
  * another error (`throw new Error(\`failed: ${e.message}\`)`) replaces a `Cancelled` too, so it is guarded.
  */
-function rethrowsAlways(block: Node, binding: Node | undefined): boolean {
+export function rethrowsAlways(block: Node, binding: Node | undefined): boolean {
   if (binding === undefined || !Node.isIdentifier(binding) || endReachable(block)) return false;
   if ([SyntaxKind.ReturnStatement, SyntaxKind.BreakStatement, SyntaxKind.ContinueStatement].some((kind) => hasOwn(block, kind))) return false;
   const throws: Node[] = [];
@@ -77,7 +77,7 @@ function freshName(block: Node, base: string): string {
 }
 
 /** Whether `node` waits somewhere outside nested functions: an `await` or a `for await`. */
-function hasCheckpoint(node: Node): boolean {
+export function hasCheckpoint(node: Node): boolean {
   let found = false;
   walk(node, (child) => {
     if (isBoundary(child)) return "skip";
