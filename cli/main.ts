@@ -52,6 +52,7 @@ async function main(argv: string[]): Promise<number> {
         all: { type: "boolean", default: false },
         entry: { type: "boolean", default: false },
         "keep-legacy-export": { type: "boolean", default: false },
+        "allow-dirty": { type: "boolean", default: false },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -68,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
       all: values.all,
       entry: values.entry,
       keepLegacyExport: values["keep-legacy-export"],
+      allowDirty: values["allow-dirty"],
     });
   }
   if (command === "scan" || command === "check") {

@@ -9,6 +9,8 @@ import { createTwoFilesPatch } from "diff";
 import { migrate, type MigrateReport } from "../codemods/engine/migrate.ts";
 import type { FunctionResult } from "../codemods/engine/result.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
+import { colourDiff, useColour } from "./colour.ts";
+import { uncommitted } from "./git-status.ts";
 import { UsageFailure } from "./usage.ts";
 
 export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write] [--json] [--project tsconfig.json]
@@ -39,7 +41,9 @@ Options:
   --keep-legacy-export  with --to scoped: an exported function keeps its old signature for outside callers
                       (the scoped version is named fScoped)
   --all               every function under the given files and folders (no file:function targets)
-  --write             write the changed files (atomically), instead of printing the diff
+  --write             write the changed files (atomically), instead of printing the diff; refused when a file
+                      to write has uncommitted changes in its git work tree
+  --allow-dirty       with --write: write over uncommitted changes anyway
   --json              print { "results": [ { file, function, line, outcome, reason, notes } ] } only
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
 
@@ -50,7 +54,10 @@ Examples:
   corral migrate src/ --to scoped --keep-legacy-export
   corral migrate src/main.ts --entry --write
 
-Exit status: 0 on success (refusals included), 1 when a file could not be processed, 2 on a usage error.
+The diff is coloured on a terminal (plain when piped, or with NO_COLOR set).
+
+Exit status: 0 on success (refusals included), 1 when a file could not be processed or --write met uncommitted
+changes (nothing is written then), 2 on a usage error.
 `;
 
 export interface MigrateArgs {
@@ -62,6 +69,7 @@ export interface MigrateArgs {
   all: boolean;
   entry: boolean;
   keepLegacyExport: boolean;
+  allowDirty: boolean;
 }
 
 export async function migrateCommand(args: MigrateArgs): Promise<number> {
@@ -87,13 +95,24 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     keepLegacyExport: args.keepLegacyExport,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   });
+  if (args.write && !args.allowDirty) {
+    const dirty = uncommitted(report.changes.map((c) => c.file));
+    if (dirty.length > 0) {
+      const list = dirty.map((f) => path.relative(process.cwd(), f) || f).join(", ");
+      process.stderr.write(
+        `corral: not writing: ${list} ${dirty.length === 1 ? "has" : "have"} uncommitted changes. Commit or stash them first, ` +
+          "so the rewrite can be reviewed as a diff of its own, or pass --allow-dirty. Nothing was written.\n",
+      );
+      return 1;
+    }
+  }
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
     process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
   }
-  else process.stdout.write(describe(report, args.write));
+  else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }
 
@@ -104,14 +123,17 @@ function writeAtomically(file: string, text: string): void {
 }
 
 /** The human report: diffs (in a dry run), notes, refusals and errors, then a summary. */
-function describe(report: MigrateReport, written: boolean): string {
+function describe(report: MigrateReport, written: boolean, colour: boolean): string {
   const out: string[] = [];
   const byFile = new Map<string, FunctionResult[]>();
   for (const result of report.results) byFile.set(result.file, [...(byFile.get(result.file) ?? []), result]);
   for (const change of report.changes) {
     const display = path.relative(process.cwd(), change.file) || change.file;
     if (written) out.push(`wrote ${display}`);
-    else out.push(createTwoFilesPatch(`a/${display}`, `b/${display}`, change.before, change.after, "", "", { context: 3 }).replace(/^=+\n/, ""));
+    else {
+      const patch = createTwoFilesPatch(`a/${display}`, `b/${display}`, change.before, change.after, "", "", { context: 3 }).replace(/^=+\n/, "");
+      out.push(colour ? colourDiff(patch) : patch);
+    }
     for (const result of byFile.get(display) ?? []) {
       for (const note of result.notes) out.push(`note: ${result.function} (${display}:${result.line}): ${note}`);
     }
