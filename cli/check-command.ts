@@ -29,8 +29,9 @@ export function checkCommand(args: { paths: string[]; json: boolean; project: st
   const paths = args.paths.length === 0 ? ["."] : args.paths;
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
-  const { hazards, errors } = check(paths, args.project);
-  if (args.json) process.stdout.write(`${JSON.stringify({ hazards, errors }, null, 2)}\n`);
+  const { hazards, errors, skipped } = check(paths, args.project);
+  for (const { file, reason } of skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
+  if (args.json) process.stdout.write(`${JSON.stringify({ hazards, errors, skipped }, null, 2)}\n`);
   else {
     const lines = hazards.map((h) => `${h.file}:${h.line}:${h.column}: [${h.code}] ${h.message} (in ${h.function})\n  fix: ${h.hint}`);
     for (const error of errors) lines.push(`error: ${error}`);

@@ -44,7 +44,7 @@ Options:
   --write             write the changed files (atomically), instead of printing the diff; refused when a file
                       to write has uncommitted changes in its git work tree
   --allow-dirty       with --write: write over uncommitted changes anyway
-  --json              print { "results": [ { file, function, line, outcome, reason, notes } ] } only
+  --json              print { "results": [ { file, function, line, outcome, reason, notes } ], "skipped": [...] } only
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
 
 Examples:
@@ -107,10 +107,11 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     }
   }
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
+  for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
-    process.stdout.write(`${JSON.stringify({ results }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ results, skipped: report.skipped }, null, 2)}\n`);
   }
   else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;

@@ -29,6 +29,7 @@ export async function scanCommand(args: { paths: string[]; json: boolean; projec
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
   const report = await scan(paths, args.project);
+  for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
   return report.errors.length > 0 ? 1 : 0;
 }

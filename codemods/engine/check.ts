@@ -10,7 +10,7 @@ import { isCorralCall, isPromiseLike } from "../to-scoped/body.ts";
 import { hasCheckpoint, rethrowsAlways } from "../to-scoped/catch-guard.ts";
 import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
 import { functionsOf, nameOf, type FunctionNode } from "./functions.ts";
-import { openProject, sourceFiles, syntaxError } from "./project.ts";
+import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
 import { walk } from "./walk.ts";
 
 export type HazardCode = "swallowed-cancelled" | "unbridged-await" | "floating-promise" | "missing-cx";
@@ -25,18 +25,19 @@ export interface Hazard {
   hint: string;
 }
 
-export function check(paths: readonly string[], tsconfig?: string): { hazards: Hazard[]; errors: string[] } {
+export function check(paths: readonly string[], tsconfig?: string): { hazards: Hazard[]; errors: string[]; skipped: Skipped[] } {
   const project = openProject(paths, tsconfig);
   const hazards: Hazard[] = [];
   const errors: string[] = [];
-  for (const absolute of sourceFiles(paths)) {
+  const skipped: Skipped[] = [];
+  for (const absolute of sourceFiles(paths, skipped)) {
     const file = project.getSourceFileOrThrow(absolute);
     const display = path.relative(process.cwd(), absolute) || absolute;
     const error = syntaxError(file, display);
     if (error !== undefined) errors.push(error);
     else for (const fn of functionsOf(file)) if (isAlreadyScoped(fn)) hazards.push(...hazardsOf(fn, file, display));
   }
-  return { hazards, errors };
+  return { hazards, errors, skipped };
 }
 
 function hazardsOf(fn: FunctionNode, file: SourceFile, display: string): Hazard[] {

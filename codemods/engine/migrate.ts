@@ -11,7 +11,7 @@ import { formatRanges } from "./format.ts";
 import { pruneImports } from "./prune-imports.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { lineOf, nameOf, type FunctionNode } from "./functions.ts";
-import { openProject, sourceFiles, syntaxError } from "./project.ts";
+import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
 import { Refusal } from "./refusal.ts";
 import type { FunctionResult } from "./result.ts";
 import { parseTarget, select, type Target } from "./targets.ts";
@@ -39,6 +39,8 @@ export interface FileChange {
 export interface MigrateReport {
   results: FunctionResult[];
   changes: FileChange[];
+  /** Files and folders not read: symbolic link loops, files over the size limit, binary files. */
+  skipped: Skipped[];
 }
 
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
@@ -48,11 +50,12 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     options.tsconfig,
     options.to !== "async",
   );
-  if (options.to !== "async") return migrateProject(project, targets, options);
+  const skipped: Skipped[] = [];
+  if (options.to !== "async") return migrateProject(project, targets, options, skipped);
   const results: FunctionResult[] = [];
   const changes: FileChange[] = [];
   for (const target of targets) {
-    for (const absolute of sourceFiles([target.file])) {
+    for (const absolute of sourceFiles([target.file], skipped)) {
       const display = displayOf(absolute);
       const file = project.getSourceFileOrThrow(absolute);
       const error = syntaxError(file, display);
@@ -69,18 +72,18 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       }
     }
   }
-  return { results, changes };
+  return { results, changes, skipped };
 }
 
 /**
  * `--to scoped` and `--entry`: decided across the project (a function's callers change with it), then each
  * changed file is written once and formatted.
  */
-async function migrateProject(project: Project, targets: readonly Target[], options: MigrateOptions): Promise<MigrateReport> {
+async function migrateProject(project: Project, targets: readonly Target[], options: MigrateOptions, skipped: Skipped[]): Promise<MigrateReport> {
   const results: FunctionResult[] = [];
   const selected: ScopedTarget[] = [];
   for (const target of targets) {
-    for (const absolute of sourceFiles([target.file])) {
+    for (const absolute of sourceFiles([target.file], skipped)) {
       const display = displayOf(absolute);
       const file = project.getSourceFileOrThrow(absolute);
       const error = syntaxError(file, display);
@@ -108,7 +111,7 @@ async function migrateProject(project: Project, targets: readonly Target[], opti
       results.push(internalFailure(displayOf(file.getFilePath()), error));
     }
   }
-  return { results, changes };
+  return { results, changes, skipped };
 }
 
 function displayOf(absolute: string): string {

@@ -10,7 +10,7 @@ import { isBoundary } from "../to-async/analysis.ts";
 import { callbackParam } from "../to-async/err-first.ts";
 import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { migrate } from "./migrate.ts";
-import { openProject, sourceFiles, syntaxError } from "./project.ts";
+import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
 import type { FunctionResult, Reason } from "./result.ts";
 import { walk } from "./walk.ts";
 import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
@@ -38,6 +38,8 @@ export interface ScanReport {
   functions: ScannedFunction[];
   /** Files that cannot be read (a syntax error), with where. */
   errors: { file: string; message: string }[];
+  /** Files and folders not read: symbolic link loops, files over the size limit, binary files. */
+  skipped: Skipped[];
   /** The steps to take, in order: a `corral migrate` command line each. */
   order: string[];
 }
@@ -52,7 +54,8 @@ export async function scan(paths: readonly string[], tsconfig?: string): Promise
   const functions: ScannedFunction[] = [];
   const errors: ScanReport["errors"] = [];
   const entries: string[] = [];
-  for (const absolute of sourceFiles(paths)) {
+  const skipped: Skipped[] = [];
+  for (const absolute of sourceFiles(paths, skipped)) {
     const file = project.getSourceFileOrThrow(absolute);
     const display = path.relative(process.cwd(), absolute) || absolute;
     const error = syntaxError(file, display);
@@ -74,7 +77,7 @@ export async function scan(paths: readonly string[], tsconfig?: string): Promise
       });
     }
   }
-  return { functions, errors, order: suggestedOrder(functions, entries) };
+  return { functions, errors, skipped, order: suggestedOrder(functions, entries) };
 }
 
 /** How a function is written: its waits are callbacks, chains, awaits, or scoped (taking a `Cx`); mixed if several. */
