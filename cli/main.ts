@@ -53,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
         entry: { type: "boolean", default: false },
         "keep-legacy-export": { type: "boolean", default: false },
         "allow-dirty": { type: "boolean", default: false },
+        jobs: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -70,6 +71,7 @@ async function main(argv: string[]): Promise<number> {
       entry: values.entry,
       keepLegacyExport: values["keep-legacy-export"],
       allowDirty: values["allow-dirty"],
+      jobs: jobsOf(values.jobs),
     });
   }
   if (command === "scan" || command === "check") {
@@ -90,6 +92,13 @@ async function main(argv: string[]): Promise<number> {
     return command === "scan" ? scanCommand(args) : checkCommand(args);
   }
   throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);
+}
+
+function jobsOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const jobs = Number(value);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageFailure(`--jobs ${value}: give a whole number of worker threads, 1 or more`);
+  return jobs;
 }
 
 main(process.argv.slice(2)).then(

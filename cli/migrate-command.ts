@@ -11,6 +11,7 @@ import type { FunctionResult } from "../codemods/engine/result.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
 import { colourDiff, useColour } from "./colour.ts";
 import { uncommitted } from "./git-status.ts";
+import { Progress } from "./progress.ts";
 import { UsageFailure } from "./usage.ts";
 
 export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write] [--json] [--project tsconfig.json]
@@ -46,6 +47,8 @@ Options:
   --allow-dirty       with --write: write over uncommitted changes anyway
   --json              print { "results": [ { file, function, line, outcome, reason, notes } ], "skipped": [...] } only
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
+  --jobs <n>          worker threads for --to async (default: one per core for 200 files or more, else none);
+                      the results are the same with any number
 
 Examples:
   corral migrate src/api.ts:fetchUser --to async
@@ -70,6 +73,7 @@ export interface MigrateArgs {
   entry: boolean;
   keepLegacyExport: boolean;
   allowDirty: boolean;
+  jobs: number | undefined;
 }
 
 export async function migrateCommand(args: MigrateArgs): Promise<number> {
@@ -89,7 +93,10 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     if (!existsSync(file)) throw new UsageFailure(`${file}: no such file or folder (from the target '${target}')`);
   }
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  const progress = new Progress("files");
   const report = await migrate({
+    onProgress: (done, total) => progress.update(done, total),
+    ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
     targets: args.targets,
     to: args.entry ? "entry" : (args.to as "async" | "scoped"),
     keepLegacyExport: args.keepLegacyExport,
@@ -107,6 +114,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     }
   }
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
+  progress.end();
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.

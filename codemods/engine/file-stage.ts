@@ -1,0 +1,97 @@
+/**
+ * The stages decided file by file (`--to async`) at scale: spread over worker threads for a large tree, each with a
+ * contiguous share of the files. A file's result depends only on the file and what it imports, so any split gives
+ * the same report, in the same order. Nodes wrapped while a file is analysed are released once it is done.
+ */
+import os from "node:os";
+import { Worker } from "node:worker_threads";
+import { planToAsync } from "../to-async/plan.ts";
+import { migrateFile } from "./migrate-file.ts";
+import { openProject, syntaxError } from "./project.ts";
+import type { FileChange } from "./migrate.ts";
+import { displayOf, internalFailure, parseFailure, type FunctionResult } from "./result.ts";
+
+/** A file to migrate and the function selector it came with. */
+export interface FileTarget {
+  absolute: string;
+  selector?: string | number;
+}
+
+export interface ChunkReport {
+  results: FunctionResult[];
+  changes: FileChange[];
+}
+
+/** Below this many files a run stays in one thread (a worker's start-up and its own project cost more). */
+const PARALLEL_FROM = 200;
+
+/** How many worker threads a run of `files` files uses by default: one per core for a large tree, else none. */
+export function defaultJobs(files: number): number {
+  return files < PARALLEL_FROM ? 1 : Math.max(1, os.availableParallelism());
+}
+
+/**
+ * Migrate the files with `--to async`; `onProgress` hears how many files are done. With `jobs` > 1, each worker
+ * takes a contiguous share and reads it in one project of its own (a file's imports are read once per worker).
+ */
+export async function migrateFiles(
+  files: readonly FileTarget[],
+  options: { tsconfig?: string | undefined; jobs?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined },
+): Promise<ChunkReport> {
+  const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(files.length), files.length));
+  const size = Math.ceil(files.length / jobs);
+  const shares: FileTarget[][] = [];
+  for (let i = 0; i < files.length; i += size) shares.push(files.slice(i, i + size));
+  const done = new Array<number>(shares.length).fill(0);
+  const progress = (share: number, count: number): void => {
+    done[share] = count;
+    options.onProgress?.(done.reduce((a, b) => a + b, 0), files.length);
+  };
+  const reports =
+    shares.length <= 1
+      ? [await migrateChunk(files, options.tsconfig, (count) => progress(0, count))]
+      : await Promise.all(shares.map((share, index) => inWorker(share, options.tsconfig, (count) => progress(index, count))));
+  return { results: reports.flatMap((r) => r.results), changes: reports.flatMap((r) => r.changes) };
+}
+
+/** Files in this thread, in one project (their imports are read as the compiler needs them). */
+export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: string | undefined, progress?: (done: number) => void): Promise<ChunkReport> {
+  const project = openProject(chunk.map((f) => f.absolute), tsconfig);
+  const results: FunctionResult[] = [];
+  const changes: FileChange[] = [];
+  for (const [index, { absolute, selector }] of chunk.entries()) {
+    const display = displayOf(absolute);
+    const file = project.getSourceFileOrThrow(absolute);
+    const error = syntaxError(file, display);
+    if (error !== undefined) results.push(parseFailure(display, error));
+    else {
+      const before = file.getFullText();
+      try {
+        const after = await migrateFile(file, display, selector, planToAsync, results);
+        if (after !== before) changes.push({ file: absolute, before, after });
+      } catch (error) {
+        results.push(internalFailure(display, error));
+      }
+    }
+    progress?.(index + 1);
+  }
+  return { results, changes };
+}
+
+/** One share on a worker thread: it reports each file done, then the share's report. */
+function inWorker(share: readonly FileTarget[], tsconfig: string | undefined, progress: (done: number) => void): Promise<ChunkReport> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("./file-stage-worker.js", import.meta.url), { workerData: { share, tsconfig } });
+    worker.on("message", (message: { done: number } | { report: ChunkReport }) => {
+      if ("done" in message) progress(message.done);
+      else {
+        resolve(message.report);
+        void worker.terminate();
+      }
+    });
+    worker.once("error", reject);
+    worker.once("exit", (code) => {
+      if (code !== 0 && code !== 1) reject(new Error(`a worker thread exited with code ${code}`));
+    });
+  });
+}
