@@ -88,7 +88,7 @@ export class FileImports {
     const first = this.file.getStatements()[0];
     const directive = first !== undefined && Node.isExpressionStatement(first) && Node.isStringLiteral(first.getExpression());
     if (directive) return [...edits, { start: first.getEnd(), end: first.getEnd(), text: `\n${lines.join("\n")}` }];
-    const at = first?.getStart() ?? 0;
+    const at = first?.getStart(true) ?? 0; // above the first statement's doc comment, which stays with it
     return [...edits, { start: at, end: at, text: `${lines.join("\n")}\n\n` }];
   }
 

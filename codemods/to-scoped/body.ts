@@ -78,6 +78,7 @@ export function direct(scope: Scope, node: Expression, awaited = true): void {
     return direct(scope, node.getWhenFalse(), awaited);
   }
   if (Node.isCallExpression(node)) {
+    if (unbridged(scope, node)) return;
     if (isCorralCall(node)) return node.forEachChild((child) => visit(scope, child));
     // A one-line sleep or timeout helper is read for what it does, even when it becomes scoped itself: inlined,
     // the work runs inside the timeout's scope and is cancelled with it.
@@ -135,6 +136,27 @@ function bridge(scope: Scope, node: Expression): void {
   scope.edits.replace(node, `${corral(scope, "fromPromise")}(${scope.cx}, ${scope.edits.textOf(node)})`);
 }
 
+/**
+ * `toPromise(f)(args)` awaited on the spot in code that is scoped now: the bridge an earlier run wrote for a legacy
+ * caller becomes the native call `f(cx, args)` (`toPromise(obj.m.bind(obj))(args)`: `obj.m(cx, args)`).
+ */
+function unbridged(scope: Scope, call: CallExpression): boolean {
+  const inner = call.getExpression();
+  if (!Node.isCallExpression(inner) || !isCorralCall(inner) || !/(^|\.)toPromise$/.test(inner.getExpression().getText())) return false;
+  const [fn, ...options] = inner.getArguments();
+  if (fn === undefined || options.length > 0) return false;
+  const bound = Node.isCallExpression(fn) && Node.isPropertyAccessExpression(fn.getExpression()) && (fn.getExpression() as import("ts-morph").PropertyAccessExpression).getName() === "bind";
+  const target = bound ? ((fn as CallExpression).getExpression() as import("ts-morph").PropertyAccessExpression).getExpression() : fn;
+  const callee = scope.world.scopedCallee(target);
+  if (callee === undefined || scope.world.droppedSignal.has(callee)) return false;
+  for (const arg of call.getArguments()) visit(scope, arg);
+  const args = call.getArguments().map((a) => scope.edits.textOf(a));
+  const name = scope.world.scopedName.get(callee);
+  const calleeText = name === undefined ? target.getText() : target.getText().replace(/[\w$]+$/, name);
+  scope.edits.replace(call, `${calleeText}(${[scope.cx, ...args].join(", ")})`);
+  return true;
+}
+
 /** `f(args)` of a scoped `f`, awaited: `f(cx, args)` (without the `AbortSignal` argument `f` no longer takes). */
 export function nativeCall(scope: Scope, call: CallExpression, callee: import("../engine/functions.ts").FunctionNode, visitArgs = true): void {
   const args = call.getArguments();
@@ -185,7 +207,9 @@ function refuseChainOverScoped(scope: Scope, call: CallExpression): void {
   if (!Node.isPropertyAccessExpression(callee) || !["then", "catch", "finally"].includes(callee.getName())) return;
   let scopedInside: Node | undefined;
   walk(call, (node) => {
-    if (Node.isCallExpression(node) && scope.world.scopedCallee(node.getExpression()) !== undefined) {
+    // A scoped call, or one an earlier run bridged (`toPromise(f)(...)`): the same chain, the same refusal.
+    const bridgedScoped = Node.isCallExpression(node) && isCorralCall(node) && node.getArguments().some((a) => scope.world.scopedCallee(a) !== undefined);
+    if (bridgedScoped || (Node.isCallExpression(node) && scope.world.scopedCallee(node.getExpression()) !== undefined)) {
       scopedInside = node;
       return "stop";
     }

@@ -3,21 +3,39 @@
  * takes `cx: Cx` first and its body waits through corral (see body.ts); or `undefined` when there is nothing to
  * make scoped; or a thrown `Refusal` saying why it would change behaviour.
  */
+import path from "node:path";
 import { Node, SyntaxKind, type ParameterDeclaration } from "ts-morph";
 import { nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
-import { rewriteBody, type Scope } from "./body.ts";
+import { isCorralCall, rewriteBody, type Scope } from "./body.ts";
 import { legacyExport } from "./legacy-export.ts";
 import { NOTES } from "./notes.ts";
 import { cxNameFor, isAlreadyScoped } from "./world.ts";
 
 /** Whether the function is one `--to scoped` makes scoped: async, or returning a promise. */
 export function isCandidate(fn: FunctionNode): boolean {
-  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>") return false;
+  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>" || isBridgeShim(fn)) return false;
   if (isGenerator(fn)) return fn.isAsync();
   return fn.isAsync() || returnsPromise(fn);
+}
+
+/**
+ * `function f(...) { return toPromise(...)(...); }`: the old signature kept for legacy callers (what
+ * `--keep-legacy-export` writes): legacy by design, it stays as it is.
+ */
+function isBridgeShim(fn: FunctionNode): boolean {
+  if (fn.isAsync()) return false;
+  const body = fn.getBody();
+  let value: Node | undefined = body;
+  if (Node.isBlock(body)) {
+    const [only, ...rest] = body.getStatements();
+    value = rest.length === 0 && only !== undefined && Node.isReturnStatement(only) ? only.getExpression() : undefined;
+  }
+  if (value === undefined || !Node.isCallExpression(value)) return false;
+  const bridge = value.getExpression();
+  return Node.isCallExpression(bridge) && isCorralCall(bridge) && /(^|\.)toPromise$/.test(bridge.getExpression().getText());
 }
 
 /** Decide, before any rewriting, whether `fn` can become scoped: a `Refusal` if not. */
@@ -35,7 +53,18 @@ export function checkScoped(fn: FunctionNode): void {
   if (Node.isFunctionDeclaration(fn)) {
     refuseUnless(fn.getOverloads().length === 0, "overloads", "the function has overload signatures; each would need cx", fn);
   }
-  if (Node.isMethodDeclaration(fn)) checkMethod(fn);
+  if (Node.isMethodDeclaration(fn)) {
+    checkMethod(fn);
+    const untyped = untypedCalls(fn);
+    if (untyped.length > 0) {
+      throw new Refusal(
+        "untyped-callers",
+        `\`.${fn.getName()}(...)\` is called on values whose type is unknown (${untyped.slice(0, 3).join(", ")}${untyped.length > 3 ? ", ..." : ""}); ` +
+          "those calls cannot be told apart from calls of this method, and would not pass cx. Type them (JSDoc works), or bridge by hand",
+        fn,
+      );
+    }
+  }
   const escapes = escapingObject(fn);
   if (escapes !== undefined) {
     throw new Refusal(
@@ -168,6 +197,22 @@ function fixedShape(fn: FunctionNode): string | undefined {
   return undefined;
 }
 
+/** Calls `x.name(...)` across the project where `x` is untyped: they may be calls of this method, unseen. */
+function untypedCalls(fn: import("ts-morph").MethodDeclaration): string[] {
+  const name = fn.getName();
+  const found: string[] = [];
+  for (const file of fn.getProject().getSourceFiles()) {
+    if (file.isDeclarationFile() || file.isInNodeModules() || !file.getFullText().includes(`.${name}(`)) continue;
+    for (const call of file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== name) continue;
+      const receiver = callee.getExpression().getType();
+      if (receiver.isAny() || receiver.isUnknown()) found.push(`${path.relative(process.cwd(), file.getFilePath())}:${call.getStartLineNumber()}`);
+    }
+  }
+  return found;
+}
+
 function checkMethod(fn: import("ts-morph").MethodDeclaration): void {
   const owner = fn.getParent();
   if (!Node.isClassDeclaration(owner) && !Node.isClassExpression(owner)) return;
@@ -194,7 +239,8 @@ function returnsPromise(fn: FunctionNode): boolean {
 
 /** Whether code outside the file can call the function: an exported declaration, or an exported const holding it. */
 export function isExported(fn: FunctionNode): boolean {
-  if (Node.isFunctionDeclaration(fn)) return fn.isExported() || fn.isDefaultExport();
+  // By its `export` keyword: `module.exports.f = f` is a reference, which the call-site pass bridges (old signature).
+  if (Node.isFunctionDeclaration(fn)) return fn.hasExportKeyword() || fn.isDefaultExport();
   const holder = fn.getParent();
-  return Node.isVariableDeclaration(holder) && holder.getVariableStatement()?.isExported() === true;
+  return Node.isVariableDeclaration(holder) && holder.getVariableStatement()?.hasExportKeyword() === true;
 }

@@ -63,7 +63,8 @@ export function cxNameFor(fn: FunctionNode): string {
 export function functionOf(callee: Node): FunctionNode | undefined {
   const id = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
   if (!Node.isIdentifier(id) && !Node.isPrivateIdentifier(id)) return undefined;
-  let symbol = id.getSymbol();
+  const parent = id.getParent();
+  let symbol = Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === id ? parent.getValueSymbol() : id.getSymbol();
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
   const declarations = symbol?.getDeclarations() ?? [];
   const found = declarations.map(declaredFunction).filter((fn): fn is FunctionNode => fn !== undefined);
