@@ -81,6 +81,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         json: { type: "boolean", default: false },
         project: { type: "string" },
+        html: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
@@ -89,7 +90,8 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const args = { paths: positionals, json: values.json, project: values.project };
-    return command === "scan" ? scanCommand(args) : checkCommand(args);
+    if (command === "check" && values.html !== undefined) throw new UsageFailure("--html goes with scan (and review), not check");
+    return command === "scan" ? scanCommand({ ...args, html: values.html }) : checkCommand(args);
   }
   throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);
 }

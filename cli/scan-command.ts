@@ -2,11 +2,12 @@
  * `corral scan [paths] [--json] [--project tsconfig.json]`: every function's style, what each stage would do or why
  * it refuses, the calls between them, and a suggested order. Exit 0, or 1 when a file could not be read.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
+import { scanHtml } from "./scan-html.ts";
 import { scan, type ScanReport, type StageVerdict } from "../codemods/engine/scan.ts";
 import { UsageFailure } from "./usage.ts";
 
-export const scanHelp = `corral scan [paths...] [--json] [--project tsconfig.json]
+export const scanHelp = `corral scan [paths...] [--json] [--html report.html] [--project tsconfig.json]
 
 An inventory before migrating: for every named function under the paths (default: the current folder), its style
 (callback, chain, async, scoped, mixed, sync), what --to async and --to scoped would do to it now (or the reason
@@ -14,22 +15,29 @@ it refuses: the same checks migrate runs), the functions of the project it calls
 inside run() first, then --to async, then --to scoped from the leaves of the call graph up.
 
 Options:
-  --json              print { functions: [{ file, function, line, style, async, scoped, calls }], errors, order }
+  --json              print { functions: [{ file, function, line, style, async, scoped, calls }], errors, skipped, order }
+  --html <file>       also write a self-contained migration map to open in a browser: functions coloured by
+                      style, refusals with their reasons, per-file progress, links to the code lines
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
 
 Examples:
   corral scan src/
   corral scan src/ --json > inventory.json
+  corral scan src/ --html migration-map.html
 
 Exit status: 0, 1 when a file could not be read (it is listed), 2 on a usage error.
 `;
 
-export async function scanCommand(args: { paths: string[]; json: boolean; project: string | undefined }): Promise<number> {
+export async function scanCommand(args: { paths: string[]; json: boolean; project: string | undefined; html?: string | undefined }): Promise<number> {
   const paths = args.paths.length === 0 ? ["."] : args.paths;
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
   const report = await scan(paths, args.project);
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
+  if (args.html !== undefined) {
+    writeFileSync(args.html, scanHtml(report));
+    process.stderr.write(`corral: wrote the migration map to ${args.html}\n`);
+  }
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
   return report.errors.length > 0 ? 1 : 0;
 }
