@@ -7,6 +7,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ["source"] } },
   test: {
     include: ["test/**/*.test.ts"],
+    // The CLI tests run the built command several times each; a loaded machine needs more than the default 5 s.
+    testTimeout: 30_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

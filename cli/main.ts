@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { migrateCommand, migrateHelp } from "./migrate-command.ts";
+import { migrateCommand, migrateHelp, reviewHelp } from "./migrate-command.ts";
 import { scanCommand, scanHelp } from "./scan-command.ts";
 import { checkCommand, checkHelp } from "./check-command.ts";
 import { UsageFailure } from "./usage.ts";
@@ -18,6 +18,7 @@ Usage:
   corral <command> --help                                     help for one command
   corral --version                                            the installed version
 
+  corral review <targets...> --to async|scoped [--html file]    the pending changes side by side, function by function
   corral scan [paths...] [--json]                                  each function's style, what each stage would do, an order
   corral check [paths...] [--json]                                 hazards in scoped code, with fix hints (exit 1 if any)
 
@@ -40,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${version()}\n`);
     return 0;
   }
-  if (command === "migrate") {
+  if (command === "migrate" || command === "review") {
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
@@ -54,13 +55,15 @@ async function main(argv: string[]): Promise<number> {
         "keep-legacy-export": { type: "boolean", default: false },
         "allow-dirty": { type: "boolean", default: false },
         jobs: { type: "string" },
+        html: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
       },
     });
     if (values.help) {
-      process.stdout.write(migrateHelp);
+      process.stdout.write(command === "migrate" ? migrateHelp : reviewHelp);
       return 0;
     }
+    if (command === "migrate" && values.html !== undefined) throw new UsageFailure("--html goes with review and scan; migrate prints its diff (or writes with --write)");
     return migrateCommand({
       targets: positionals,
       to: values.to,
@@ -72,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
       keepLegacyExport: values["keep-legacy-export"],
       allowDirty: values["allow-dirty"],
       jobs: jobsOf(values.jobs),
+      ...(command === "review" ? { review: { html: values.html } } : {}),
     });
   }
   if (command === "scan" || command === "check") {

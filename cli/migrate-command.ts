@@ -12,6 +12,8 @@ import { parseTarget } from "../codemods/engine/targets.ts";
 import { colourDiff, useColour } from "./colour.ts";
 import { uncommitted } from "./git-status.ts";
 import { Progress } from "./progress.ts";
+import { reviewItems, reviewText } from "./review.ts";
+import { reviewHtml } from "./review-html.ts";
 import { UsageFailure } from "./usage.ts";
 
 export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write] [--json] [--project tsconfig.json]
@@ -63,6 +65,24 @@ Exit status: 0 on success (refusals included), 1 when a file could not be proces
 changes (nothing is written then), 2 on a usage error.
 `;
 
+export const reviewHelp = `corral review <targets...> --to async|scoped [--keep-legacy-export] [--html review.html] [--project tsconfig.json]
+corral review <entry-file> --entry [--html review.html]
+
+The pending changes of a stage (what migrate would write), function by function: each function's notes (what
+changes in behaviour), then its hunks with the old code on the left and the new on the right; the file's other
+hunks (imports, call sites) after them; the refusals last. Nothing is written.
+
+Options:
+  --html <file>       write the review as a self-contained page to open in a browser, instead of printing it
+  (and the targets and options of corral migrate)
+
+Examples:
+  corral review src/orders.ts --to scoped
+  corral review src/ --to async --html review.html
+
+Exit status: 0, 1 when a file could not be processed, 2 on a usage error.
+`;
+
 export interface MigrateArgs {
   targets: string[];
   to: string | undefined;
@@ -74,6 +94,8 @@ export interface MigrateArgs {
   keepLegacyExport: boolean;
   allowDirty: boolean;
   jobs: number | undefined;
+  /** `corral review`: show the pending changes function by function (as text, or into an HTML file) and write nothing. */
+  review?: { html: string | undefined };
 }
 
 export async function migrateCommand(args: MigrateArgs): Promise<number> {
@@ -102,6 +124,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     keepLegacyExport: args.keepLegacyExport,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   });
+  if (args.review !== undefined && args.write) throw new UsageFailure("review writes nothing: drop --write (migrate --write applies the changes)");
   if (args.write && !args.allowDirty) {
     const dirty = uncommitted(report.changes.map((c) => c.file));
     if (dirty.length > 0) {
@@ -115,6 +138,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   }
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
   progress.end();
+  if (args.review !== undefined) return review(report, args);
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
@@ -122,6 +146,20 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     process.stdout.write(`${JSON.stringify({ results, skipped: report.skipped }, null, 2)}\n`);
   }
   else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
+  return report.results.some((r) => r.outcome === "error") ? 1 : 0;
+}
+
+function review(report: MigrateReport, args: MigrateArgs): number {
+  for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
+  const items = reviewItems(report);
+  const stage = args.entry ? "--entry" : `--to ${args.to}`;
+  if (args.review!.html !== undefined) {
+    writeFileSync(args.review!.html, reviewHtml(items, `corral review: ${args.targets.join(" ")} ${stage}`));
+    process.stderr.write(`corral: wrote the review to ${args.review!.html}\n`);
+  } else process.stdout.write(reviewText(items, process.stdout.columns ?? 160));
+  for (const result of report.results) {
+    if (result.outcome === "refused" || result.outcome === "error") process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
+  }
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }
 

@@ -4,6 +4,7 @@
  * each stage would do and why it refuses, the suggested order, and the source of each file with line anchors that
  * the function links reach.
  */
+import { escapeHtml } from "./html.ts";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ScanReport, ScannedFunction, Style } from "../codemods/engine/scan.ts";
@@ -31,7 +32,7 @@ export function scanHtml(report: ScanReport): string {
 <body>
 <h1>corral migration map</h1>
 <section id="totals">
-${totals.map(([name, n]) => `<div class="total ${STYLES.includes(name as Style) ? `style-${name}` : ""}" data-total="${name}"><b>${n}</b> ${esc(name)}</div>`).join("\n")}
+${totals.map(([name, n]) => `<div class="total ${STYLES.includes(name as Style) ? `style-${name}` : ""}" data-total="${name}"><b>${n}</b> ${escapeHtml(name)}</div>`).join("\n")}
 </section>
 <h2>Per file</h2>
 <table id="files"><thead><tr><th>file</th><th>functions</th><th>scoped already</th><th>progress</th></tr></thead><tbody>
@@ -41,9 +42,9 @@ ${files.map((file) => fileRow(file, report.functions.filter((f) => f.file === fi
 <table id="functions"><thead><tr><th>function</th><th>style</th><th>--to async</th><th>--to scoped</th><th>calls</th></tr></thead><tbody>
 ${report.functions.map(functionRow).join("\n")}
 </tbody></table>
-${report.errors.length === 0 ? "" : `<h2>Files that could not be read</h2><ul id="errors">${report.errors.map((e) => `<li>${esc(e.message)}</li>`).join("")}</ul>`}
+${report.errors.length === 0 ? "" : `<h2>Files that could not be read</h2><ul id="errors">${report.errors.map((e) => `<li>${escapeHtml(e.message)}</li>`).join("")}</ul>`}
 <h2>Suggested order</h2>
-<ol id="order">${report.order.map((step) => `<li><code>${esc(step)}</code></li>`).join("")}</ol>
+<ol id="order">${report.order.map((step) => `<li><code>${escapeHtml(step)}</code></li>`).join("")}</ol>
 <h2>Source</h2>
 ${files.map(sourceBlock).join("\n")}
 </body>
@@ -54,16 +55,16 @@ ${files.map(sourceBlock).join("\n")}
 function fileRow(file: string, functions: readonly ScannedFunction[]): string {
   const scoped = functions.filter((f) => f.style === "scoped").length;
   const percent = functions.length === 0 ? 100 : Math.round((scoped / functions.length) * 100);
-  return `<tr data-file="${esc(file)}"><td><a href="#${anchor(file, 1)}">${esc(file)}</a></td><td>${functions.length}</td><td>${scoped}</td>` +
+  return `<tr data-file="${escapeHtml(file)}"><td><a href="#${anchor(file, 1)}">${escapeHtml(file)}</a></td><td>${functions.length}</td><td>${scoped}</td>` +
     `<td><span class="bar"><span style="width:${percent}%"></span></span> ${percent}%</td></tr>`;
 }
 
 function functionRow(fn: ScannedFunction): string {
   const verdict = (v: ScannedFunction["async"]): string =>
-    v.outcome === "refused" ? `<span class="refused" title="${esc(v.reason!.message)}">refused: ${esc(v.reason!.code)}</span><div class="why">${esc(v.reason!.message)}</div>` : `<span class="${v.outcome}">${v.outcome}</span>`;
-  return `<tr class="style-${fn.style}" data-function="${esc(`${fn.file}:${fn.function}`)}" data-style="${fn.style}">` +
-    `<td><a href="#${anchor(fn.file, fn.line)}">${esc(fn.function)}</a> <small>${esc(fn.file)}:${fn.line}</small></td><td>${fn.style}</td>` +
-    `<td>${verdict(fn.async)}</td><td>${verdict(fn.scoped)}</td><td>${fn.calls.map((c) => `<code>${esc(c)}</code>`).join(" ")}</td></tr>`;
+    v.outcome === "refused" ? `<span class="refused" title="${escapeHtml(v.reason!.message)}">refused: ${escapeHtml(v.reason!.code)}</span><div class="why">${escapeHtml(v.reason!.message)}</div>` : `<span class="${v.outcome}">${v.outcome}</span>`;
+  return `<tr class="style-${fn.style}" data-function="${escapeHtml(`${fn.file}:${fn.function}`)}" data-style="${fn.style}">` +
+    `<td><a href="#${anchor(fn.file, fn.line)}">${escapeHtml(fn.function)}</a> <small>${escapeHtml(fn.file)}:${fn.line}</small></td><td>${fn.style}</td>` +
+    `<td>${verdict(fn.async)}</td><td>${verdict(fn.scoped)}</td><td>${fn.calls.map((c) => `<code>${escapeHtml(c)}</code>`).join(" ")}</td></tr>`;
 }
 
 function sourceBlock(file: string): string {
@@ -73,8 +74,8 @@ function sourceBlock(file: string): string {
   } catch {
     return "";
   }
-  const lines = text.split("\n").map((line, i) => `<span class="line" id="${anchor(file, i + 1)}"><i>${i + 1}</i>${esc(line)}</span>`);
-  return `<h3>${esc(file)}</h3><pre class="source">${lines.join("\n")}</pre>`;
+  const lines = text.split("\n").map((line, i) => `<span class="line" id="${anchor(file, i + 1)}"><i>${i + 1}</i>${escapeHtml(line)}</span>`);
+  return `<h3>${escapeHtml(file)}</h3><pre class="source">${lines.join("\n")}</pre>`;
 }
 
 /** The id of a line of a file's source in the page. */
@@ -82,9 +83,6 @@ export function anchor(file: string, line: number): string {
   return `L-${file.replace(/[^\w.-]/g, "_")}-${line}`;
 }
 
-function esc(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
 
 const CSS = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #222; }

@@ -1,0 +1,69 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { afterEach, beforeEach, describe, expect, test } from "vitest";
+
+const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
+
+function corral(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, COLUMNS: "120" } }, (error, stdout, stderr) =>
+      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr }),
+    );
+  });
+}
+
+const SOURCE = `export interface Api {
+  get(id: string): Promise<string>;
+}
+
+export async function load(api: Api, id: string): Promise<string> {
+  const value = await api.get(id);
+  return value.trim();
+}
+
+export async function both(api: Api): Promise<string[]> {
+  return Promise.all([load(api, "a"), load(api, "b")]);
+}
+`;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "corral-review-"));
+  writeFileSync(path.join(dir, "api.ts"), SOURCE);
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("corral review", () => {
+  test("each function with its notes, old on the left and new on the right; nothing is written", async () => {
+    const { code, stdout } = await corral(dir, "review", "api.ts", "--to", "scoped");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^== load \(api\.ts:5\)\n {3}note: became scoped/m);
+    expect(stdout).toMatch(/~ export async function load\(api: Api, id: string\): Promise<string> \{ +\| export async function load\(cx: Cx, api: Api, id: string\): Promise<string> \{/);
+    expect(stdout).toMatch(/== both \(api\.ts:10\)\n(.*\n)*.*note: Promise\.all became all\(cx, \.\.\.\)/);
+    expect(stdout).toMatch(/3 functions to review\n$/); // load, both, and the file's imports
+    expect(readFileSync(path.join(dir, "api.ts"), "utf8")).toBe(SOURCE);
+    expect((await corral(dir, "review", "api.ts", "--to", "scoped", "--write")).code).toBe(2);
+  });
+
+  test("--html: a page with a section per function, its notes and both sides, in Chromium", async () => {
+    const { code } = await corral(dir, "review", "api.ts", "--to", "scoped", "--html", "review.html");
+    expect(code).toBe(0);
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(path.join(dir, "review.html")).href);
+      expect(await page.locator("section").count()).toBe(3);
+      const load = page.locator('section[data-function="api.ts:load"]');
+      expect(await load.locator("ul.notes li").first().textContent()).toMatch(/^became scoped/);
+      expect(await load.locator("tr.changed td.old").first().textContent()).toContain("export async function load(api: Api");
+      expect(await load.locator("tr.changed td.new").first().textContent()).toContain("export async function load(cx: Cx, api: Api");
+      expect(await page.locator("#count").textContent()).toBe("3 functions to review");
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
