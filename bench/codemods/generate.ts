@@ -17,7 +17,8 @@ export function generateProject(dir: string, files: number): void {
 }
 
 function moduleText(i: number): string {
-  const dep = i === 0 ? undefined : `../part${Math.floor((i - 1) / 100)}/module${i - 1}.js`;
+  // Each module calls the one before it in its folder: import chains of up to 100 modules, as layered code has.
+  const dep = i % 100 === 0 ? undefined : `./module${i - 1}.js`;
   return `import fs from "node:fs";
 ${dep === undefined ? "" : `import { load${i - 1} } from "${dep}";\n`}
 /** Load record ${i} and its neighbour, with a fallback. */

@@ -1,6 +1,29 @@
-import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, ts, type SourceFile } from "ts-morph";
 import type { Edit } from "./edits.ts";
-import { bindsOrReads } from "./identifiers.ts";
+
+/**
+ * Every name a file binds or reads: property names (`emitter.once`, `{ value: 1 }`, class members) and names inside
+ * types do not count (as `bindsOrReads` decides for one node). On the compiler's nodes: a large file wraps none.
+ */
+function namesBoundOrRead(root: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (node: ts.Node, inType: boolean): void => {
+    const typed = inType || ts.isTypeNode(node);
+    if (ts.isIdentifier(node) && !typed && !isMemberName(node)) names.add(node.text);
+    ts.forEachChild(node, (child) => visit(child, typed));
+  };
+  visit(root, false);
+  return names;
+}
+
+function isMemberName(id: ts.Identifier): boolean {
+  const parent = id.parent;
+  if (ts.isPropertyAccessExpression(parent)) return parent.name === id;
+  if (ts.isPropertyAssignment(parent) || ts.isMethodDeclaration(parent) || ts.isPropertySignature(parent) || ts.isMethodSignature(parent) || ts.isPropertyDeclaration(parent)) {
+    return parent.name === id;
+  }
+  return false;
+}
 
 /** A named export of a module that rewritten code uses, and the name it goes by in the file. */
 export interface Import {
@@ -26,13 +49,7 @@ export class FileImports {
   private readonly taken: Set<string>;
 
   constructor(private readonly file: SourceFile) {
-    // Every name the file binds or reads; property names (`emitter.once`) do not count.
-    this.taken = new Set(
-      file
-        .getDescendants()
-        .filter((node) => Node.isIdentifier(node) && bindsOrReads(node))
-        .map((id) => id.getText()),
-    );
+    this.taken = namesBoundOrRead(file.compilerNode);
   }
 
   /** The expression that names `name` of `module` here, reusing an existing import when there is one. */
