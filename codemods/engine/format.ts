@@ -27,7 +27,8 @@ export async function formatRanges(file: string, text: string, ranges: readonly 
     // A range across statements: the whole text each time.
     let out = text;
     for (const range of wanted) out = await format(out, range.start, range.end);
-    return out;
+    // Prettier drops the file's last newline when a range starts at 0 (imports added to a file that had none).
+    return text.endsWith("\n") && !out.endsWith("\n") ? `${out}\n` : out;
   }
   let out = text;
   for (let i = 0; i < wanted.length; ) {

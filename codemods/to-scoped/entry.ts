@@ -19,7 +19,7 @@ export function planEntry(file: SourceFile, scope: Scope): { name: string; line:
     const call = mainCall(statement.getExpression());
     if (call === undefined) continue;
     if (isCorralCall(call)) return undefined;
-    const fn = functionOf(call.getExpression());
+    const fn = functionOf(calleeOf(call));
     if (fn !== undefined && (isCandidate(fn) || scope.world.isScoped(fn))) calls.push(call);
   }
   if (calls.length === 0) {
@@ -33,12 +33,12 @@ export function planEntry(file: SourceFile, scope: Scope): { name: string; line:
     throw new Refusal("ambiguous-entry", `the file calls ${calls.length} async functions at its top level; wrap the one that is the program's main by hand`, calls[1]!);
   }
   const call = calls[0]!;
-  const fn = functionOf(call.getExpression())!;
+  const fn = functionOf(calleeOf(call))!;
   const args = call.getArguments().map((a) => a.getText());
   const run = corral(scope, "run");
   const hooks = scope.imports.take(scope.needed, "corral/node", "installLoopHooks");
   const body = scope.world.isScoped(fn)
-    ? `(${scope.cx}) => ${call.getExpression().getText()}(${[scope.cx, ...args].join(", ")})`
+    ? `(${scope.cx}) => ${calleeOf(call).getText()}(${[scope.cx, ...args].join(", ")})`
     : `() => ${call.getText()}`;
   scope.edits.replace(call, `${run}(${body}, { signals: true })`);
   const statement = call.getFirstAncestor((a) => Node.isExpressionStatement(a) && a.getParent() === file)!;
@@ -56,5 +56,15 @@ function mainCall(expression: Node): CallExpression | undefined {
       node = (node.getExpression() as import("ts-morph").PropertyAccessExpression).getExpression();
     } else break;
   }
-  return Node.isCallExpression(node) && Node.isIdentifier(node.getExpression()) ? node : undefined;
+  if (!Node.isCallExpression(node)) return undefined;
+  const callee = node.getExpression();
+  if (Node.isIdentifier(callee)) return node;
+  // `toPromise(main)()`: what --to scoped wrote for the legacy call of a main it made scoped.
+  return Node.isCallExpression(callee) && isCorralCall(callee) && /(^|\.)toPromise$/.test(callee.getExpression().getText()) && callee.getArguments().length === 1 && Node.isIdentifier(callee.getArguments()[0]!) ? node : undefined;
+}
+
+/** The function a main call calls: `main` of `main()` or of `toPromise(main)()`. */
+function calleeOf(call: CallExpression): Node {
+  const callee = call.getExpression();
+  return Node.isCallExpression(callee) ? callee.getArguments()[0]! : callee;
 }

@@ -15,7 +15,9 @@ export const NOTES = {
     "(a callee that ignores the signal holds the cancellation up; fromPromise's detachAfter bounds the wait)",
   detached: (what: string) =>
     `awaiting ${what} is now a checkpoint (fromPromise): on cancellation it is detached (it cannot be stopped), kept by the loop as an orphan, and its late failure recorded`,
-  all: "Promise.all became all(cx, ...): when one call fails the others are now cancelled and awaited before the error is thrown",
+  all:
+    "Promise.all became all(cx, ...): when one call fails the others are now cancelled and awaited before the error is thrown " +
+    "(an element that throws at once no longer keeps the later ones from starting: they start, then are cancelled)",
   allSettled:
     "Promise.allSettled became all(cx, ..., { settle: true }): the same results; a cancellation now stops every call and is thrown instead of recorded",
   race: "Promise.race became race(cx, ...): once one call settles, the others are cancelled and awaited",

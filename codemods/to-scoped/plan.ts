@@ -213,14 +213,39 @@ function untypedCalls(fn: import("ts-morph").MethodDeclaration): string[] {
   return found;
 }
 
+/** A type other than the class itself, with a member `name`, that a `new C(...)` of the class is handed to. */
+function structuralUse(owner: import("ts-morph").ClassDeclaration, name: string): string | undefined {
+  const className = owner.getNameNode();
+  if (className === undefined) return undefined;
+  for (const ref of className.findReferencesAsNodes()) {
+    const created = ref.getParent();
+    if (!Node.isNewExpression(created) || created.getExpression() !== ref) continue;
+    const type = created.getContextualType();
+    if (type === undefined || type.getSymbol()?.getDeclarations().includes(owner) === true) continue;
+    if (type.getProperty(name) !== undefined) return type.getText(created);
+  }
+  return undefined;
+}
+
 function checkMethod(fn: import("ts-morph").MethodDeclaration): void {
   const owner = fn.getParent();
   if (!Node.isClassDeclaration(owner) && !Node.isClassExpression(owner)) return;
   const name = fn.getName();
   const base = owner.getBaseClass();
-  const inBase = base?.getType().getProperty(name) !== undefined;
+  let inBase = base?.getType().getProperty(name) !== undefined;
+  // A static method overrides the base's static side.
+  for (let b = base; fn.isStatic() && b !== undefined && !inBase; b = b.getBaseClass()) inBase = b.getStaticMember(name) !== undefined;
   const inInterface = owner.getImplements().some((i) => i.getType().getProperty(name) !== undefined);
   const derived = Node.isClassDeclaration(owner) ? owner.getDerivedClasses().some((d) => d.getInstanceMember(name) !== undefined || d.getStaticMember(name) !== undefined) : false;
+  const usedAs = Node.isClassDeclaration(owner) && !fn.isStatic() ? structuralUse(owner, name) : undefined;
+  if (usedAs !== undefined) {
+    throw new Refusal(
+      "typed-by-context",
+      `instances of the class are used as \`${usedAs}\`, whose \`${name}\` takes no cx; callers through that type would not pass it. ` +
+        "Bridge the class where it is handed over, or change the type first",
+      fn,
+    );
+  }
   if (inBase || inInterface || derived) {
     throw new Refusal(
       "method-override",

@@ -11,12 +11,14 @@ import type { Scope } from "./body.ts";
 /** The work as `signal => work` with the signal passed, or undefined when the call takes none (or it is unclear). */
 export function signalForm(scope: Scope, node: Expression): { signal: string; text: string } | undefined {
   if (waitsInside(node)) return undefined; // an `await` cannot move into the `(signal) => ...` function
+  if (losesNarrowing(node)) return undefined;
   let call: Node = node;
   while (Node.isCallExpression(call) && isChainLink(call)) call = (call.getExpression() as import("ts-morph").PropertyAccessExpression).getExpression();
   if (!Node.isCallExpression(call)) return undefined;
   const index = signalParameter(call);
   if (index === undefined) return undefined;
-  const signal = freeName(node);
+  const dropped = new Set(scope.world.droppedSignal.values());
+  const signal = freeName(node, (id) => (id.getSymbol()?.getDeclarations() ?? []).some((d) => dropped.has(d as never)));
   const args = call.getArguments();
   const prop = signal === "signal" ? "signal" : `signal: ${signal}`;
   if (index < args.length) {
@@ -37,6 +39,25 @@ export function signalForm(scope: Scope, node: Expression): { signal: string; te
     scope.edits.insert(at, `${args.length === 0 ? "" : ", "}${fill}{ ${prop} }`, false);
   }
   return { signal, text: scope.edits.textOf(node) };
+}
+
+/**
+ * Whether moving the work into `(signal) => ...` would lose a narrowing the compiler made here: a `let`, `var` or
+ * parameter whose type at this point is narrower than declared (`if (api === undefined) throw ...; api.get()`)
+ * is widened again inside a new function when it may be assigned elsewhere. The bare bridge keeps the types.
+ */
+function losesNarrowing(node: Node): boolean {
+  return node.getDescendants().some((id) => {
+    if (!Node.isIdentifier(id)) return false;
+    const parent = id.getParent();
+    if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === id) return false;
+    const declaration = id.getSymbol()?.getValueDeclaration();
+    const mutable =
+      (Node.isVariableDeclaration(declaration) && declaration.getVariableStatement()?.getDeclarationKind() !== "const" && declaration.getParent()?.getText().startsWith("const") !== true) ||
+      Node.isParameterDeclaration(declaration);
+    if (!mutable) return false;
+    return id.getType().getText() !== declaration.getType().getText();
+  });
 }
 
 function isChainLink(call: CallExpression): boolean {
@@ -79,8 +100,9 @@ function waitsInside(node: Node): boolean {
 }
 
 /** `signal`, or `signal2`... when the work already reads a `signal` of its own. */
-function freeName(node: Node): string {
-  const used = new Set(node.getDescendants().filter(Node.isIdentifier).map((id) => id.getText()));
+function freeName(node: Node, replaced: (id: Node) => boolean): string {
+  // A read of a dropped AbortSignal parameter is becoming `cx.signal`: its name is free.
+  const used = new Set(node.getDescendants().filter((id) => Node.isIdentifier(id) && !replaced(id)).map((id) => id.getText()));
   let name = "signal";
   for (let i = 2; used.has(name) && i < 100; i++) name = `signal${i}`;
   return name;
