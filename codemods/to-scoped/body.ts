@@ -229,9 +229,17 @@ function forAwait(scope: Scope, loop: import("ts-morph").ForOfStatement): void {
   const source = loop.getExpression();
   const bridgedAlready = Node.isCallExpression(source) && isCorralCall(source);
   loop.forEachChild((child) => visit(scope, child));
-  if (bridgedAlready) return;
+  if (bridgedAlready || !isAsyncIterable(source)) return;
   scope.notes.add(NOTES.forAwait);
   scope.edits.replace(source, `${corral(scope, "fromAsyncIterable")}(${scope.cx}, ${scope.edits.textOf(source)})`);
+}
+
+/** Whether a `for await` source is an async iterable (not an array or a sync iterable, which `for await` also takes). */
+function isAsyncIterable(source: Node): boolean {
+  const type = source.getType();
+  if (type.isAny() || type.isUnknown()) return true;
+  const parts = type.isUnion() ? type.getUnionTypes() : [type];
+  return parts.every((part) => part.getProperties().some((p) => p.getName().includes("asyncIterator")));
 }
 
 /** A call of something imported from corral (already scoped code: `fromPromise(cx, ...)`, `sleep(cx, ms)`). */
@@ -256,5 +264,6 @@ export function isPromiseLike(node: Node, awaited = true): boolean {
   const type = node.getType();
   if (type.isAny() || type.isUnknown()) return awaited && (Node.isCallExpression(node) || Node.isNewExpression(node));
   const parts = type.isUnion() ? type.getUnionTypes() : [type];
-  return parts.some((part) => part.getProperty("then") !== undefined);
+  // Every part: `string | Promise<string>` or `Promise<void> | undefined` (`close?.()`) is no promise to bridge.
+  return parts.every((part) => part.getProperty("then") !== undefined);
 }

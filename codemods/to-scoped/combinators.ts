@@ -43,6 +43,12 @@ function timeoutRace(scope: Scope, call: CallExpression, race: TimeoutRace): boo
     "the timer resolves with a value of its own; moveOnAfter would give undefined instead, so the rewrite is left to you",
     call,
   );
+  refuseUnless(
+    !/[(=]|\+\+|--/.test(race.timer.ms),
+    "timeout-order",
+    `the timeout \`${race.timer.ms}\` is computed by a call; failAfter would compute it before the work starts, in another order`,
+    call,
+  );
   const [only] = race.work;
   const body =
     race.work.length === 1 && only !== undefined

@@ -50,7 +50,7 @@ export function checkScoped(fn: FunctionNode): void {
     );
   }
   refuseUnless(!usesOwn(fn, "arguments"), "uses-arguments", "the function reads `arguments`, whose positions shift once it takes cx first", fn);
-  if (Node.isFunctionDeclaration(fn)) {
+  if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) {
     refuseUnless(fn.getOverloads().length === 0, "overloads", "the function has overload signatures; each would need cx", fn);
   }
   if (Node.isMethodDeclaration(fn)) {
@@ -87,7 +87,7 @@ export function checkScoped(fn: FunctionNode): void {
     const declared = fn.getReturnTypeNode();
     if (declared !== undefined) {
       refuseUnless(
-        Node.isTypeReference(declared) && declared.getTypeName().getText() === "Promise",
+        fn.getReturnType().getSymbol()?.getName() === "Promise", // `Promise<T>`, an alias of it, `globalThis.Promise`
         "return-type-not-promise",
         `the declared return type \`${declared.getText()}\` is not a Promise; a scoped function is async`,
         declared,

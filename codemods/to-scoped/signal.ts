@@ -16,7 +16,7 @@ export function signalForm(scope: Scope, node: Expression): { signal: string; te
   while (Node.isCallExpression(call) && isChainLink(call)) call = (call.getExpression() as import("ts-morph").PropertyAccessExpression).getExpression();
   if (!Node.isCallExpression(call)) return undefined;
   const index = signalParameter(call);
-  if (index === undefined) return undefined;
+  if (index === undefined || call.getArguments().some((a) => Node.isSpreadElement(a))) return undefined; // `f(...args)`: no place for it
   const dropped = new Set(scope.world.droppedSignal.values());
   const signal = freeName(node, (id) => (id.getSymbol()?.getDeclarations() ?? []).some((d) => dropped.has(d as never)));
   const args = call.getArguments();
@@ -25,7 +25,11 @@ export function signalForm(scope: Scope, node: Expression): { signal: string; te
     const arg = args[index]!;
     if (Node.isObjectLiteralExpression(arg)) {
       const existing = arg.getProperties().find((p) => (Node.isPropertyAssignment(p) || Node.isShorthandPropertyAssignment(p)) && p.getName() === "signal");
-      if (existing !== undefined) scope.edits.replace(existing, prop);
+      if (existing !== undefined) {
+        // The caller's own signal (an AbortController of theirs, AbortSignal.timeout) must keep working: no signal form.
+        if (!readsDroppedSignal(scope, existing)) return undefined;
+        scope.edits.replace(existing, prop);
+      }
       else {
         const parts = arg.getProperties().map((p) => scope.edits.textOf(p));
         scope.edits.replace(arg, `{ ${[...parts, prop].join(", ")} }`);
@@ -58,6 +62,13 @@ function losesNarrowing(node: Node): boolean {
     if (!mutable) return false;
     return id.getType().getText() !== declaration.getType().getText();
   });
+}
+
+/** `signal` or `signal: signal` where that is the dropped `AbortSignal` parameter (becoming `cx.signal`). */
+function readsDroppedSignal(scope: Scope, property: Node): boolean {
+  const value = Node.isShorthandPropertyAssignment(property) ? property.getNameNode() : Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
+  const declaration = value === undefined ? undefined : value.getSymbol()?.getValueDeclaration() ?? (Node.isShorthandPropertyAssignment(property) ? property.getValueSymbol()?.getValueDeclaration() : undefined);
+  return declaration !== undefined && [...scope.world.droppedSignal.values()].includes(declaration as never);
 }
 
 function isChainLink(call: CallExpression): boolean {

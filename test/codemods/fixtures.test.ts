@@ -124,7 +124,9 @@ async function traced(scenario: Scenario, module: unknown): Promise<string[]> {
 describe("every fixture type-checks: TypeScript inputs and outputs in strict mode, JavaScript ones as JavaScript", () => {
   test("no diagnostics", () => {
     const project = new Project({
-      compilerOptions: { allowJs: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"] },
+      compilerOptions: { allowJs: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"],
+        // Every fixture file is a module of its own, even one without imports (an entry file's `main` would clash).
+        moduleDetection: ts.ModuleDetectionKind.Force },
     });
     for (const c of cases) {
       for (const name of readdirSync(c.dir)) {
