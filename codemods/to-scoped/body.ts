@@ -12,7 +12,7 @@ import { refuseUnless } from "../engine/refusal.ts";
 import { walk } from "../engine/walk.ts";
 import { isBoundary } from "../to-async/analysis.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
-import { guardCatch } from "./catch-guard.ts";
+import { guardCatch, hasCheckpoint } from "./catch-guard.ts";
 import { combinator } from "./combinators.ts";
 import { NOTES } from "./notes.ts";
 import { inlineHelper, sleepOf, timeoutRaceOf } from "./patterns.ts";
@@ -65,6 +65,8 @@ export function visit(scope: Scope, node: Node): void {
   }
   node.forEachChild((child) => visit(scope, child));
   if (Node.isCatchClause(node)) guardCatch(scope, node);
+  const cleanup = Node.isTryStatement(node) ? node.getFinallyBlock() : undefined;
+  if (cleanup !== undefined && hasCheckpoint(cleanup)) scope.notes.add(NOTES.finallyWaits);
 }
 
 /** Visit an expression whose promise is awaited on the spot (awaited, returned, or a thunk's result). */

@@ -30,6 +30,9 @@ export const NOTES = {
   sleepHelper: (name: string) => `${name}(ms) is a sleep: it became sleep(cx, ms), which a cancellation ends at once`,
   catchGuard:
     "a catch that swallowed or replaced every error now rethrows Cancelled first (isCancelled), so a timeout or a failing sibling can still stop this function",
+  finallyWaits:
+    "a finally block waits: after a cancellation its waits raise Cancelled at once (cancellation is level-triggered), " +
+    "so cleanup that must finish belongs in shield(cx, (cx) => ...) with a timeout of its own",
   forAwait: "for await over a legacy iterable became fromAsyncIterable(cx, ...): each step is a checkpoint and a cancellation closes the source",
   bridgedCall: (name: string) =>
     `${name}(...) is not awaited on the spot here, so it runs as a task of its own through toPromise: cancelling this code does not stop it`,
