@@ -18,7 +18,11 @@ export function signalForm(scope: Scope, node: Expression): { signal: string; te
   const index = signalParameter(call);
   if (index === undefined || call.getArguments().some((a) => Node.isSpreadElement(a))) return undefined; // `f(...args)`: no place for it
   const dropped = new Set(scope.world.droppedSignal.values());
-  const signal = freeName(node, (id) => (id.getSymbol()?.getDeclarations() ?? []).some((d) => dropped.has(d as never)));
+  const signal = freeName(node, (id) => {
+    const parent = id.getParent();
+    const symbol = Node.isShorthandPropertyAssignment(parent) ? parent.getValueSymbol() : id.getSymbol();
+    return (symbol?.getDeclarations() ?? []).some((d) => dropped.has(d as never));
+  });
   const args = call.getArguments();
   const prop = signal === "signal" ? "signal" : `signal: ${signal}`;
   if (index < args.length) {
@@ -66,8 +70,12 @@ function losesNarrowing(node: Node): boolean {
 
 /** `signal` or `signal: signal` where that is the dropped `AbortSignal` parameter (becoming `cx.signal`). */
 function readsDroppedSignal(scope: Scope, property: Node): boolean {
-  const value = Node.isShorthandPropertyAssignment(property) ? property.getNameNode() : Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
-  const declaration = value === undefined ? undefined : value.getSymbol()?.getValueDeclaration() ?? (Node.isShorthandPropertyAssignment(property) ? property.getValueSymbol()?.getValueDeclaration() : undefined);
+  const symbol = Node.isShorthandPropertyAssignment(property)
+    ? property.getValueSymbol()
+    : Node.isPropertyAssignment(property)
+      ? property.getInitializer()?.getSymbol()
+      : undefined;
+  const declaration = symbol?.getValueDeclaration();
   return declaration !== undefined && [...scope.world.droppedSignal.values()].includes(declaration as never);
 }
 

@@ -123,17 +123,26 @@ async function traced(scenario: Scenario, module: unknown): Promise<string[]> {
 
 describe("every fixture type-checks: TypeScript inputs and outputs in strict mode, JavaScript ones as JavaScript", () => {
   test("no diagnostics", () => {
-    const project = new Project({
-      compilerOptions: { allowJs: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"],
-        // Every fixture file is a module of its own, even one without imports (an entry file's `main` would clash).
-        moduleDetection: ts.ModuleDetectionKind.Force },
-    });
+    const options = { allowJs: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"] };
+    const project = new Project({ compilerOptions: options });
+    // A script (no import or export: an entry file) shares the global scope with every other script, where two
+    // `main`s would clash: each one is checked in a project of its own.
+    const scripts: string[] = [];
     for (const c of cases) {
       for (const name of readdirSync(c.dir)) {
-        if (/^(input|output|scenario|cancel)\.(ts|js|mjs|cjs)$/.test(name)) project.addSourceFileAtPath(path.join(c.dir, name));
+        if (!/^(input|output|scenario|cancel)\.(ts|js|mjs|cjs)$/.test(name)) continue;
+        const file = path.join(c.dir, name);
+        if (/^\s*(import|export)\b/m.test(readFileSync(file, "utf8"))) project.addSourceFileAtPath(file);
+        else scripts.push(file);
       }
     }
-    const diagnostics = project.getPreEmitDiagnostics().map((d) => `${d.getSourceFile()?.getFilePath()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as never, "\n")}`);
+    const describe = (d: import("ts-morph").Diagnostic) => `${d.getSourceFile()?.getFilePath()}:${d.getLineNumber()}: ${ts.flattenDiagnosticMessageText(d.getMessageText() as never, "\n")}`;
+    const diagnostics = project.getPreEmitDiagnostics().map(describe);
+    for (const script of scripts) {
+      const alone = new Project({ compilerOptions: options });
+      alone.addSourceFileAtPath(script);
+      diagnostics.push(...alone.getPreEmitDiagnostics().map(describe));
+    }
     expect(diagnostics).toEqual([]);
   });
 });
