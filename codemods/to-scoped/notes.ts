@@ -19,7 +19,8 @@ export const NOTES = {
     "Promise.all became all(cx, ...): when one call fails the others are now cancelled and awaited before the error is thrown " +
     "(an element that throws at once no longer keeps the later ones from starting: they start, then are cancelled)",
   allSettled:
-    "Promise.allSettled became all(cx, ..., { settle: true }): the same results; a cancellation now stops every call and is thrown instead of recorded",
+    "Promise.allSettled became all(cx, ..., { settle: true }): the same result shapes; a cancellation now stops every call and is thrown " +
+    "instead of recorded (and an element that throws at once now gives a rejected entry where the old code rejected whole)",
   race: "Promise.race became race(cx, ...): once one call settles, the others are cancelled and awaited",
   failAfter:
     "Promise.race against a setTimeout rejection became failAfter(cx, ms, ..., { error }): on timeout the work is now cancelled and awaited, " +
