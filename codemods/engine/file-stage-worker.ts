@@ -2,6 +2,6 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { migrateChunk, type FileTarget } from "./file-stage.ts";
 
-const { share, tsconfig } = workerData as { share: FileTarget[]; tsconfig: string | undefined };
-const report = await migrateChunk(share, tsconfig, (done) => parentPort!.postMessage({ done }));
+const { share, tsconfig, verdictsOnly } = workerData as { share: FileTarget[]; tsconfig: string | undefined; verdictsOnly: boolean };
+const report = await migrateChunk(share, tsconfig, (done) => parentPort!.postMessage({ done }), verdictsOnly);
 parentPort!.postMessage({ report });

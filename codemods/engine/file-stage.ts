@@ -36,7 +36,7 @@ export function defaultJobs(files: number): number {
  */
 export async function migrateFiles(
   files: readonly FileTarget[],
-  options: { tsconfig?: string | undefined; jobs?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined },
+  options: { tsconfig?: string | undefined; jobs?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined; verdictsOnly?: boolean },
 ): Promise<ChunkReport> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(files.length), files.length));
   const size = Math.ceil(files.length / jobs);
@@ -49,13 +49,18 @@ export async function migrateFiles(
   };
   const reports =
     shares.length <= 1
-      ? [await migrateChunk(files, options.tsconfig, (count) => progress(0, count))]
-      : await Promise.all(shares.map((share, index) => inWorker(share, options.tsconfig, (count) => progress(index, count))));
+      ? [await migrateChunk(files, options.tsconfig, (count) => progress(0, count), options.verdictsOnly)]
+      : await Promise.all(shares.map((share, index) => inWorker(share, options.tsconfig, (count) => progress(index, count), options.verdictsOnly)));
   return { results: reports.flatMap((r) => r.results), changes: reports.flatMap((r) => r.changes) };
 }
 
 /** Files in this thread, in one project (their imports are read as the compiler needs them). */
-export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: string | undefined, progress?: (done: number) => void): Promise<ChunkReport> {
+export async function migrateChunk(
+  chunk: readonly FileTarget[],
+  tsconfig: string | undefined,
+  progress?: (done: number) => void,
+  verdictsOnly = false,
+): Promise<ChunkReport> {
   const project = openProject(chunk.map((f) => f.absolute), tsconfig);
   const results: FunctionResult[] = [];
   const changes: FileChange[] = [];
@@ -67,8 +72,8 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
     else {
       const before = file.getFullText();
       try {
-        const after = await migrateFile(file, display, selector, planToAsync, results);
-        if (after !== before) changes.push({ file: absolute, before, after });
+        const after = await migrateFile(file, display, selector, planToAsync, results, !verdictsOnly);
+        if (after !== before && !verdictsOnly) changes.push({ file: absolute, before, after });
       } catch (error) {
         results.push(internalFailure(display, error));
       }
@@ -79,9 +84,9 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
 }
 
 /** One share on a worker thread: it reports each file done, then the share's report. */
-function inWorker(share: readonly FileTarget[], tsconfig: string | undefined, progress: (done: number) => void): Promise<ChunkReport> {
+function inWorker(share: readonly FileTarget[], tsconfig: string | undefined, progress: (done: number) => void, verdictsOnly = false): Promise<ChunkReport> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./file-stage-worker.js", import.meta.url), { workerData: { share, tsconfig } });
+    const worker = new Worker(new URL("./file-stage-worker.js", import.meta.url), { workerData: { share, tsconfig, verdictsOnly } });
     worker.on("message", (message: { done: number } | { report: ChunkReport }) => {
       if ("done" in message) progress(message.done);
       else {

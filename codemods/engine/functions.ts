@@ -1,5 +1,4 @@
 import { Node, SyntaxKind, type SourceFile } from "ts-morph";
-import { walk } from "./walk.ts";
 
 /** A function-like node the codemods can target. */
 export type FunctionNode =
@@ -19,13 +18,13 @@ export function isFunctionNode(node: Node): node is FunctionNode {
   return KINDS.includes(node.getKind());
 }
 
-/** Every function of the file, outermost first (source order). */
+/**
+ * Every function of the file, outermost first (source order). Found on the compiler's nodes, so only the functions
+ * are wrapped (a large file's other nodes never are).
+ */
 export function functionsOf(file: SourceFile): FunctionNode[] {
-  const found: FunctionNode[] = [];
-  walk(file, (node) => {
-    if (isFunctionNode(node) && node.getBody() !== undefined) found.push(node);
-  });
-  return found;
+  const found = KINDS.flatMap((kind) => file.getDescendantsOfKind(kind as SyntaxKind.FunctionDeclaration) as FunctionNode[]);
+  return found.filter((fn) => fn.getBody() !== undefined).sort((a, b) => a.getPos() - b.getPos() || b.getEnd() - a.getEnd());
 }
 
 /** How a function is named in reports and targets: `name`, `Class.method`, `object.method`, or `<anonymous>`. */

@@ -24,6 +24,7 @@ export async function migrateFile(
   selector: string | number | undefined,
   plan: Planner,
   results: FunctionResult[],
+  format = true,
 ): Promise<string> {
   // The analysis wraps many nodes; they are released once the edits are known (a large tree stays in bounds).
   let planned: { text: string; edits: Edit[]; ranges?: { start: number; end: number }[] } | undefined;
@@ -31,7 +32,7 @@ export async function migrateFile(
     planned = planFile(file, display, selector, plan, results);
   });
   const { text, ranges } = planned!;
-  return ranges === undefined ? text : formatRanges(file.getFilePath(), text, ranges);
+  return ranges === undefined || !format ? text : formatRanges(file.getFilePath(), text, ranges);
 }
 
 /** The file's new text and the ranges to format (none when nothing changes). */

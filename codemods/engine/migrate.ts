@@ -25,6 +25,8 @@ export interface MigrateOptions {
   keepLegacyExport?: boolean;
   /** Worker threads for the stages decided file by file (default: one per core for a large tree, else none). */
   jobs?: number;
+  /** Only what each function's outcome would be (for `scan`): no call sites, no new text, no formatting. */
+  verdictsOnly?: boolean;
   /** Hears how many files are done, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -58,7 +60,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const files: FileTarget[] = targets.flatMap((target) =>
     sourceFiles([target.file], skipped).map((absolute) => ({ absolute, ...(target.selector === undefined ? {} : { selector: target.selector }) })),
   );
-  const { results, changes } = await migrateFiles(files, { tsconfig: options.tsconfig, jobs: options.jobs, onProgress: options.onProgress });
+  const { results, changes } = await migrateFiles(files, { tsconfig: options.tsconfig, jobs: options.jobs, onProgress: options.onProgress, verdictsOnly: options.verdictsOnly === true });
   return { results, changes, skipped };
 }
 
@@ -82,7 +84,11 @@ async function migrateProject(project: Project, targets: readonly Target[], opti
       }
     }
   }
-  const plan = planScopedRun(selected, { keepLegacyExport: options.keepLegacyExport === true, entry: options.to === "entry" }, (f) => displayOf(f.getFilePath()));
+  const plan = planScopedRun(
+    selected,
+    { keepLegacyExport: options.keepLegacyExport === true, entry: options.to === "entry", verdictsOnly: options.verdictsOnly === true },
+    (f) => displayOf(f.getFilePath()),
+  );
   results.push(...plan.results);
   const changes: FileChange[] = [];
   for (const [file, state] of plan.files) {

@@ -45,9 +45,13 @@ export interface ScanReport {
 }
 
 export async function scan(paths: readonly string[], tsconfig?: string): Promise<ScanReport> {
-  const [asyncRun, scopedRun] = [await migrate({ targets: paths, to: "async", ...(tsconfig === undefined ? {} : { tsconfig }) }), await migrate({ targets: paths, to: "scoped", ...(tsconfig === undefined ? {} : { tsconfig }) })];
-  const verdict = (results: FunctionResult[], file: string, fn: FunctionNode): StageVerdict => {
-    const found = results.find((r) => r.file === file && r.line === lineOf(fn) && r.function === nameOf(fn));
+  const config = tsconfig === undefined ? {} : { tsconfig };
+  const asyncRun = await migrate({ targets: paths, to: "async", verdictsOnly: true, ...config });
+  const scopedRun = await migrate({ targets: paths, to: "scoped", verdictsOnly: true, ...config });
+  const index = (results: FunctionResult[]) => new Map(results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
+  const [asyncResults, scopedResults] = [index(asyncRun.results), index(scopedRun.results)];
+  const verdict = (results: Map<string, FunctionResult>, file: string, fn: FunctionNode): StageVerdict => {
+    const found = results.get(`${file}:${lineOf(fn)}:${nameOf(fn)}`);
     return { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null };
   };
   const project = openProject(paths, tsconfig);
@@ -71,8 +75,8 @@ export async function scan(paths: readonly string[], tsconfig?: string): Promise
         function: nameOf(fn),
         line: lineOf(fn),
         style: styleOf(fn),
-        async: verdict(asyncRun.results, display, fn),
-        scoped: verdict(scopedRun.results, display, fn),
+        async: verdict(asyncResults, display, fn),
+        scoped: verdict(scopedResults, display, fn),
         calls: callsOf(fn),
       });
     }

@@ -34,7 +34,7 @@ export interface ScopedTarget {
  */
 export function planScopedRun(
   targets: readonly ScopedTarget[],
-  options: { keepLegacyExport: boolean; entry: boolean },
+  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean },
   display: (file: SourceFile) => string,
 ): { results: FunctionResult[]; files: Map<SourceFile, FileState> } {
   const world = new ScopedWorld(options.keepLegacyExport);
@@ -67,13 +67,18 @@ export function planScopedRun(
     const files = new Map<SourceFile, FileState>();
     world.thunks.clear();
     for (const fn of world.migrating) attempt(refused, fn, () => planScoped(fn, scopeFor(world, files, fn.getSourceFile())));
-    for (const fn of world.migrating) attempt(refused, fn, () => rewriteCallSites(fn, (file) => scopeFor(world, files, file)));
+    // (Call sites can refuse too, a method called on a complex receiver; an inventory does without them.)
+    if (options.verdictsOnly !== true) for (const fn of world.migrating) attempt(refused, fn, () => rewriteCallSites(fn, (file) => scopeFor(world, files, file)));
     if (refused.size === 0) break;
     for (const [fn, error] of refused) {
       world.migrating.delete(fn);
       const file = display(fn.getSourceFile());
       results.set(fn, refusedOrError(base(fn, file), error, file));
     }
+  }
+  if (options.verdictsOnly === true) {
+    for (const fn of world.migrating) results.set(fn, { ...base(fn, display(fn.getSourceFile())), outcome: "changed" });
+    return { results: [...results.values()], files: new Map() };
   }
   // The final edits: call sites first, so a rewrite that moves code (a thunk) carries the call sites inside it.
   const files = new Map<SourceFile, FileState>();
