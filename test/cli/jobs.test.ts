@@ -1,17 +1,13 @@
-import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { corralIn, type Ran } from "../support/cli.ts";
 import { generateProject } from "../../bench/codemods/generate.ts";
 
-const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
-function corral(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, maxBuffer: 1 << 28 }, (error, stdout) => resolve({ code: error === null ? 0 : Number(error.code), stdout }));
-  });
+function corral(cwd: string, ...args: string[]): Promise<Ran> {
+  return corralIn(cwd, args);
 }
 
 let dir: string;

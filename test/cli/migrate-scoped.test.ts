@@ -1,18 +1,12 @@
-import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import { corralIn, type Ran } from "../support/cli.ts";
 
-const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 
-function corral(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : Number(error.code), stdout, stderr });
-    });
-  });
+function corral(cwd: string, ...args: string[]): Promise<Ran> {
+  return corralIn(cwd, args);
 }
 
 /** A project of three files: a scoped-to-be function, a legacy caller in another file, an async caller. */

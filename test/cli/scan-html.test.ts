@@ -1,22 +1,19 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { corralIn, type Ran } from "../support/cli.ts";
 
 /**
  * The HTML migration map in a real headless Chromium (Debian's, installed by .ci/run): it renders, its numbers are
  * the JSON report's, and its links reach the code lines.
  */
-const bin = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const CHROMIUM = "/usr/bin/chromium";
 
-function corral(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd }, (error, stdout) => resolve({ code: error === null ? 0 : Number(error.code), stdout }));
-  });
+function corral(cwd: string, ...args: string[]): Promise<Ran> {
+  return corralIn(cwd, args);
 }
 
 const API = `export interface Api {
