@@ -3,6 +3,7 @@
  * it refuses, the calls between them, and a suggested order. Exit 0, or 1 when a file could not be read.
  */
 import { existsSync, writeFileSync } from "node:fs";
+import { Progress } from "./progress.ts";
 import { scanHtml } from "./scan-html.ts";
 import { scan, type ScanReport, type StageVerdict } from "../codemods/engine/scan.ts";
 import { UsageFailure } from "./usage.ts";
@@ -32,7 +33,9 @@ export async function scanCommand(args: { paths: string[]; json: boolean; projec
   const paths = args.paths.length === 0 ? ["."] : args.paths;
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
-  const report = await scan(paths, args.project);
+  const progress = new Progress("files read");
+  const report = await scan(paths, args.project, (done, total) => progress.update(done, total));
+  progress.end();
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.html !== undefined) {
     writeFileSync(args.html, scanHtml(report));

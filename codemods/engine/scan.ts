@@ -44,9 +44,9 @@ export interface ScanReport {
   order: string[];
 }
 
-export async function scan(paths: readonly string[], tsconfig?: string): Promise<ScanReport> {
+export async function scan(paths: readonly string[], tsconfig?: string, onProgress?: (done: number, total: number) => void): Promise<ScanReport> {
   const config = tsconfig === undefined ? {} : { tsconfig };
-  const asyncRun = await migrate({ targets: paths, to: "async", verdictsOnly: true, ...config });
+  const asyncRun = await migrate({ targets: paths, to: "async", verdictsOnly: true, ...config, ...(onProgress === undefined ? {} : { onProgress }) });
   const scopedRun = await migrate({ targets: paths, to: "scoped", verdictsOnly: true, ...config });
   const index = (results: FunctionResult[]) => new Map(results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
   const [asyncResults, scopedResults] = [index(asyncRun.results), index(scopedRun.results)];
