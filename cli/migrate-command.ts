@@ -74,6 +74,8 @@ hunks (imports, call sites) after them; the refusals last. Nothing is written.
 
 Options:
   --html <file>       write the review as a self-contained page to open in a browser, instead of printing it
+  --json              print { items: [{ file, function, line, notes, hunks: [{ oldStart, newStart, rows }] }],
+                      refusals, skipped }
   (and the targets and options of corral migrate)
 
 Examples:
@@ -153,6 +155,11 @@ function review(report: MigrateReport, args: MigrateArgs): number {
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   const items = reviewItems(report);
   const stage = args.entry ? "--entry" : `--to ${args.to}`;
+  if (args.json) {
+    const refusals = report.results.filter((r) => r.outcome === "refused" || r.outcome === "error").map((r) => ({ ...r, reason: r.reason ?? null }));
+    process.stdout.write(`${JSON.stringify({ items, refusals, skipped: report.skipped }, null, 2)}\n`);
+    return report.results.some((r) => r.outcome === "error") ? 1 : 0;
+  }
   if (args.review!.html !== undefined) {
     writeFileSync(args.review!.html, reviewHtml(items, `corral review: ${args.targets.join(" ")} ${stage}`));
     process.stderr.write(`corral: wrote the review to ${args.review!.html}\n`);

@@ -44,6 +44,18 @@ describe("corral review", () => {
     expect((await corral(dir, "review", "api.ts", "--to", "scoped", "--write")).code).toBe(2);
   });
 
+  test("--json: the same items, with their rows side by side", async () => {
+    const { code, stdout } = await corral(dir, "review", "api.ts", "--to", "scoped", "--json");
+    expect(code).toBe(0);
+    const { items } = JSON.parse(stdout) as { items: { function: string; notes: string[]; hunks: { rows: { old?: string; new?: string; same: boolean }[] }[] }[] };
+    expect(items.map((i) => i.function)).toEqual(["load", "both", "<file>"]);
+    expect(items[0]!.hunks[0]!.rows).toContainEqual({
+      old: "export async function load(api: Api, id: string): Promise<string> {",
+      new: "export async function load(cx: Cx, api: Api, id: string): Promise<string> {",
+      same: false,
+    });
+  });
+
   test("--html: a page with a section per function, its notes and both sides, in Chromium", async () => {
     const { code } = await corral(dir, "review", "api.ts", "--to", "scoped", "--html", "review.html");
     expect(code).toBe(0);
