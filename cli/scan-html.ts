@@ -79,7 +79,7 @@ function sourceBlock(file: string): string {
 }
 
 /** The id of a line of a file's source in the page. */
-export function anchor(file: string, line: number): string {
+function anchor(file: string, line: number): string {
   return `L-${file.replace(/[^\w.-]/g, "_")}-${line}`;
 }
 

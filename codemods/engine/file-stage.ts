@@ -32,7 +32,7 @@ const PROJECT_FILES = 400;
 const PARALLEL_FROM = 200;
 
 /** How many worker threads a run of `files` files uses by default: one per core for a large tree, else none. */
-export function defaultJobs(files: number): number {
+function defaultJobs(files: number): number {
   return files < PARALLEL_FROM ? 1 : Math.max(1, os.availableParallelism());
 }
 

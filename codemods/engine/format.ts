@@ -48,7 +48,7 @@ function startsLine(text: string, at: number): boolean {
 }
 
 /** Prettier options matching how `text` is already written, for projects without a prettier config. */
-export function inferStyle(text: string): prettier.Options {
+function inferStyle(text: string): prettier.Options {
   const single = (text.match(/'/g) ?? []).length;
   const double = (text.match(/"/g) ?? []).length;
   const lines = text.split("\n").filter((line) => line.trim() !== "");

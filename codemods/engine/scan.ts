@@ -85,7 +85,7 @@ export async function scan(paths: readonly string[], tsconfig?: string, onProgre
 }
 
 /** How a function is written: its waits are callbacks, chains, awaits, or scoped (taking a `Cx`); mixed if several. */
-export function styleOf(fn: FunctionNode): Style {
+function styleOf(fn: FunctionNode): Style {
   if (isAlreadyScoped(fn)) return "scoped";
   const kinds = new Set<Style>();
   if (fn.isAsync()) kinds.add("async");

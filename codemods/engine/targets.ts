@@ -1,5 +1,4 @@
-import path from "node:path";
-import type { Project, SourceFile } from "ts-morph";
+import type { SourceFile } from "ts-morph";
 import { functionsOf, nameOf, type FunctionNode } from "./functions.ts";
 
 /** A target as given on the command line: `file:functionName`, `file:Class.method`, `file:LINE`, or a path. */
@@ -33,7 +32,3 @@ export function select(file: SourceFile, selector: string | number | undefined):
   return all.filter((fn) => nameOf(fn) === selector);
 }
 
-/** The source file of the project at `file` (as given, relative to the working directory). */
-export function sourceFileAt(project: Project, file: string): SourceFile | undefined {
-  return project.getSourceFile(path.resolve(file));
-}

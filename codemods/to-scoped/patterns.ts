@@ -60,7 +60,7 @@ function soleExpression(fn: Node): Expression | undefined {
  * The timer `node` is, if it is one: a `new Promise` whose executor only sets a timeout that settles it, or
  * `setTimeout(ms)` of `timers/promises` (which resolves with nothing).
  */
-export function timerOf(node: Node, text: (n: Node) => string = (n) => n.getText()): Timer | undefined {
+function timerOf(node: Node, text: (n: Node) => string = (n) => n.getText()): Timer | undefined {
   if (Node.isCallExpression(node) && isPromiseTimer(node.getExpression())) {
     const [ms, value, ...rest] = node.getArguments();
     if (ms === undefined || rest.length > 0) return undefined;
