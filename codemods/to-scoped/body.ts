@@ -9,6 +9,7 @@ import { Node, SyntaxKind, type CallExpression, type Expression } from "ts-morph
 import type { EditSet } from "../engine/edit-set.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
+import { importedFrom } from "../engine/origin.ts";
 import { walk } from "../engine/walk.ts";
 import { isBoundary } from "../to-async/analysis.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
@@ -248,11 +249,9 @@ function isAsyncIterable(source: Node): boolean {
 export function isCorralCall(call: CallExpression): boolean {
   const callee = call.getExpression();
   const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
+  // Imported or required from corral (`const { sleep: sleep2 } = require("corral")` too).
+  if (/^corral(\/|$)/.test(importedFrom(root) ?? "")) return true;
   let symbol = root.getSymbol();
-  for (const d of symbol?.getDeclarations() ?? []) {
-    const from = d.getFirstAncestorByKind(SyntaxKind.ImportDeclaration)?.getModuleSpecifierValue();
-    if (from !== undefined && /^corral(\/|$)/.test(from)) return true;
-  }
   if (symbol?.isAlias()) symbol = symbol.getAliasedSymbol();
   return (symbol?.getDeclarations() ?? []).some((d) => /[\\/]corral[\\/](runtime|dist)[\\/]/.test(d.getSourceFile().getFilePath()));
 }
