@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The `corral` command: `migrate` rewrites functions (more commands arrive with the later stages). Exit status:
- * 0 success, 1 something could not be processed, 2 a usage error (unknown flag, missing target).
+ * The `corral` command: `scan` takes stock, `migrate` rewrites functions, `review` shows what it would write, `check`
+ * finds hazards in scoped code. Exit status: 0 success, 1 something found or not processed, 2 a usage error.
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -13,14 +13,16 @@ import { UsageFailure } from "./usage.ts";
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
 
 Usage:
-  corral migrate <targets...> --to async|scoped [--write] [--json]   rewrite functions (a dry run unless --write)
-  corral migrate <entry-file> --entry [--write]                    run the program's main inside run()
-  corral <command> --help                                     help for one command
-  corral --version                                            the installed version
-
+  corral scan [paths...] [--json] [--html map.html]             each function's style, what each stage would do, an order
+  corral migrate <targets...> --to async|scoped [--write]       rewrite functions (a dry run unless --write)
+  corral migrate <entry-file> --entry [--write]                 run the program's main inside run()
   corral review <targets...> --to async|scoped [--html file]    the pending changes side by side, function by function
-  corral scan [paths...] [--json]                                  each function's style, what each stage would do, an order
-  corral check [paths...] [--json]                                 hazards in scoped code, with fix hints (exit 1 if any)
+  corral check [paths...] [--json]                              hazards in scoped code, with fix hints (exit 1 if any)
+  corral <command> --help                                       help for one command, with examples
+  corral --version                                              the installed version
+
+Every command takes --json; exit status 0 on success, 1 when something was found or could not be processed,
+2 on a usage error.
 
 The runtime:  import { run, withNursery, failAfter } from "corral"
 Docs: README.md in the corral package.
