@@ -89,3 +89,22 @@ export function isBoundary(node: Node): boolean {
     Node.isClassExpression(node)
   );
 }
+
+/** The first node under `root`, outside functions nested in it, that passes `test`. */
+export function findOwn(root: Node, test: (node: Node) => boolean): Node | undefined {
+  let found: Node | undefined;
+  walk(root, (node) => {
+    if (isBoundary(node)) return "skip";
+    if (test(node)) {
+      found = node;
+      return "stop";
+    }
+    return undefined;
+  });
+  return found;
+}
+
+/** Whether `node` is, or holds outside nested functions, an `await`. */
+export function waits(node: Node): boolean {
+  return Node.isAwaitExpression(node) || findOwn(node, Node.isAwaitExpression) !== undefined;
+}

@@ -145,7 +145,7 @@ function bridge(scope: Scope, node: Expression): void {
  */
 function unbridged(scope: Scope, call: CallExpression): boolean {
   const inner = call.getExpression();
-  if (!Node.isCallExpression(inner) || !isCorralCall(inner) || !/(^|\.)toPromise$/.test(inner.getExpression().getText())) return false;
+  if (!isBridgeCall(inner)) return false;
   const [fn, ...options] = inner.getArguments();
   if (fn === undefined || options.length > 0) return false;
   const bound = Node.isCallExpression(fn) && Node.isPropertyAccessExpression(fn.getExpression()) && (fn.getExpression() as import("ts-morph").PropertyAccessExpression).getName() === "bind";
@@ -243,6 +243,12 @@ function isAsyncIterable(source: Node): boolean {
   if (type.isAny() || type.isUnknown()) return true;
   const parts = type.isUnion() ? type.getUnionTypes() : [type];
   return parts.every((part) => part.getProperties().some((p) => p.getName().includes("asyncIterator")));
+}
+
+/** A call of corral's `toPromise` (or, with `orCallback`, `toCallback`): a bridge an earlier rewrite wrote. */
+export function isBridgeCall(node: Node, orCallback = false): node is CallExpression {
+  if (!Node.isCallExpression(node) || !isCorralCall(node)) return false;
+  return (orCallback ? /(^|\.)(toPromise|toCallback)$/ : /(^|\.)toPromise$/).test(node.getExpression().getText());
 }
 
 /** A call of something imported from corral (already scoped code: `fromPromise(cx, ...)`, `sleep(cx, ms)`). */

@@ -7,7 +7,7 @@ import { Node, SyntaxKind, type CallExpression } from "ts-morph";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
 import { refuseUnless } from "../engine/refusal.ts";
-import { corral, isCorralCall, type Scope } from "./body.ts";
+import { corral, isBridgeCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 import { functionOf } from "./world.ts";
 
@@ -46,7 +46,7 @@ export function bridgedReference(scope: Scope, node: Node): boolean {
   const holder = Node.isCallExpression(parent) && parent.getExpression() !== node ? parent : undefined;
   const bindHolder = holder === undefined && Node.isPropertyAccessExpression(parent) && parent.getName() === "bind" ? parent.getParent()?.getParent() : undefined;
   const bridge = holder ?? bindHolder;
-  if (bridge !== undefined && Node.isCallExpression(bridge) && isCorralCall(bridge) && /(^|\.)(toPromise|toCallback)$/.test(bridge.getExpression().getText())) return true;
+  if (bridge !== undefined && isBridgeCall(bridge, true)) return true;
   if (scope.world.scopedName.has(fn)) return true; // the old signature is kept under the old name
   if (Node.isCallExpression(parent) && /(^|\.)callbackify$/.test(parent.getExpression().getText()) && parent.getArguments().length === 1) {
     scope.notes.add(NOTES.callbackified(node.getText()));

@@ -18,7 +18,7 @@ export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: import("ts-mo
   const nameNode = nameNodeOf(fn);
   if (nameNode === undefined) return undefined;
   const bridgedAt: string[] = [];
-  for (const ref of (nameNode as import("ts-morph").Identifier).findReferencesAsNodes()) {
+  for (const ref of scopeOf(fn.getSourceFile()).world.referencesOf(nameNode)) {
     if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
     const parent = ref.getParent();
     const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;

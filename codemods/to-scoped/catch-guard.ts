@@ -5,7 +5,7 @@
  */
 import { Node, SyntaxKind, type CatchClause } from "ts-morph";
 import { walk } from "../engine/walk.ts";
-import { endReachable, isBoundary } from "../to-async/analysis.ts";
+import { endReachable, findOwn, isBoundary } from "../to-async/analysis.ts";
 import { corral, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 
@@ -50,7 +50,7 @@ export function guardCatch(scope: Scope, clause: CatchClause): void {
  */
 export function rethrowsAlways(block: Node, binding: Node | undefined): boolean {
   if (binding === undefined || !Node.isIdentifier(binding) || endReachable(block)) return false;
-  if ([SyntaxKind.ReturnStatement, SyntaxKind.BreakStatement, SyntaxKind.ContinueStatement].some((kind) => hasOwn(block, kind))) return false;
+  if (findOwn(block, (n) => Node.isReturnStatement(n) || Node.isBreakStatement(n) || Node.isContinueStatement(n)) !== undefined) return false;
   const throws: Node[] = [];
   walk(block, (node) => {
     if (isBoundary(node)) return "skip";
@@ -78,29 +78,7 @@ function freshName(block: Node, base: string): string {
 
 /** Whether `node` waits somewhere outside nested functions: an `await` or a `for await`. */
 export function hasCheckpoint(node: Node): boolean {
-  let found = false;
-  walk(node, (child) => {
-    if (isBoundary(child)) return "skip";
-    if (Node.isAwaitExpression(child) || (Node.isForOfStatement(child) && child.isAwaited())) {
-      found = true;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
-}
-
-function hasOwn(node: Node, kind: SyntaxKind): boolean {
-  let found = false;
-  walk(node, (child) => {
-    if (isBoundary(child)) return "skip";
-    if (child.getKind() === kind) {
-      found = true;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
+  return findOwn(node, (child) => Node.isAwaitExpression(child) || (Node.isForOfStatement(child) && child.isAwaited())) !== undefined;
 }
 
 

@@ -4,14 +4,12 @@
  * Each element becomes `(cx) => element`, so it runs as a task the combinator can cancel; `xs.map(fn)` becomes
  * `xs.map((x) => (cx) => ...)`. Anything else (a spread, an array built elsewhere) is left to be bridged whole.
  */
-import { Node, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression } from "ts-morph";
+import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression } from "ts-morph";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
-import { walk } from "../engine/walk.ts";
-import { isBoundary, usesOwn } from "../to-async/analysis.ts";
+import { usesOwn, waits } from "../to-async/analysis.ts";
 import { corral, direct, visit, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 import { timeoutRaceOf, type TimeoutRace } from "./patterns.ts";
-import { SyntaxKind } from "ts-morph";
 
 const KINDS: Record<string, "all" | "allSettled" | "race"> = { "Promise.all": "all", "Promise.allSettled": "allSettled", "Promise.race": "race" };
 
@@ -113,15 +111,3 @@ function thunkMaker(scope: Scope, fn: ArrowFunction | FunctionExpression): strin
   return `(${params}) => ${inner}`;
 }
 
-function waits(node: Node): boolean {
-  let found = false;
-  walk(node, (child) => {
-    if (isBoundary(child)) return "skip";
-    if (Node.isAwaitExpression(child)) {
-      found = true;
-      return "stop";
-    }
-    return undefined;
-  });
-  return Node.isAwaitExpression(node) || found;
-}

@@ -6,7 +6,7 @@
 import { Node, type CallExpression, type SourceFile } from "ts-morph";
 import { nameOf } from "../engine/functions.ts";
 import { Refusal } from "../engine/refusal.ts";
-import { corral, isCorralCall, type Scope } from "./body.ts";
+import { corral, isBridgeCall, isCorralCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 import { isCandidate } from "./plan.ts";
 import { functionOf } from "./world.ts";
@@ -60,7 +60,7 @@ function mainCall(expression: Node): CallExpression | undefined {
   const callee = node.getExpression();
   if (Node.isIdentifier(callee)) return node;
   // `toPromise(main)()`: what --to scoped wrote for the legacy call of a main it made scoped.
-  return Node.isCallExpression(callee) && isCorralCall(callee) && /(^|\.)toPromise$/.test(callee.getExpression().getText()) && callee.getArguments().length === 1 && Node.isIdentifier(callee.getArguments()[0]!) ? node : undefined;
+  return isBridgeCall(callee) && callee.getArguments().length === 1 && Node.isIdentifier(callee.getArguments()[0]!) ? node : undefined;
 }
 
 /** The function a main call calls: `main` of `main()` or of `toPromise(main)()`. */

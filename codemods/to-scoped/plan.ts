@@ -9,7 +9,7 @@ import { nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
-import { isCorralCall, rewriteBody, type Scope } from "./body.ts";
+import { isBridgeCall, rewriteBody, type Scope } from "./body.ts";
 import { legacyExport } from "./legacy-export.ts";
 import { NOTES } from "./notes.ts";
 import { cxNameFor, isAlreadyScoped } from "./world.ts";
@@ -35,7 +35,7 @@ function isBridgeShim(fn: FunctionNode): boolean {
   }
   if (value === undefined || !Node.isCallExpression(value)) return false;
   const bridge = value.getExpression();
-  return Node.isCallExpression(bridge) && isCorralCall(bridge) && /(^|\.)toPromise$/.test(bridge.getExpression().getText());
+  return isBridgeCall(bridge);
 }
 
 /** Decide, before any rewriting, whether `fn` can become scoped: a `Refusal` if not. */

@@ -4,13 +4,12 @@
  * `events.once`, `fs/promises`, `stream/promises`, a promisified `child_process`, or the project's own functions).
  */
 import { Node, SyntaxKind, type CallExpression, type Expression, type Type } from "ts-morph";
-import { walk } from "../engine/walk.ts";
-import { isBoundary } from "../to-async/analysis.ts";
+import { waits } from "../to-async/analysis.ts";
 import type { Scope } from "./body.ts";
 
 /** The work as `signal => work` with the signal passed, or undefined when the call takes none (or it is unclear). */
 export function signalForm(scope: Scope, node: Expression): { signal: string; text: string } | undefined {
-  if (waitsInside(node)) return undefined; // an `await` cannot move into the `(signal) => ...` function
+  if (waits(node)) return undefined; // an `await` cannot move into the `(signal) => ...` function
   if (losesNarrowing(node)) return undefined;
   let call: Node = node;
   while (Node.isCallExpression(call) && isChainLink(call)) call = (call.getExpression() as import("ts-morph").PropertyAccessExpression).getExpression();
@@ -105,18 +104,6 @@ function isObjectTyped(type: Type): boolean {
   return parts.every((p) => p.isObject() && !p.isArray());
 }
 
-function waitsInside(node: Node): boolean {
-  let found = false;
-  walk(node, (child) => {
-    if (isBoundary(child)) return "skip";
-    if (Node.isAwaitExpression(child)) {
-      found = true;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
-}
 
 /** `signal`, or `signal2`... when the work already reads a `signal` of its own. */
 function freeName(node: Node, replaced: (id: Node) => boolean): string {

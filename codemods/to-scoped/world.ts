@@ -21,7 +21,19 @@ export class ScopedWorld {
   /** Imports of a function kept for outside callers that must also bring in its scoped version, by the name to add. */
   readonly scopedImports = new Map<Node, string>();
 
+  private readonly references = new Map<Node, Node[]>();
+
   constructor(readonly keepLegacyExport: boolean) {}
+
+  /** Where a function's name is used across the project: asked once per function, whatever the passes. */
+  referencesOf(name: Node): Node[] {
+    let found = this.references.get(name);
+    if (found === undefined) {
+      found = (name as import("ts-morph").Identifier).findReferencesAsNodes();
+      this.references.set(name, found);
+    }
+    return found;
+  }
 
   /** A native call in another file reaches `fScoped` through the import of `f`: that import brings `fScoped` too. */
   importScoped(id: Node, name: string): void {
