@@ -1,50 +1,115 @@
 import * as prettier from "prettier";
 import { ts } from "ts-morph";
+import { elementSpan, type Span } from "./format-range.ts";
 
 /**
  * Format exactly the ranges the codemod wrote, with the project's own prettier config (found from the file's
  * folder). Without one, prettier's defaults follow the file's own habits (quotes, semicolons, indentation), so
  * the new code reads like the code around it. Text outside the ranges is left alone.
  *
- * Prettier reads the whole text it is given for every range, so each range is formatted inside its top-level
- * statement only (a function, a class): the same result, without parsing the whole file once per range.
+ * The result is what prettier's range formatting gives for each range in turn: prettier formats the statements a
+ * range lies in (its "source elements"), alone, at their indentation. Those are found here on TypeScript's tree
+ * (see {@link elementSpan}) and formatted in one prettier call per file, each nested in blocks as deep as its
+ * indentation and parted by a marker comment: one parse instead of one per range, and prettier's per-call
+ * option handling once. A piece that cannot share the call is formatted alone, the way prettier would.
  */
-export async function formatRanges(file: string, text: string, ranges: readonly { start: number; end: number }[]): Promise<string> {
+export async function formatRanges(file: string, text: string, ranges: readonly Span[]): Promise<string> {
   const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? inferStyle(text);
-  const parser = /\.[cm]?tsx?$/.test(file) ? "typescript" : "babel";
   // Prettier formats a range as a program of its own; with a `.cjs` name that program is a script, where the
   // `await` of an async function's body is an error. So the range is read as a module.
   const filepath = file.replace(/\.c([jt]s)$/, ".$1");
-  const format = (piece: string, start: number, end: number): Promise<string> =>
-    prettier.format(piece, { ...config, parser, rangeStart: start, rangeEnd: end, filepath });
-  const wanted = [...ranges]
-    .filter((r) => r.end - r.start >= 16 || text.slice(r.start, r.end).includes("\n")) // not a lone `async `
-    .sort((a, b) => b.start - a.start); // last first, so the offsets of the earlier ones stay valid
+  const options: prettier.Options = { ...config, parser: /\.[cm]?tsx?$/.test(file) ? "typescript" : "babel", filepath };
+  const wanted = ranges.filter((r) => r.end - r.start >= 16 || text.slice(r.start, r.end).includes("\n")); // not a lone `async `
+  if (wanted.length === 0) return text;
   const kind = /\.[cm]?ts$/.test(file) ? ts.ScriptKind.TS : /\.tsx$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.JSX;
-  const statements = ts.createSourceFile(filepath, text, ts.ScriptTarget.Latest, true, kind).statements;
-  const home = wanted.map((r) => statements.find((st) => st.getStart() <= r.start && r.end <= st.getEnd() && startsLine(text, st.getStart())));
-  if (home.some((st) => st === undefined)) {
-    // A range across statements: the whole text each time.
-    let out = text;
-    for (const range of wanted) out = await format(out, range.start, range.end);
-    // Prettier drops the file's last newline when a range starts at 0 (imports added to a file that had none).
-    return text.endsWith("\n") && !out.endsWith("\n") ? `${out}\n` : out;
-  }
+  const source = ts.createSourceFile(filepath, text, ts.ScriptTarget.Latest, true, kind);
+  const spans = outermost(wanted.map((r) => elementSpan(source, r)).filter((s): s is Span => s !== undefined));
+  const pieces = spans.map((span) => piece(text, span, options.tabWidth ?? 2));
+  const formatted = await formatPieces(pieces, options);
   let out = text;
-  for (let i = 0; i < wanted.length; ) {
-    const statement = home[i]!;
-    const start = statement.getStart();
-    let piece = text.slice(start, statement.getEnd());
-    for (; i < wanted.length && home[i] === statement; i++) piece = (await format(piece, wanted[i]!.start - start, wanted[i]!.end - start)).replace(/\n$/, "");
-    out = out.slice(0, start) + piece + out.slice(statement.getEnd());
+  for (let i = spans.length - 1; i >= 0; i--) out = out.slice(0, spans[i]!.start) + formatted[i] + out.slice(spans[i]!.end);
+  return out;
+}
+
+/** A source element to format: its text, the indentation of its line, and how many blocks deep that is. */
+interface Piece {
+  text: string;
+  indent: string;
+  /** Blocks to nest it in for prettier to print it at its indentation; undefined when no number of blocks does. */
+  depth: number | undefined;
+}
+
+function piece(text: string, span: Span, tabWidth: number): Piece {
+  const lineStart = text.lastIndexOf("\n", span.start - 1) + 1;
+  const indent = /^\s*/.exec(text.slice(lineStart, span.start))![0];
+  const size = alignment(indent, tabWidth);
+  return { text: text.slice(span.start, span.end), indent, depth: size % tabWidth === 0 ? size / tabWidth : undefined };
+}
+
+/** Prettier's width of an indentation (a tab reaches the next tab stop). */
+function alignment(indent: string, tabWidth: number): number {
+  let size = 0;
+  for (const char of indent) size = char === "\t" ? size + tabWidth - (size % tabWidth) : size + 1;
+  return size;
+}
+
+/** Spans sorted, with a span inside another dropped and overlapping ones joined (their statements are siblings). */
+function outermost(spans: Span[]): Span[] {
+  const out: Span[] = [];
+  for (const span of [...spans].sort((a, b) => a.start - b.start || b.end - a.end)) {
+    const last = out[out.length - 1];
+    if (last !== undefined && span.start < last.end) last.end = Math.max(last.end, span.end);
+    else out.push({ ...span });
   }
   return out;
 }
 
-/** Whether `at` is the first non-blank of its line (a statement sharing its line with another is formatted in place). */
-function startsLine(text: string, at: number): boolean {
-  const lineStart = text.lastIndexOf("\n", at - 1) + 1;
-  return /^[ \t]*$/.test(text.slice(lineStart, at));
+const BOUNDARY = "//corral-format-boundary";
+
+/**
+ * Every piece formatted, in one prettier call where they can share it. A piece that starts with a string (a
+ * directive alone, a plain statement among others) or with a character that would continue the statement before
+ * it, or whose indentation is no whole number of levels, is formatted alone.
+ */
+async function formatPieces(pieces: readonly Piece[], options: prettier.Options): Promise<string[]> {
+  const shared = pieces.filter((p) => p.depth !== undefined && !/^["'([`+\-/<]/.test(p.text));
+  const together = shared.length > 1 ? await formatTogether(shared, options) : undefined;
+  const out: string[] = [];
+  for (const p of pieces) {
+    const index = shared.indexOf(p);
+    out.push(together !== undefined && index !== -1 ? together[index]! : await formatAlone(p, options));
+  }
+  return out;
+}
+
+/** Pieces nested in blocks to their depth, parted by a marker line, formatted at once, then taken apart again. */
+async function formatTogether(pieces: readonly Piece[], options: prettier.Options): Promise<string[] | undefined> {
+  const program = pieces.map((p) => `${"{\n".repeat(p.depth!)}${p.text}${"\n}".repeat(p.depth!)}`).join(`\n${BOUNDARY}\n`);
+  let formatted: string;
+  try {
+    formatted = await prettier.format(program, options);
+  } catch {
+    return undefined; // one piece does not parse with the others: each alone says which
+  }
+  const chunks = formatted.trimEnd().split(`\n${BOUNDARY}\n`);
+  if (chunks.length !== pieces.length) return undefined;
+  const out: string[] = [];
+  for (const [i, chunk] of chunks.entries()) {
+    const depth = pieces[i]!.depth!;
+    const lines = chunk.split("\n");
+    const opens = lines.slice(0, depth).every((l) => l.trim() === "{");
+    const closes = lines.slice(lines.length - depth).every((l) => l.trim() === "}");
+    if (lines.length < 2 * depth + 1 || !opens || !closes) return undefined;
+    out.push(lines.slice(depth, lines.length - depth).join("\n").trim());
+  }
+  return out;
+}
+
+/** One piece through prettier's own range formatting, at its indentation. */
+async function formatAlone(p: Piece, options: prettier.Options): Promise<string> {
+  const text = p.indent + p.text;
+  const formatted = await prettier.format(text, { ...options, rangeStart: p.indent.length, rangeEnd: text.length });
+  return formatted.slice(p.indent.length).trimEnd();
 }
 
 /** Prettier options matching how `text` is already written, for projects without a prettier config. */
