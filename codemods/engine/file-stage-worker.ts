@@ -4,4 +4,4 @@ import { migrateChunk, type FileTarget } from "./file-stage.ts";
 
 const { share, tsconfig, verdictsOnly } = workerData as { share: FileTarget[]; tsconfig: string | undefined; verdictsOnly: boolean };
 const report = await migrateChunk(share, tsconfig, (done) => parentPort!.postMessage({ done }), verdictsOnly);
-parentPort!.postMessage({ report });
+parentPort!.postMessage({ result: report });

@@ -6,13 +6,13 @@
  * not by the tree (2,000 files run in a 400 MB heap).
  */
 import os from "node:os";
-import { Worker } from "node:worker_threads";
 import type { Project } from "ts-morph";
 import { planToAsync } from "../to-async/plan.ts";
 import { migrateFile } from "./migrate-file.ts";
 import { openProject, refill, syntaxError } from "./project.ts";
 import type { FileChange } from "./migrate.ts";
 import { displayOf, internalFailure, parseFailure, type FunctionResult } from "./result.ts";
+import { onWorker } from "./worker.ts";
 
 /** A file to migrate and the function selector it came with. */
 export interface FileTarget {
@@ -29,7 +29,7 @@ export interface ChunkReport {
 const PROJECT_FILES = 400;
 
 /** Below this many files a run stays in one thread (a worker's start-up and its own project cost more). */
-const PARALLEL_FROM = 200;
+export const PARALLEL_FROM = 200;
 
 /** How many worker threads a run of `files` files uses by default: one per core for a large tree, else none. */
 function defaultJobs(files: number): number {
@@ -42,7 +42,14 @@ function defaultJobs(files: number): number {
  */
 export async function migrateFiles(
   files: readonly FileTarget[],
-  options: { tsconfig?: string | undefined; jobs?: number | undefined; onProgress?: ((done: number, total: number) => void) | undefined; verdictsOnly?: boolean },
+  options: {
+    tsconfig?: string | undefined;
+    jobs?: number | undefined;
+    onProgress?: ((done: number, total: number) => void) | undefined;
+    verdictsOnly?: boolean;
+    /** Put even a single share on a worker thread: this thread has other work meanwhile (`scan`). */
+    offThread?: boolean;
+  },
 ): Promise<ChunkReport> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(files.length), files.length));
   const size = Math.ceil(files.length / jobs);
@@ -54,9 +61,17 @@ export async function migrateFiles(
     options.onProgress?.(done.reduce((a, b) => a + b, 0), files.length);
   };
   const reports =
-    shares.length <= 1
+    shares.length <= 1 && options.offThread !== true
       ? [await migrateChunk(files, options.tsconfig, (count) => progress(0, count), options.verdictsOnly)]
-      : await Promise.all(shares.map((share, index) => inWorker(share, options.tsconfig, (count) => progress(index, count), options.verdictsOnly)));
+      : await Promise.all(
+          shares.map((share, index) =>
+            onWorker<ChunkReport>(
+              new URL("./file-stage-worker.js", import.meta.url),
+              { share, tsconfig: options.tsconfig, verdictsOnly: options.verdictsOnly === true },
+              (count) => progress(index, count),
+            ),
+          ),
+        );
   return { results: reports.flatMap((r) => r.results), changes: reports.flatMap((r) => r.changes) };
 }
 
@@ -93,22 +108,4 @@ export async function migrateChunk(
     progress?.(index + 1);
   }
   return { results, changes };
-}
-
-/** One share on a worker thread: it reports each file done, then the share's report. */
-function inWorker(share: readonly FileTarget[], tsconfig: string | undefined, progress: (done: number) => void, verdictsOnly = false): Promise<ChunkReport> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./file-stage-worker.js", import.meta.url), { workerData: { share, tsconfig, verdictsOnly } });
-    worker.on("message", (message: { done: number } | { report: ChunkReport }) => {
-      if ("done" in message) progress(message.done);
-      else {
-        resolve(message.report);
-        void worker.terminate();
-      }
-    });
-    worker.once("error", reject);
-    worker.once("exit", (code) => {
-      if (code !== 0 && code !== 1) reject(new Error(`a worker thread exited with code ${code}`));
-    });
-  });
 }

@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type SourceFile, type ts } from "ts-morph";
+import { findAll } from "./walk.ts";
 
 /** A function-like node the codemods can target. */
 export type FunctionNode =
@@ -23,8 +24,7 @@ export function isFunctionNode(node: Node): node is FunctionNode {
  * are wrapped (a large file's other nodes never are).
  */
 export function functionsOf(file: SourceFile): FunctionNode[] {
-  const found = KINDS.flatMap((kind) => file.getDescendantsOfKind(kind as SyntaxKind.FunctionDeclaration) as FunctionNode[]);
-  return found.filter((fn) => fn.getBody() !== undefined).sort((a, b) => a.getPos() - b.getPos() || b.getEnd() - a.getEnd());
+  return findAll(file, (node) => KINDS.includes(node.kind) && (node as ts.FunctionLikeDeclaration).body !== undefined) as FunctionNode[];
 }
 
 /** How a function is named in reports and targets: `name`, `Class.method`, `object.method`, or `<anonymous>`. */

@@ -1,4 +1,4 @@
-import { Node } from "ts-morph";
+import { Node, ts } from "ts-morph";
 
 /**
  * Whether an identifier names a variable (binds or reads one), rather than a property (`obj.value`, `{ value: 1 }`,
@@ -18,4 +18,15 @@ export function bindsOrReads(id: Node): boolean {
     return false;
   }
   return id.getFirstAncestor((a) => Node.isTypeNode(a)) === undefined;
+}
+
+/** Every identifier spelled under `node` (read on the compiler's nodes: nothing is wrapped). */
+export function namesIn(node: ts.Node): Set<string> {
+  const names = new Set<string>();
+  const visit = (child: ts.Node): void => {
+    if (ts.isIdentifier(child)) names.add(child.text);
+    ts.forEachChild(child, visit);
+  };
+  ts.forEachChild(node, visit);
+  return names;
 }

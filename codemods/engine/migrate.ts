@@ -29,6 +29,8 @@ export interface MigrateOptions {
   verdictsOnly?: boolean;
   /** Hears how many files are done, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /** `--to async`: work on worker threads only, this thread has other work meanwhile (`scan`). */
+  offThread?: boolean;
 }
 
 /** A file the run would change: its text before and after. */
@@ -60,7 +62,13 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const files: FileTarget[] = targets.flatMap((target) =>
     sourceFiles([target.file], skipped).map((absolute) => ({ absolute, ...(target.selector === undefined ? {} : { selector: target.selector }) })),
   );
-  const { results, changes } = await migrateFiles(files, { tsconfig: options.tsconfig, jobs: options.jobs, onProgress: options.onProgress, verdictsOnly: options.verdictsOnly === true });
+  const { results, changes } = await migrateFiles(files, {
+    tsconfig: options.tsconfig,
+    jobs: options.jobs,
+    onProgress: options.onProgress,
+    verdictsOnly: options.verdictsOnly === true,
+    offThread: options.offThread === true,
+  });
   return { results, changes, skipped };
 }
 
@@ -68,7 +76,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
  * `--to scoped` and `--entry`: decided across the project (a function's callers change with it), then each
  * changed file is written once and formatted.
  */
-async function migrateProject(project: Project, targets: readonly Target[], options: MigrateOptions, skipped: Skipped[]): Promise<MigrateReport> {
+export async function migrateProject(project: Project, targets: readonly Target[], options: MigrateOptions, skipped: Skipped[]): Promise<MigrateReport> {
   const results: FunctionResult[] = [];
   const selected: ScopedTarget[] = [];
   for (const target of targets) {

@@ -4,15 +4,19 @@
  * suggested order (trio-asyncio's path: the entry inside `run()`, then `--to async`, then `--to scoped` from the
  * leaves of the call graph up, so each caller can call the functions below it natively).
  */
+import os from "node:os";
 import path from "node:path";
-import { Node, SyntaxKind, type SourceFile } from "ts-morph";
-import { isBoundary } from "../to-async/analysis.ts";
+import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from "ts-morph";
+import { findOwn, outsideBoundary } from "../to-async/analysis.ts";
 import { callbackParam } from "../to-async/err-first.ts";
 import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
-import { migrate } from "./migrate.ts";
+import { PARALLEL_FROM } from "./file-stage.ts";
+import { migrate, migrateProject } from "./migrate.ts";
 import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
 import type { FunctionResult, Reason } from "./result.ts";
-import { walk } from "./walk.ts";
+import { parseTarget } from "./targets.ts";
+import { onWorker } from "./worker.ts";
+import { findAll } from "./walk.ts";
 import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
 
 export type Style = "scoped" | "async" | "chain" | "callback" | "mixed" | "sync";
@@ -44,21 +48,52 @@ export interface ScanReport {
   order: string[];
 }
 
+/** What scan learns across the project (stage 2's verdicts, styles, calls, entries): all but stage 1's verdicts. */
+export interface Inventory {
+  functions: Omit<ScannedFunction, "async">[];
+  errors: ScanReport["errors"];
+  skipped: Skipped[];
+  /** Files that start a program (a top-level call of an async function). */
+  entries: string[];
+}
+
+/**
+ * Scan `paths`. Stage 1 is decided file by file, stage 2 and the inventory across the project; on a large tree the
+ * two run at once on worker threads (stage 1 on every core but one), so the scan takes about as long as the
+ * longer of the two.
+ */
 export async function scan(paths: readonly string[], tsconfig?: string, onProgress?: (done: number, total: number) => void): Promise<ScanReport> {
-  const config = tsconfig === undefined ? {} : { tsconfig };
-  const asyncRun = await migrate({ targets: paths, to: "async", verdictsOnly: true, ...config, ...(onProgress === undefined ? {} : { onProgress }) });
-  const scopedRun = await migrate({ targets: paths, to: "scoped", verdictsOnly: true, ...config });
-  const index = (results: FunctionResult[]) => new Map(results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
-  const [asyncResults, scopedResults] = [index(asyncRun.results), index(scopedRun.results)];
-  const verdict = (results: Map<string, FunctionResult>, file: string, fn: FunctionNode): StageVerdict => {
-    const found = results.get(`${file}:${lineOf(fn)}:${nameOf(fn)}`);
-    return { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null };
-  };
-  const project = openProject(paths, tsconfig);
-  const functions: ScannedFunction[] = [];
+  const large = sourceFiles(paths).length >= PARALLEL_FROM;
+  const stageOne = migrate({
+    targets: paths,
+    to: "async",
+    verdictsOnly: true,
+    offThread: large,
+    ...(large ? { jobs: Math.max(1, os.availableParallelism() - 1) } : {}),
+    ...(tsconfig === undefined ? {} : { tsconfig }),
+    ...(onProgress === undefined ? {} : { onProgress }),
+  });
+  const found = large ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig }) : inventory(paths, tsconfig);
+  const [asyncRun, { functions, errors, skipped, entries }] = await Promise.all([stageOne, found]);
+  const asyncResults = new Map(asyncRun.results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
+  const scanned = functions.map((fn): ScannedFunction => {
+    const found = asyncResults.get(`${fn.file}:${fn.line}:${fn.function}`);
+    const async = { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null };
+    return { file: fn.file, function: fn.function, line: fn.line, style: fn.style, async, scoped: fn.scoped, calls: fn.calls };
+  });
+  return { functions: scanned, errors, skipped, order: suggestedOrder(scanned, entries) };
+}
+
+/** Stage 2's verdicts (a dry run across the project) and every named function's style and calls, in one project. */
+export async function inventory(paths: readonly string[], tsconfig?: string): Promise<Inventory> {
+  const project = openProject(paths, tsconfig, true);
+  const skipped: Skipped[] = [];
+  const options = { targets: paths, to: "scoped" as const, verdictsOnly: true, ...(tsconfig === undefined ? {} : { tsconfig }) };
+  const scopedRun = await migrateProject(project, paths.map(parseTarget), options, []);
+  const scopedResults = new Map(scopedRun.results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
+  const functions: Inventory["functions"] = [];
   const errors: ScanReport["errors"] = [];
   const entries: string[] = [];
-  const skipped: Skipped[] = [];
   for (const absolute of sourceFiles(paths, skipped)) {
     const file = project.getSourceFileOrThrow(absolute);
     const display = path.relative(process.cwd(), absolute) || absolute;
@@ -69,19 +104,20 @@ export async function scan(paths: readonly string[], tsconfig?: string, onProgre
     }
     if (hasMainCall(file)) entries.push(display);
     for (const fn of functionsOf(file)) {
-      if (nameOf(fn) === "<anonymous>") continue;
+      const name = nameOf(fn);
+      if (name === "<anonymous>") continue;
+      const found = scopedResults.get(`${display}:${lineOf(fn)}:${name}`);
       functions.push({
         file: display,
-        function: nameOf(fn),
+        function: name,
         line: lineOf(fn),
         style: styleOf(fn),
-        async: verdict(asyncResults, display, fn),
-        scoped: verdict(scopedResults, display, fn),
+        scoped: { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null },
         calls: callsOf(fn),
       });
     }
   }
-  return { functions, errors, skipped, order: suggestedOrder(functions, entries) };
+  return { functions, errors, skipped, entries };
 }
 
 /** How a function is written: its waits are callbacks, chains, awaits, or scoped (taking a `Cx`); mixed if several. */
@@ -90,27 +126,21 @@ function styleOf(fn: FunctionNode): Style {
   const kinds = new Set<Style>();
   if (fn.isAsync()) kinds.add("async");
   if (callbackParam(fn) !== undefined) kinds.add("callback");
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isPropertyAccessExpression(node) && ["then", "catch", "finally"].includes(node.getName()) && Node.isCallExpression(node.getParent())) kinds.add("chain");
-    return undefined;
-  });
+  const link = (node: ts.Node): boolean =>
+    ts.isPropertyAccessExpression(node) && ["then", "catch", "finally"].includes(node.name.text) && ts.isCallExpression(node.parent);
+  if (findOwn(fn, link) !== undefined) kinds.add("chain");
   if (kinds.size === 0) return "sync";
   return kinds.size === 1 ? [...kinds][0]! : "mixed";
 }
 
 function callsOf(fn: FunctionNode): string[] {
   const calls = new Set<string>();
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isCallExpression(node)) {
-      const callee = functionOf(node.getExpression());
-      if (callee !== undefined && !callee.getSourceFile().isInNodeModules() && !callee.getSourceFile().isDeclarationFile()) {
-        calls.add(`${path.relative(process.cwd(), callee.getSourceFile().getFilePath())}:${nameOf(callee)}`);
-      }
+  for (const call of findAll(fn, ts.isCallExpression, outsideBoundary)) {
+    const callee = functionOf((call as CallExpression).getExpression());
+    if (callee !== undefined && !callee.getSourceFile().isInNodeModules() && !callee.getSourceFile().isDeclarationFile()) {
+      calls.add(`${path.relative(process.cwd(), callee.getSourceFile().getFilePath())}:${nameOf(callee)}`);
     }
-    return undefined;
-  });
+  }
   return [...calls].sort();
 }
 

@@ -1,31 +1,19 @@
 /** Facts about functions and statements that the `--to async` rewrites rely on. */
-import { Node, SyntaxKind, type Block } from "ts-morph";
-import { walk } from "../engine/walk.ts";
+import { Node, SyntaxKind, ts, type Block } from "ts-morph";
+import { findAll } from "../engine/walk.ts";
 import { boundNames } from "./rename.ts";
 
 /** Whether `fn` uses `this`/`super` (a keyword kind) or `arguments` (a name) of its own, outside nested functions. */
 export function usesOwn(fn: Node, what: SyntaxKind | string): boolean {
-  let found = false;
-  walk(fn, (node) => {
-    if (isBoundary(node) && !Node.isArrowFunction(node)) return "skip"; // arrows share `this`/`arguments`
-    if (typeof what === "string" ? Node.isIdentifier(node) && node.getText() === what : node.getKind() === what) {
-      found = true;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
+  const test =
+    typeof what === "string" ? (node: ts.Node) => ts.isIdentifier(node) && node.text === what : (node: ts.Node) => node.kind === what;
+  // Arrows share `this` and `arguments` with the function around them.
+  return findAll(fn, test, (node) => !BOUNDARIES.has(node.kind) || node.kind === SyntaxKind.ArrowFunction, true).length > 0;
 }
 
 /** The return statements of `fn` itself (not of functions nested in it). */
 export function directReturns(fn: Node): Node[] {
-  const found: Node[] = [];
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isReturnStatement(node)) found.push(node);
-    return undefined;
-  });
-  return found;
+  return findAll(fn, (node) => node.kind === SyntaxKind.ReturnStatement, outsideBoundary);
 }
 
 /** The names a handler's block declares at its top level, and its `var`s anywhere outside nested functions. */
@@ -37,16 +25,13 @@ export function declaredIn(block: Block, fn: Node): import("ts-morph").Identifie
       if (name !== undefined) found.push(name);
     }
   }
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isVariableDeclarationList(node)) {
-      const topLevel = node.getParent()?.getParent() === block;
-      if (topLevel || node.getDeclarationKind() === "var") {
-        for (const declaration of node.getDeclarations()) found.push(...boundNames(declaration.getNameNode()));
-      }
+  for (const list of findAll(fn, (node) => node.kind === SyntaxKind.VariableDeclarationList, outsideBoundary)) {
+    if (!Node.isVariableDeclarationList(list)) continue;
+    const topLevel = list.getParent()?.getParent() === block;
+    if (topLevel || list.getDeclarationKind() === "var") {
+      for (const declaration of list.getDeclarations()) found.push(...boundNames(declaration.getNameNode()));
     }
-    return undefined;
-  });
+  }
   return found;
 }
 
@@ -75,36 +60,35 @@ export function isInert(node: Node): boolean {
   );
 }
 
+/** Kinds of nodes that start a function or class of their own: what is inside belongs to them. */
+const BOUNDARIES: ReadonlySet<SyntaxKind> = new Set([
+  SyntaxKind.FunctionDeclaration,
+  SyntaxKind.FunctionExpression,
+  SyntaxKind.ArrowFunction,
+  SyntaxKind.MethodDeclaration,
+  SyntaxKind.Constructor,
+  SyntaxKind.GetAccessor,
+  SyntaxKind.SetAccessor,
+  SyntaxKind.ClassDeclaration,
+  SyntaxKind.ClassExpression,
+]);
+
 /** A node that starts a function or class of its own: what is inside belongs to it, not to the enclosing function. */
 export function isBoundary(node: Node): boolean {
-  return (
-    Node.isFunctionDeclaration(node) ||
-    Node.isFunctionExpression(node) ||
-    Node.isArrowFunction(node) ||
-    Node.isMethodDeclaration(node) ||
-    Node.isConstructorDeclaration(node) ||
-    Node.isGetAccessorDeclaration(node) ||
-    Node.isSetAccessorDeclaration(node) ||
-    Node.isClassDeclaration(node) ||
-    Node.isClassExpression(node)
-  );
+  return BOUNDARIES.has(node.getKind());
 }
 
-/** The first node under `root`, outside functions nested in it, that passes `test`. */
-export function findOwn(root: Node, test: (node: Node) => boolean): Node | undefined {
-  let found: Node | undefined;
-  walk(root, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (test(node)) {
-      found = node;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
+/** For {@link findAll}: look inside anything but nested functions and classes. */
+export function outsideBoundary(node: ts.Node): boolean {
+  return !BOUNDARIES.has(node.kind);
+}
+
+/** The first node under `root`, outside functions nested in it, that passes `test` (on the compiler's node). */
+export function findOwn(root: Node, test: (node: ts.Node) => boolean): Node | undefined {
+  return findAll(root, (node) => !BOUNDARIES.has(node.kind) && test(node), outsideBoundary, true)[0];
 }
 
 /** Whether `node` is, or holds outside nested functions, an `await`. */
 export function waits(node: Node): boolean {
-  return Node.isAwaitExpression(node) || findOwn(node, Node.isAwaitExpression) !== undefined;
+  return Node.isAwaitExpression(node) || findOwn(node, ts.isAwaitExpression) !== undefined;
 }

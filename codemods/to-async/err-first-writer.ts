@@ -2,8 +2,9 @@
  * The body of an err-first function, rewritten statement by statement into its async form (see err-first.ts for
  * what is rewritten and what is refused).
  */
-import { Node, SyntaxKind, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
+import { Node, SyntaxKind, ts, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
 import type { FileImports, Import } from "../engine/imports.ts";
+import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
@@ -205,7 +206,7 @@ export class ErrFirstWriter {
     );
     const errSymbol = params[0]!.getNameNode().getSymbol();
     refuseUnless(
-      !rest.some((s) => s.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getSymbol() === errSymbol)),
+      !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol)),
       "error-not-forwarded",
       `\`${err}\` is read after the check`,
       fn,
@@ -248,8 +249,13 @@ export class ErrFirstWriter {
   }
 
   private mentionsCallback(node: Node): boolean {
-    return node.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => this.isCallback(id)) || this.isCallback(node);
+    return named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node);
   }
+}
+
+/** The identifiers under `node` spelled `name` (found without wrapping the others). */
+function named(node: Node, name: string): Node[] {
+  return findAll(node, (n) => ts.isIdentifier(n) && n.text === name);
 }
 
 function isNullish(node: Node): boolean {

@@ -1,6 +1,6 @@
-import { Node } from "ts-morph";
+import { Node, ts } from "ts-morph";
 import { bindsOrReads } from "../engine/identifiers.ts";
-import { walk } from "../engine/walk.ts";
+import { findAll } from "../engine/walk.ts";
 
 /**
  * Names for code moved into a function body: a handler's parameter becomes a `const` of the enclosing function,
@@ -32,16 +32,9 @@ export class Names {
   /** Whether `name` may be declared in the function for code coming from `from` (a handler). */
   isFree(name: string, from: Node | undefined): boolean {
     if (this.introduced.has(name)) return false;
-    let clash = false;
-    walk(this.fn, (node) => {
-      if (node === from) return "skip";
-      if (Node.isIdentifier(node) && node.getText() === name && bindsOrReads(node) && !this.boundInAHandler(node)) {
-        clash = true;
-        return "stop";
-      }
-      return undefined;
-    });
-    return !clash;
+    const skipped = from?.compilerNode;
+    const same = findAll(this.fn, (node) => node !== skipped && ts.isIdentifier(node) && node.text === name, (node) => node !== skipped);
+    return !same.some((id) => bindsOrReads(id) && !this.boundInAHandler(id));
   }
 
   private boundInAHandler(id: Node): boolean {

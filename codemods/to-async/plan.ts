@@ -1,14 +1,14 @@
-import { Node, SyntaxKind, type Expression, type NewExpression, type ReturnStatement } from "ts-morph";
+import { Node, SyntaxKind, ts, type Expression, type ExpressionStatement, type NewExpression, type ReturnStatement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FunctionNode } from "../engine/functions.ts";
-import { walk } from "../engine/walk.ts";
+import { findAll } from "../engine/walk.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
 import { callbackParam, planErrFirst } from "./err-first.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
-import { directReturns, endReachable, isBoundary } from "./analysis.ts";
+import { directReturns, endReachable, outsideBoundary } from "./analysis.ts";
 import { ChainWriter } from "./generate.ts";
 
 /** The rewrite of one function: edits against its file's original text, and what changes in behaviour. */
@@ -44,7 +44,7 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   if (body === undefined) return undefined;
   if (isCallbackifyShim(body)) return undefined; // the callback shape kept by an earlier run of this stage
   const callback = already ? undefined : callbackParam(fn);
-  if (callback !== undefined && Node.isFunctionDeclaration(fn) && fn.getBody()!.getDescendantsOfKind(SyntaxKind.Identifier).some((id) => id.getText() === callback.getText())) {
+  if (callback !== undefined && Node.isFunctionDeclaration(fn) && findAll(fn.getBody()!, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
     return { ...planErrFirst(fn, callback, imports), inlined: [] };
   }
   const returned = returnedPromises(fn, body);
@@ -138,16 +138,8 @@ function returnedPromises(fn: FunctionNode, body: Node): Returned[] {
 
 /** A chain used as a statement of its own (nobody awaits it), outside nested functions. */
 function floatingChain(fn: FunctionNode): Node | undefined {
-  let found: Node | undefined;
-  walk(fn, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isExpressionStatement(node) && chainOf(node.getExpression()) !== undefined) {
-      found = node;
-      return "stop";
-    }
-    return undefined;
-  });
-  return found;
+  const statements = findAll(fn, ts.isExpressionStatement, outsideBoundary);
+  return statements.find((statement) => chainOf((statement as ExpressionStatement).getExpression()) !== undefined);
 }
 
 function checkReturnType(fn: FunctionNode): void {

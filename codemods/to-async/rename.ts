@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type Identifier, type Symbol as MorphSymbol } from "ts-morph";
+import { Node, ts, type Identifier, type ShorthandPropertyAssignment, type Symbol as MorphSymbol } from "ts-morph";
+import { findAll } from "../engine/walk.ts";
 import type { Edit } from "../engine/edits.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import type { Names } from "./names.ts";
@@ -56,11 +57,11 @@ export function renameDeclared(scope: Node, declared: readonly Identifier[], nam
     if (chosen === name) continue;
     const symbol = id.getSymbol();
     if (symbol === undefined) continue;
-    for (const use of scope.getDescendantsOfKind(SyntaxKind.Identifier)) {
+    for (const use of findAll(scope, (node) => ts.isIdentifier(node) && node.text === name) as Identifier[]) {
       if (!sameSymbol(use, symbol)) continue;
       replacements.set(use, spelled(use, name, chosen));
     }
-    for (const shorthand of scope.getDescendantsOfKind(SyntaxKind.ShorthandPropertyAssignment)) {
+    for (const shorthand of findAll(scope, (node) => ts.isShorthandPropertyAssignment(node) && node.name.text === name) as ShorthandPropertyAssignment[]) {
       const checker = shorthand.getProject().getTypeChecker().compilerObject;
       if (checker.getShorthandAssignmentValueSymbol(shorthand.compilerNode) === symbol.compilerSymbol) {
         replacements.set(shorthand.getNameNode(), `${name}: ${chosen}`);

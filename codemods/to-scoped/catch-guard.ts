@@ -3,9 +3,9 @@
  * `Cancelled` too, so a timeout or a failing sibling could not stop the function. It gets `if (isCancelled(e)) throw e;`
  * first, written indented like the block's code.
  */
-import { Node, SyntaxKind, type CatchClause } from "ts-morph";
-import { walk } from "../engine/walk.ts";
-import { endReachable, findOwn, isBoundary } from "../to-async/analysis.ts";
+import { Node, SyntaxKind, ts, type CatchClause, type ThrowStatement } from "ts-morph";
+import { findAll } from "../engine/walk.ts";
+import { endReachable, findOwn, outsideBoundary } from "../to-async/analysis.ts";
 import { corral, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 
@@ -50,14 +50,9 @@ export function guardCatch(scope: Scope, clause: CatchClause): void {
  */
 export function rethrowsAlways(block: Node, binding: Node | undefined): boolean {
   if (binding === undefined || !Node.isIdentifier(binding) || endReachable(block)) return false;
-  if (findOwn(block, (n) => Node.isReturnStatement(n) || Node.isBreakStatement(n) || Node.isContinueStatement(n)) !== undefined) return false;
-  const throws: Node[] = [];
-  walk(block, (node) => {
-    if (isBoundary(node)) return "skip";
-    if (Node.isThrowStatement(node)) throws.push(node.getExpression());
-    return undefined;
-  });
-  return throws.length > 0 && throws.every((e) => e.getText() === binding.getText());
+  if (findOwn(block, (n) => ts.isReturnStatement(n) || ts.isBreakStatement(n) || ts.isContinueStatement(n)) !== undefined) return false;
+  const throws = findAll(block, ts.isThrowStatement, outsideBoundary) as ThrowStatement[];
+  return throws.length > 0 && throws.every((t) => t.getExpression().getText() === binding.getText());
 }
 
 /** The indentation of `node`'s line, one level deeper when `deeper` (the file's own unit: a tab or its spaces). */
@@ -78,7 +73,7 @@ function freshName(block: Node, base: string): string {
 
 /** Whether `node` waits somewhere outside nested functions: an `await` or a `for await`. */
 export function hasCheckpoint(node: Node): boolean {
-  return findOwn(node, (child) => Node.isAwaitExpression(child) || (Node.isForOfStatement(child) && child.isAwaited())) !== undefined;
+  return findOwn(node, (child) => ts.isAwaitExpression(child) || (ts.isForOfStatement(child) && child.awaitModifier !== undefined)) !== undefined;
 }
 
 

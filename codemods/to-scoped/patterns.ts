@@ -3,7 +3,8 @@
  * setTimeout(r, ms))`, `setTimeout(ms)` of `timers/promises`) and timers raced against work
  * (`new Promise((_, reject) => setTimeout(() => reject(err), ms))`), written in place or behind a one-line helper.
  */
-import { Node, type CallExpression, type Expression } from "ts-morph";
+import { Node, ts, type CallExpression, type Expression } from "ts-morph";
+import { findAll } from "../engine/walk.ts";
 import { importedFrom } from "../engine/origin.ts";
 import { functionOf } from "./world.ts";
 
@@ -133,8 +134,8 @@ export function inlineHelper(call: CallExpression, argText: (n: Node) => string)
   if (params.some((p) => !Node.isIdentifier(p.getNameNode()) || p.isRestParameter() || p.hasInitializer()) || args.length > params.length) return undefined;
   const byName = new Map<string, Expression | undefined>(params.map((p, i) => [p.getName(), args[i] as Expression | undefined]));
   const uses = new Map<string, number>();
-  for (const id of returned.getDescendants().filter(Node.isIdentifier)) {
-    if (byName.has(id.getText()) && id.getSymbol()?.getDeclarations().some((d) => params.includes(d as never))) uses.set(id.getText(), (uses.get(id.getText()) ?? 0) + 1);
+  for (const id of findAll(returned, (n) => ts.isIdentifier(n) && byName.has(n.text))) {
+    if (id.getSymbol()?.getDeclarations().some((d) => params.includes(d as never))) uses.set(id.getText(), (uses.get(id.getText()) ?? 0) + 1);
   }
   for (const [name, arg] of byName) {
     const count = uses.get(name) ?? 0;
@@ -154,7 +155,7 @@ export function inlineHelper(call: CallExpression, argText: (n: Node) => string)
       let out = "";
       let at = node.getStart();
       const source = node.getSourceFile().getFullText();
-      for (const id of node.getDescendants().filter(Node.isIdentifier)) {
+      for (const id of findAll(node, (n) => ts.isIdentifier(n) && byName.has(n.text))) {
         const value = replacement(id);
         if (value === undefined || id.getStart() < at) continue;
         out += source.slice(at, id.getStart()) + value;

@@ -4,10 +4,10 @@
  * make scoped; or a thrown `Refusal` saying why it would change behaviour.
  */
 import path from "node:path";
-import { Node, SyntaxKind, type ParameterDeclaration } from "ts-morph";
+import { Node, SyntaxKind, ts, type ParameterDeclaration } from "ts-morph";
 import { nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
-import { usesOwn } from "../to-async/analysis.ts";
+import { findOwn, usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
 import { isBridgeCall, rewriteBody, type Scope } from "./body.ts";
 import { legacyExport } from "./legacy-export.ts";
@@ -258,6 +258,9 @@ function checkMethod(fn: import("ts-morph").MethodDeclaration): void {
 
 /** Whether every way out of a non-async function gives a promise (its return type is a Promise). */
 function returnsPromise(fn: FunctionNode): boolean {
+  // Without a `return` of a value (nor an expression body) it gives undefined: no need to ask the checker.
+  const body = fn.getBody();
+  if (Node.isBlock(body) && fn.getReturnTypeNode() === undefined && findOwn(body, (n) => ts.isReturnStatement(n) && n.expression !== undefined) === undefined) return false;
   const type = fn.getReturnType();
   return type.getSymbol()?.getName() === "Promise";
 }

@@ -4,6 +4,7 @@
  */
 import { Node, type ParameterDeclaration } from "ts-morph";
 import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
+import { namesIn } from "../engine/identifiers.ts";
 import { isBoundary } from "../to-async/analysis.ts";
 
 export class ScopedWorld {
@@ -65,7 +66,7 @@ export function isAlreadyScoped(fn: FunctionNode): boolean {
 
 /** The name a function's new `cx` parameter takes: `cx`, or `cx2`... when the function already uses `cx`. */
 export function cxNameFor(fn: FunctionNode): string {
-  const used = new Set(fn.getDescendants().filter(Node.isIdentifier).map((id) => id.getText()));
+  const used = namesIn(fn.compilerNode);
   let name = "cx";
   for (let i = 2; used.has(name); i++) name = `cx${i}`;
   return name;
