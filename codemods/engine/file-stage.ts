@@ -8,6 +8,7 @@
 import os from "node:os";
 import type { Project } from "ts-morph";
 import { planToAsync } from "../to-async/plan.ts";
+import { Formatter } from "./format.ts";
 import { migrateFile } from "./migrate-file.ts";
 import { openProject, refill, syntaxError } from "./project.ts";
 import type { FileChange } from "./migrate.ts";
@@ -27,6 +28,9 @@ export interface ChunkReport {
 
 /** Files read by the project at once; then it is emptied for the next ones (the compiler's memory of them is dropped). */
 const PROJECT_FILES = 400;
+
+/** Files whose edits are formatted together, in one prettier call (its fixed cost, paid once for them all). */
+const FORMAT_BATCH = 50;
 
 /** Below this many files a run stays in one thread (a worker's start-up and its own project cost more). */
 export const PARALLEL_FROM = 200;
@@ -82,8 +86,10 @@ export async function migrateChunk(
   progress?: (done: number) => void,
   verdictsOnly = false,
 ): Promise<ChunkReport> {
-  const results: FunctionResult[] = [];
-  const changes: FileChange[] = [];
+  // Each file's results and change, in file order, whenever its formatting finishes.
+  const done: { results: FunctionResult[]; change?: FileChange }[] = [];
+  const formatted: Promise<void>[] = [];
+  const formatter = verdictsOnly ? undefined : new Formatter();
   let project: Project | undefined;
   for (const [index, { absolute, selector }] of chunk.entries()) {
     // The project is emptied every PROJECT_FILES files: memory stays bounded by that many files and what they import.
@@ -95,17 +101,23 @@ export async function migrateChunk(
     const display = displayOf(absolute);
     const file = project!.getSourceFileOrThrow(absolute);
     const error = syntaxError(file, display);
-    if (error !== undefined) results.push(parseFailure(display, error));
+    const mine: (typeof done)[number] = { results: [] };
+    done.push(mine);
+    if (error !== undefined) mine.results.push(parseFailure(display, error));
     else {
       const before = file.getFullText();
-      try {
-        const after = await migrateFile(file, display, selector, planToAsync, results, !verdictsOnly);
-        if (after !== before && !verdictsOnly) changes.push({ file: absolute, before, after });
-      } catch (error) {
-        results.push(internalFailure(display, error));
-      }
+      const after = migrateFile(file, display, selector, planToAsync, mine.results, formatter).then(
+        (text) => {
+          if (text !== before && !verdictsOnly) mine.change = { file: absolute, before, after: text };
+        },
+        (error: unknown) => void mine.results.push(internalFailure(display, error)),
+      );
+      formatted.push(after);
     }
+    if (formatter !== undefined && formatter.size >= FORMAT_BATCH) await formatter.flush();
     progress?.(index + 1);
   }
-  return { results, changes };
+  await formatter?.flush();
+  await Promise.all(formatted);
+  return { results: done.flatMap((d) => d.results), changes: done.flatMap((d) => (d.change === undefined ? [] : [d.change])) };
 }

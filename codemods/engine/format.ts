@@ -1,3 +1,4 @@
+import path from "node:path";
 import * as prettier from "prettier";
 import { ts } from "ts-morph";
 import { elementSpan, type Span } from "./format-range.ts";
@@ -9,26 +10,90 @@ import { elementSpan, type Span } from "./format-range.ts";
  *
  * The result is what prettier's range formatting gives for each range in turn: prettier formats the statements a
  * range lies in (its "source elements"), alone, at their indentation. Those are found here on TypeScript's tree
- * (see {@link elementSpan}) and formatted in one prettier call per file, each nested in blocks as deep as its
- * indentation and parted by a marker comment: one parse instead of one per range, and prettier's per-call
- * option handling once. A piece that cannot share the call is formatted alone, the way prettier would.
+ * (see {@link elementSpan}) and formatted together, each nested in blocks as deep as its indentation and parted by
+ * a marker comment: one parse instead of one per range, and prettier's per-call option handling once. A piece
+ * that cannot share the call is formatted alone, the way prettier would.
  */
 export async function formatRanges(file: string, text: string, ranges: readonly Span[]): Promise<string> {
+  const formatter = new Formatter();
+  const formatted = formatter.format(file, text, ranges);
+  await formatter.flush();
+  return formatted;
+}
+
+/** One file's pieces waiting for a batch, and where its answer goes. */
+interface Request {
+  text: string;
+  spans: Span[];
+  pieces: Piece[];
+  options: prettier.Options;
+  /** Files formatted in one prettier call share these options (the parser and the kind of file included). */
+  key: string;
+  resolve: (text: string) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * {@link formatRanges} for many files: `format` queues a file, `flush` formats everything queued in one prettier
+ * call per set of options, and each `format` promise then settles (with the error of its own file if one of its
+ * pieces does not parse).
+ */
+export class Formatter {
+  private readonly queue: Request[] = [];
+  private readonly preparing: Promise<unknown>[] = [];
+
+  /** Files waiting for {@link flush}. */
+  get size(): number {
+    return this.queue.length + this.preparing.length;
+  }
+
+  format(file: string, text: string, ranges: readonly Span[]): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const prepared = prepare(file, text, ranges).then((ready) => {
+        if (ready === undefined) resolve(text);
+        else this.queue.push({ ...ready, text, resolve, reject });
+      }, reject);
+      this.preparing.push(prepared);
+    });
+  }
+
+  async flush(): Promise<void> {
+    await Promise.all(this.preparing.splice(0));
+    const groups = new Map<string, Request[]>();
+    for (const request of this.queue.splice(0)) groups.set(request.key, [...(groups.get(request.key) ?? []), request]);
+    for (const requests of groups.values()) {
+      const formatted = await formatPieces(requests.flatMap((r) => r.pieces), requests[0]!.options);
+      let at = 0;
+      for (const request of requests) {
+        const mine = formatted.slice(at, (at += request.pieces.length));
+        const failure = mine.find((f) => f instanceof Error);
+        if (failure !== undefined) request.reject(failure);
+        else {
+          let out = request.text;
+          for (let i = request.spans.length - 1; i >= 0; i--) out = out.slice(0, request.spans[i]!.start) + mine[i] + out.slice(request.spans[i]!.end);
+          request.resolve(out);
+        }
+      }
+    }
+  }
+}
+
+/** A file's options and the statements to format, or undefined when no range needs formatting. */
+async function prepare(file: string, text: string, ranges: readonly Span[]): Promise<Pick<Request, "spans" | "pieces" | "options" | "key"> | undefined> {
+  const wanted = ranges.filter((r) => r.end - r.start >= 16 || text.slice(r.start, r.end).includes("\n")); // not a lone `async `
+  if (wanted.length === 0) return undefined;
   const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? inferStyle(text);
   // Prettier formats a range as a program of its own; with a `.cjs` name that program is a script, where the
   // `await` of an async function's body is an error. So the range is read as a module.
   const filepath = file.replace(/\.c([jt]s)$/, ".$1");
-  const options: prettier.Options = { ...config, parser: /\.[cm]?tsx?$/.test(file) ? "typescript" : "babel", filepath };
-  const wanted = ranges.filter((r) => r.end - r.start >= 16 || text.slice(r.start, r.end).includes("\n")); // not a lone `async `
-  if (wanted.length === 0) return text;
+  const parser = /\.[cm]?tsx?$/.test(file) ? "typescript" : "babel";
   const kind = /\.[cm]?ts$/.test(file) ? ts.ScriptKind.TS : /\.tsx$/.test(file) ? ts.ScriptKind.TSX : ts.ScriptKind.JSX;
   const source = ts.createSourceFile(filepath, text, ts.ScriptTarget.Latest, true, kind);
   const spans = outermost(wanted.map((r) => elementSpan(source, r)).filter((s): s is Span => s !== undefined));
-  const pieces = spans.map((span) => piece(text, span, options.tabWidth ?? 2));
-  const formatted = await formatPieces(pieces, options);
-  let out = text;
-  for (let i = spans.length - 1; i >= 0; i--) out = out.slice(0, spans[i]!.start) + formatted[i] + out.slice(spans[i]!.end);
-  return out;
+  const pieces = spans.map((span) => piece(text, span, config.tabWidth ?? 2));
+  // The file's name reaches prettier only through its kind (JSX or not), so files of a kind share a call.
+  const key = JSON.stringify([config, parser, path.extname(filepath)]);
+  return { spans, pieces, options: { ...config, parser, filepath }, key };
 }
 
 /** A source element to format: its text, the indentation of its line, and how many blocks deep that is. */
@@ -67,19 +132,25 @@ function outermost(spans: Span[]): Span[] {
 const BOUNDARY = "//corral-format-boundary";
 
 /**
- * Every piece formatted, in one prettier call where they can share it. A piece that starts with a string (a
- * directive alone, a plain statement among others) or with a character that would continue the statement before
- * it, or whose indentation is no whole number of levels, is formatted alone.
+ * Every piece formatted (or the error prettier gave for it), in one prettier call where they can share it. A piece
+ * that starts with a string (a directive alone, a plain statement among others) or with a character that would
+ * continue the statement before it, or whose indentation is no whole number of levels, is formatted alone; so is
+ * every piece when one of them does not parse.
  */
-async function formatPieces(pieces: readonly Piece[], options: prettier.Options): Promise<string[]> {
+async function formatPieces(pieces: readonly Piece[], options: prettier.Options): Promise<(string | Error)[]> {
   const shared = pieces.filter((p) => p.depth !== undefined && !/^["'([`+\-/<]/.test(p.text));
   const together = shared.length > 1 ? await formatTogether(shared, options) : undefined;
-  const out: string[] = [];
+  const position = new Map(shared.map((p, i) => [p, i]));
+  const out: (string | Error)[] = [];
   for (const p of pieces) {
-    const index = shared.indexOf(p);
-    out.push(together !== undefined && index !== -1 ? together[index]! : await formatAlone(p, options));
+    const index = position.get(p);
+    out.push(together !== undefined && index !== undefined ? together[index]! : await formatAlone(p, options).catch((error: unknown) => asError(error)));
   }
   return out;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 /** Pieces nested in blocks to their depth, parted by a marker line, formatted at once, then taken apart again. */
@@ -89,7 +160,7 @@ async function formatTogether(pieces: readonly Piece[], options: prettier.Option
   try {
     formatted = await prettier.format(program, options);
   } catch {
-    return undefined; // one piece does not parse with the others: each alone says which
+    return undefined; // a piece does not parse with the others: each alone says which
   }
   const chunks = formatted.trimEnd().split(`\n${BOUNDARY}\n`);
   if (chunks.length !== pieces.length) return undefined;

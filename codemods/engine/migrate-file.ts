@@ -1,12 +1,13 @@
 /**
  * The per-file engine of the stages that decide function by function (`--to async`): select functions, run the
  * stage's eligibility check on each, collect the file's edits and apply them once, format what was written, and
- * report one result per function. Nothing is written here.
+ * report one result per function. Nothing is written here. The new text is formatted by `formatter`, which may
+ * wait to format several files at once.
  */
 import type { SourceFile } from "ts-morph";
 import type { Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
-import { formatRanges } from "./format.ts";
+import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { Refusal } from "./refusal.ts";
@@ -24,7 +25,7 @@ export async function migrateFile(
   selector: string | number | undefined,
   plan: Planner,
   results: FunctionResult[],
-  format = true,
+  formatter?: Formatter,
 ): Promise<string> {
   // The analysis wraps many nodes; they are released once the edits are known (a large tree stays in bounds).
   let planned: { text: string; edits: Edit[]; ranges?: { start: number; end: number }[] } | undefined;
@@ -32,7 +33,7 @@ export async function migrateFile(
     planned = planFile(file, display, selector, plan, results);
   });
   const { text, ranges } = planned!;
-  return ranges === undefined || !format ? text : formatRanges(file.getFilePath(), text, ranges);
+  return ranges === undefined || formatter === undefined ? text : formatter.format(file.getFilePath(), text, ranges);
 }
 
 /** The file's new text and the ranges to format (none when nothing changes). */

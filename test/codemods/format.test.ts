@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import * as prettier from "prettier";
 import { afterAll, describe, expect, test } from "vitest";
-import { formatRanges } from "../../codemods/engine/format.ts";
+import { Formatter, formatRanges } from "../../codemods/engine/format.ts";
 
 // formatRanges formats every range in one prettier call; the result must be what prettier's own range formatting
 // gives, one range after the other (the last first, so earlier offsets stay valid). Like formatRanges, the
@@ -98,4 +98,19 @@ describe("formatRanges gives what prettier's range formatting gives, range by ra
       expect(expected).not.toBe(text);
     });
   }
+});
+
+test("files formatted in one batch: a piece that does not parse fails its own file only", async () => {
+  const folder = mkdtempSync(path.join(dir, "batch-"));
+  writeFileSync(path.join(folder, ".prettierrc"), "{}");
+  const good = parse(`export function f() «{\nreturn   compute( 1 )}»\n`);
+  const bad = parse(`export function g() «{\nreturn   (;\n}»\n`);
+  const formatter = new Formatter();
+  const first = formatter.format(path.join(folder, "good.js"), good.text, good.ranges);
+  const second = formatter.format(path.join(folder, "bad.js"), bad.text, bad.ranges);
+  const third = formatter.format(path.join(folder, "good2.js"), good.text, good.ranges);
+  await formatter.flush();
+  expect(await first).toBe("export function f() {\n  return compute(1);\n}\n");
+  await expect(second).rejects.toThrow(/Unexpected token|SyntaxError/);
+  expect(await third).toBe(await first);
 });
