@@ -3,7 +3,6 @@
  * hint. Exit 1 when any is found (or a file cannot be read), so it can gate CI; 0 when the code is clean.
  */
 import { existsSync } from "node:fs";
-import { check } from "../codemods/engine/check.ts";
 import { UsageFailure } from "./usage.ts";
 
 export const checkHelp = `corral check [paths...] [--json] [--project tsconfig.json]
@@ -25,10 +24,12 @@ Examples:
 Exit status: 0 when nothing is found, 1 when a hazard is found or a file cannot be read, 2 on a usage error.
 `;
 
-export function checkCommand(args: { paths: string[]; json: boolean; project: string | undefined }): number {
+export async function checkCommand(args: { paths: string[]; json: boolean; project: string | undefined }): Promise<number> {
   const paths = args.paths.length === 0 ? ["."] : args.paths;
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  // Loaded here, not with the command line: `corral --help` and the other commands do not need the compiler.
+  const { check } = await import("../codemods/engine/check.ts");
   const { hazards, errors, skipped } = check(paths, args.project);
   for (const { file, reason } of skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.json) process.stdout.write(`${JSON.stringify({ hazards, errors, skipped }, null, 2)}\n`);

@@ -12,7 +12,6 @@ import { parseTarget } from "../codemods/engine/targets.ts";
 import { colourDiff, useColour } from "./colour.ts";
 import { uncommitted } from "./git-status.ts";
 import { Progress } from "./progress.ts";
-import { reviewItems, reviewText } from "./review.ts";
 import { reviewHtml } from "./review-html.ts";
 import { UsageFailure } from "./usage.ts";
 
@@ -140,7 +139,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   }
   if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
   progress.end();
-  if (args.review !== undefined) return review(report, args);
+  if (args.review !== undefined) return review(report, args, await import("./review.ts"));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
@@ -151,7 +150,8 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }
 
-function review(report: MigrateReport, args: MigrateArgs): number {
+/** `corral review`; `{ reviewItems, reviewText }` come from review.ts, loaded only for a review (it reads the compiler's trees). */
+function review(report: MigrateReport, args: MigrateArgs, { reviewItems, reviewText }: typeof import("./review.ts")): number {
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   const items = reviewItems(report);
   const stage = args.entry ? "--entry" : `--to ${args.to}`;

@@ -10,7 +10,8 @@ import { isCorralCall, isPromiseLike } from "../to-scoped/body.ts";
 import { hasCheckpoint, rethrowsAlways } from "../to-scoped/catch-guard.ts";
 import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
 import { functionsOf, nameOf, type FunctionNode } from "./functions.ts";
-import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
+import { openProject, syntaxError } from "./project.ts";
+import { sourceFiles, type Skipped } from "./source-files.ts";
 import { walk } from "./walk.ts";
 
 export type HazardCode = "swallowed-cancelled" | "unbridged-await" | "floating-promise" | "missing-cx";

@@ -53,3 +53,17 @@ export function nameOf(fn: FunctionNode): string {
 export function lineOf(fn: FunctionNode): number {
   return fn.getStartLineNumber();
 }
+
+/**
+ * The functions `target` names in `file`. A line selects the innermost function containing it; a name selects
+ * every function with that name (a declaration, a variable or property holding one, a method).
+ */
+export function select(file: SourceFile, selector: string | number | undefined): FunctionNode[] {
+  const all = functionsOf(file);
+  if (selector === undefined) return all;
+  if (typeof selector === "number") {
+    const containing = all.filter((fn) => fn.getStartLineNumber() <= selector && selector <= fn.getEndLineNumber());
+    return containing.length === 0 ? [] : [containing[containing.length - 1]!];
+  }
+  return all.filter((fn) => nameOf(fn) === selector);
+}

@@ -9,10 +9,9 @@ import type { Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
 import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
-import { lineOf, nameOf, type FunctionNode } from "./functions.ts";
+import { lineOf, nameOf, select, type FunctionNode } from "./functions.ts";
 import { Refusal } from "./refusal.ts";
 import { noSuchFunction, type FunctionResult } from "./result.ts";
-import { select } from "./targets.ts";
 
 /**
  * Rewrite the selected functions of one file, innermost first. A function rewritten inside another one's rewritten

@@ -3,15 +3,10 @@
  * file it would change. `--to async` is decided file by file (file-stage.ts, migrate-file.ts); `--to scoped` and
  * `--entry` across the project (to-scoped/). Nothing is written here; the caller shows a diff or writes the files.
  */
-import type { Project } from "ts-morph";
-import { planScopedRun, type ScopedTarget } from "../to-scoped/migrate-scoped.ts";
-import { applyEdits } from "./edits.ts";
 import { migrateFiles, type FileTarget } from "./file-stage.ts";
-import { formatRanges } from "./format.ts";
-import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
-import { pruneImports } from "./prune-imports.ts";
-import { displayOf, internalFailure, noSuchFunction, parseFailure, type FunctionResult } from "./result.ts";
-import { parseTarget, select, type Target } from "./targets.ts";
+import type { FunctionResult } from "./result.ts";
+import { sourceFiles, type Skipped } from "./source-files.ts";
+import { parseTarget } from "./targets.ts";
 
 /** `async`: callbacks and chains to async/await; `scoped`: async functions to scoped ones; `entry`: main in `run()`. */
 export type Stage = "async" | "scoped" | "entry";
@@ -51,7 +46,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const targets = options.targets.map(parseTarget);
   const skipped: Skipped[] = [];
   if (options.to !== "async") {
-    const project = openProject(
+    // Loaded only here: a run of the file-by-file stage on worker threads never needs the compiler in this thread.
+    const { migrateProject } = await import("./migrate-project.ts");
+    const project = (await import("./project.ts")).openProject(
       targets.map((t) => t.file),
       options.tsconfig,
       true,
@@ -71,47 +68,3 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   });
   return { results, changes, skipped };
 }
-
-/**
- * `--to scoped` and `--entry`: decided across the project (a function's callers change with it), then each
- * changed file is written once and formatted.
- */
-export async function migrateProject(project: Project, targets: readonly Target[], options: MigrateOptions, skipped: Skipped[]): Promise<MigrateReport> {
-  const results: FunctionResult[] = [];
-  const selected: ScopedTarget[] = [];
-  for (const target of targets) {
-    for (const absolute of sourceFiles([target.file], skipped)) {
-      const display = displayOf(absolute);
-      const file = project.getSourceFileOrThrow(absolute);
-      const error = syntaxError(file, display);
-      if (error !== undefined) results.push(parseFailure(display, error));
-      else {
-        const functions = select(file, target.selector);
-        if (functions.length === 0 && target.selector !== undefined) results.push(noSuchFunction(display, target.selector));
-        selected.push({ file, display, functions });
-      }
-    }
-  }
-  const plan = planScopedRun(
-    selected,
-    { keepLegacyExport: options.keepLegacyExport === true, entry: options.to === "entry", verdictsOnly: options.verdictsOnly === true },
-    (f) => displayOf(f.getFilePath()),
-  );
-  results.push(...plan.results);
-  const changes: FileChange[] = [];
-  for (const [file, state] of plan.files) {
-    const before = file.getFullText();
-    const edits = [...state.edits.edits, ...state.imports.edits(state.needed)];
-    if (edits.length === 0) continue;
-    try {
-      const applied = applyEdits(before, edits);
-      const formatted = await formatRanges(file.getFilePath(), applied.text, applied.ranges);
-      const after = pruneImports(file.getFilePath(), before, formatted);
-      if (after !== before) changes.push({ file: file.getFilePath(), before, after });
-    } catch (error) {
-      results.push(internalFailure(displayOf(file.getFilePath()), error));
-    }
-  }
-  return { results, changes, skipped };
-}
-

@@ -5,19 +5,11 @@
  * leaves of the call graph up, so each caller can call the functions below it natively).
  */
 import os from "node:os";
-import path from "node:path";
-import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from "ts-morph";
-import { findOwn, outsideBoundary } from "../to-async/analysis.ts";
-import { callbackParam } from "../to-async/err-first.ts";
-import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { PARALLEL_FROM } from "./file-stage.ts";
-import { migrate, migrateProject } from "./migrate.ts";
-import { openProject, sourceFiles, syntaxError, type Skipped } from "./project.ts";
+import { migrate } from "./migrate.ts";
 import type { FunctionResult, Reason } from "./result.ts";
-import { parseTarget } from "./targets.ts";
+import { sourceFiles, type Skipped } from "./source-files.ts";
 import { onWorker } from "./worker.ts";
-import { findAll } from "./walk.ts";
-import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
 
 export type Style = "scoped" | "async" | "chain" | "callback" | "mixed" | "sync";
 
@@ -73,7 +65,10 @@ export async function scan(paths: readonly string[], tsconfig?: string, onProgre
     ...(tsconfig === undefined ? {} : { tsconfig }),
     ...(onProgress === undefined ? {} : { onProgress }),
   });
-  const found = large ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig }) : inventory(paths, tsconfig);
+  // The inventory needs the compiler; on a large tree only its worker loads it.
+  const found = large
+    ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig })
+    : import("./inventory.ts").then(({ inventory }) => inventory(paths, tsconfig));
   const [asyncRun, { functions, errors, skipped, entries }] = await Promise.all([stageOne, found]);
   const asyncResults = new Map(asyncRun.results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
   const scanned = functions.map((fn): ScannedFunction => {
@@ -82,75 +77,6 @@ export async function scan(paths: readonly string[], tsconfig?: string, onProgre
     return { file: fn.file, function: fn.function, line: fn.line, style: fn.style, async, scoped: fn.scoped, calls: fn.calls };
   });
   return { functions: scanned, errors, skipped, order: suggestedOrder(scanned, entries) };
-}
-
-/** Stage 2's verdicts (a dry run across the project) and every named function's style and calls, in one project. */
-export async function inventory(paths: readonly string[], tsconfig?: string): Promise<Inventory> {
-  const project = openProject(paths, tsconfig, true);
-  const skipped: Skipped[] = [];
-  const options = { targets: paths, to: "scoped" as const, verdictsOnly: true, ...(tsconfig === undefined ? {} : { tsconfig }) };
-  const scopedRun = await migrateProject(project, paths.map(parseTarget), options, []);
-  const scopedResults = new Map(scopedRun.results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
-  const functions: Inventory["functions"] = [];
-  const errors: ScanReport["errors"] = [];
-  const entries: string[] = [];
-  for (const absolute of sourceFiles(paths, skipped)) {
-    const file = project.getSourceFileOrThrow(absolute);
-    const display = path.relative(process.cwd(), absolute) || absolute;
-    const error = syntaxError(file, display);
-    if (error !== undefined) {
-      errors.push({ file: display, message: error });
-      continue;
-    }
-    if (hasMainCall(file)) entries.push(display);
-    for (const fn of functionsOf(file)) {
-      const name = nameOf(fn);
-      if (name === "<anonymous>") continue;
-      const found = scopedResults.get(`${display}:${lineOf(fn)}:${name}`);
-      functions.push({
-        file: display,
-        function: name,
-        line: lineOf(fn),
-        style: styleOf(fn),
-        scoped: { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null },
-        calls: callsOf(fn),
-      });
-    }
-  }
-  return { functions, errors, skipped, entries };
-}
-
-/** How a function is written: its waits are callbacks, chains, awaits, or scoped (taking a `Cx`); mixed if several. */
-function styleOf(fn: FunctionNode): Style {
-  if (isAlreadyScoped(fn)) return "scoped";
-  const kinds = new Set<Style>();
-  if (fn.isAsync()) kinds.add("async");
-  if (callbackParam(fn) !== undefined) kinds.add("callback");
-  const link = (node: ts.Node): boolean =>
-    ts.isPropertyAccessExpression(node) && ["then", "catch", "finally"].includes(node.name.text) && ts.isCallExpression(node.parent);
-  if (findOwn(fn, link) !== undefined) kinds.add("chain");
-  if (kinds.size === 0) return "sync";
-  return kinds.size === 1 ? [...kinds][0]! : "mixed";
-}
-
-function callsOf(fn: FunctionNode): string[] {
-  const calls = new Set<string>();
-  for (const call of findAll(fn, ts.isCallExpression, outsideBoundary)) {
-    const callee = functionOf((call as CallExpression).getExpression());
-    if (callee !== undefined && !callee.getSourceFile().isInNodeModules() && !callee.getSourceFile().isDeclarationFile()) {
-      calls.add(`${path.relative(process.cwd(), callee.getSourceFile().getFilePath())}:${nameOf(callee)}`);
-    }
-  }
-  return [...calls].sort();
-}
-
-/** A top-level call of a function, possibly under `.catch(...)`/`void`/`await`: the file starts a program. */
-function hasMainCall(file: SourceFile): boolean {
-  return file.getStatements().some((s) => {
-    if (!Node.isExpressionStatement(s)) return false;
-    const calls = s.getDescendantsOfKind(SyntaxKind.CallExpression);
-    return calls.some((c) => Node.isIdentifier(c.getExpression()) && functionOf(c.getExpression()) !== undefined && functionOf(c.getExpression())!.isAsync());
-  });
 }
 
 /** The entry first, then `--to async` for what it would change, then `--to scoped` leaves first. */

@@ -1,6 +1,3 @@
-import type { SourceFile } from "ts-morph";
-import { functionsOf, nameOf, type FunctionNode } from "./functions.ts";
-
 /** A target as given on the command line: `file:functionName`, `file:Class.method`, `file:LINE`, or a path. */
 export interface Target {
   file: string;
@@ -17,18 +14,3 @@ export function parseTarget(spec: string): Target {
   if (selector === "") return { file };
   return { file, selector: /^\d+$/.test(selector) ? Number(selector) : selector };
 }
-
-/**
- * The functions `target` names in `file`. A line selects the innermost function containing it; a name selects
- * every function with that name (a declaration, a variable or property holding one, a method).
- */
-export function select(file: SourceFile, selector: string | number | undefined): FunctionNode[] {
-  const all = functionsOf(file);
-  if (selector === undefined) return all;
-  if (typeof selector === "number") {
-    const containing = all.filter((fn) => fn.getStartLineNumber() <= selector && selector <= fn.getEndLineNumber());
-    return containing.length === 0 ? [] : [containing[containing.length - 1]!];
-  }
-  return all.filter((fn) => nameOf(fn) === selector);
-}
-
