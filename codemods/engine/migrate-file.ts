@@ -26,12 +26,9 @@ export async function migrateFile(
   results: FunctionResult[],
   formatter?: Formatter,
 ): Promise<string> {
-  // The analysis wraps many nodes; they are released once the edits are known (a large tree stays in bounds).
-  let planned: { text: string; edits: Edit[]; ranges?: { start: number; end: number }[] } | undefined;
-  file.getProject().forgetNodesCreatedInBlock(() => {
-    planned = planFile(file, display, selector, plan, results);
-  });
-  const { text, ranges } = planned!;
+  // The nodes the analysis wraps stay until the project is dropped (migrate-chunk.ts): releasing them file by file
+  // cost more than the analysis saved, as ts-morph wraps a node's parent again to release it.
+  const { text, ranges } = planFile(file, display, selector, plan, results);
   return ranges === undefined || formatter === undefined ? text : formatter.format(file.getFilePath(), text, ranges);
 }
 

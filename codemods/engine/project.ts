@@ -26,20 +26,6 @@ export function openProject(paths: readonly string[], tsconfig?: string, whole =
   return project;
 }
 
-/**
- * `project` emptied of the files it read and given `paths` instead: the library declarations (TypeScript's lib
- * files, types under node_modules) stay parsed and bound, so the next share of a large tree costs its own files
- * only (a fresh project would parse and bind the libraries again: about half a second each time).
- */
-export function refill(project: Project, paths: readonly string[]): void {
-  for (const file of project.getProgram().compilerObject.getSourceFiles()) {
-    if (file.fileName.includes("/node_modules/")) continue;
-    const wrapped = project.getSourceFile(file.fileName);
-    if (wrapped !== undefined) project.removeSourceFile(wrapped);
-  }
-  for (const file of paths) project.addSourceFileAtPath(file);
-}
-
 /** The source files a tsconfig takes in (without reading them). */
 function projectFiles(config: string): Set<string> {
   const parsed = ts.getParsedCommandLineOfConfigFile(path.resolve(config), { allowJs: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
