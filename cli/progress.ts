@@ -12,11 +12,12 @@ export class Progress {
     private readonly after = 2_000,
   ) {}
 
-  update(done: number, total: number): void {
+  /** Draw `done` of `total`; `what` says what is counted (or being done) when it differs from the constructor's. */
+  update(done: number, total: number, what = this.what): void {
     if (this.stream.isTTY !== true || Date.now() - this.started < this.after) return;
     const width = 30;
     const filled = total === 0 ? width : Math.round((done / total) * width);
-    this.stream.write(`\rcorral: [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${this.what}`);
+    this.stream.write(`\rcorral: [${"#".repeat(filled)}${"-".repeat(width - filled)}] ${done}/${total} ${what}\x1b[K`);
     this.shown = true;
   }
 

@@ -34,7 +34,7 @@ export async function scanCommand(args: { paths: string[]; json: boolean; projec
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
   const progress = new Progress("files read");
-  const report = await scan(paths, args.project, (done, total) => progress.update(done, total));
+  const report = await scan(paths, args.project, (done, total, what) => progress.update(done, total, what));
   progress.end();
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.html !== undefined) {

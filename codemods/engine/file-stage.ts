@@ -39,8 +39,6 @@ export async function migrateFiles(
     jobs?: number | undefined;
     onProgress?: ((done: number, total: number) => void) | undefined;
     verdictsOnly?: boolean;
-    /** Put even a single share on a worker thread: this thread has other work meanwhile (`scan`). */
-    offThread?: boolean;
   },
 ): Promise<ChunkReport> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(files.length), files.length));
@@ -53,7 +51,7 @@ export async function migrateFiles(
     options.onProgress?.(done.reduce((a, b) => a + b, 0), files.length);
   };
   const reports =
-    shares.length <= 1 && options.offThread !== true
+    shares.length <= 1
       ? // The compiler is loaded in this thread only when the work is done here.
         [await (await import("./migrate-chunk.ts")).migrateChunk(files, options.tsconfig, (count) => progress(0, count), options.verdictsOnly)]
       : await Promise.all(

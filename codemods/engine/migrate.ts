@@ -24,8 +24,6 @@ export interface MigrateOptions {
   verdictsOnly?: boolean;
   /** Hears how many files are done, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
-  /** `--to async`: work on worker threads only, this thread has other work meanwhile (`scan`). */
-  offThread?: boolean;
 }
 
 /** A file the run would change: its text before and after. */
@@ -64,7 +62,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     jobs: options.jobs,
     onProgress: options.onProgress,
     verdictsOnly: options.verdictsOnly === true,
-    offThread: options.offThread === true,
   });
   return { results, changes, skipped };
 }

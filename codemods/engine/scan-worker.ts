@@ -1,6 +1,7 @@
-/** A worker thread of {@link scan}: stage 2's verdicts and the inventory of a large tree, beside stage 1's workers. */
+/** The worker thread of a {@link scan} of a large tree: the whole inventory, with its progress posted as it goes. */
 import { parentPort, workerData } from "node:worker_threads";
 import { inventory } from "./inventory.ts";
 
 const { paths, tsconfig } = workerData as { paths: string[]; tsconfig: string | undefined };
-parentPort!.postMessage({ result: await inventory(paths, tsconfig) });
+const result = await inventory(paths, tsconfig, (done, _total, what) => parentPort!.postMessage({ done, what }));
+parentPort!.postMessage({ result });

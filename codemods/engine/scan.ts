@@ -4,9 +4,7 @@
  * suggested order (trio-asyncio's path: the entry inside `run()`, then `--to async`, then `--to scoped` from the
  * leaves of the call graph up, so each caller can call the functions below it natively).
  */
-import os from "node:os";
 import { PARALLEL_FROM } from "./file-stage.ts";
-import { migrate } from "./migrate.ts";
 import type { FunctionResult, Reason } from "./result.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { onWorker } from "./worker.ts";
@@ -40,43 +38,27 @@ export interface ScanReport {
   order: string[];
 }
 
-/** What scan learns across the project (stage 2's verdicts, styles, calls, entries): all but stage 1's verdicts. */
-export interface Inventory {
-  functions: Omit<ScannedFunction, "async">[];
-  errors: ScanReport["errors"];
-  skipped: Skipped[];
-  /** Files that start a program (a top-level call of an async function). */
+/** What scan learns: the report but the suggested order, and the files that start a program (a top-level call of an async function). */
+export interface Inventory extends Omit<ScanReport, "order"> {
   entries: string[];
 }
 
+/** Hears how far a scan is: files done of all, and what is being done. */
+export type ScanProgress = (done: number, total: number, what: string) => void;
+
 /**
- * Scan `paths`. Stage 1 is decided file by file, stage 2 and the inventory across the project; on a large tree the
- * two run at once on worker threads (stage 1 on every core but one), so the scan takes about as long as the
- * longer of the two.
+ * Scan `paths`, in one project: stage 1 file by file, then stage 2 and the call graph across the project. On a
+ * large tree the scan runs on a worker thread, so this thread only draws the progress.
  */
-export async function scan(paths: readonly string[], tsconfig?: string, onProgress?: (done: number, total: number) => void): Promise<ScanReport> {
-  const large = sourceFiles(paths).length >= PARALLEL_FROM;
-  const stageOne = migrate({
-    targets: paths,
-    to: "async",
-    verdictsOnly: true,
-    offThread: large,
-    ...(large ? { jobs: Math.max(1, os.availableParallelism() - 1) } : {}),
-    ...(tsconfig === undefined ? {} : { tsconfig }),
-    ...(onProgress === undefined ? {} : { onProgress }),
-  });
+export async function scan(paths: readonly string[], tsconfig?: string, onProgress?: ScanProgress): Promise<ScanReport> {
+  const total = sourceFiles(paths).length;
   // The inventory needs the compiler; on a large tree only its worker loads it.
-  const found = large
-    ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig })
-    : import("./inventory.ts").then(({ inventory }) => inventory(paths, tsconfig));
-  const [asyncRun, { functions, errors, skipped, entries }] = await Promise.all([stageOne, found]);
-  const asyncResults = new Map(asyncRun.results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
-  const scanned = functions.map((fn): ScannedFunction => {
-    const found = asyncResults.get(`${fn.file}:${fn.line}:${fn.function}`);
-    const async = { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null };
-    return { file: fn.file, function: fn.function, line: fn.line, style: fn.style, async, scoped: fn.scoped, calls: fn.calls };
-  });
-  return { functions: scanned, errors, skipped, order: suggestedOrder(scanned, entries) };
+  const found =
+    total >= PARALLEL_FROM
+      ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig }, (done, what) => onProgress?.(done, total, what ?? ""))
+      : import("./inventory.ts").then(({ inventory }) => inventory(paths, tsconfig, onProgress));
+  const { functions, errors, skipped, entries } = await found;
+  return { functions, errors, skipped, order: suggestedOrder(functions, entries) };
 }
 
 /** The entry first, then `--to async` for what it would change, then `--to scoped` leaves first. */
