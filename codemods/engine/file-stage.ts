@@ -1,8 +1,8 @@
 /**
  * The stages decided file by file (`--to async`) at scale: spread over worker threads for a large tree, each with a
  * contiguous share of the files. A file's result depends only on the file and what it imports, so any split gives
- * the same report, in the same order. Each 400 files of a share get a project of their own, dropped when they are
- * done, so memory is bounded by that, not by the tree (2,000 files run in a 300 MB heap).
+ * the same report, in the same order. Each 1.25 MB of source of a share gets a project of its own, dropped when
+ * it is done, so memory is bounded by that, not by the tree (see migrate-chunk.ts).
  */
 import os from "node:os";
 import type { FileChange } from "./migrate.ts";
