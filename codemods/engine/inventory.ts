@@ -15,7 +15,7 @@ import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { migrateFile } from "./migrate-file.ts";
 import { migrateProject } from "./migrate-project.ts";
 import { openProject, syntaxError } from "./project.ts";
-import type { FunctionResult } from "./result.ts";
+import { internalFailure, type FunctionResult } from "./result.ts";
 import type { Inventory, ScanProgress, ScannedFunction, StageVerdict, Style } from "./scan.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { parseTarget } from "./targets.ts";
@@ -36,7 +36,10 @@ export async function inventory(paths: readonly string[], tsconfig?: string, pro
     const error = syntaxError(file, display);
     if (error !== undefined) errors.push({ file: display, message: error });
     else {
-      await migrateFile(file, display, undefined, planToAsync, asyncResults);
+      // A bug of ours in stage 1 costs this file's verdicts (reported with the errors), never the scan.
+      await migrateFile(file, display, undefined, planToAsync, asyncResults).catch((failure: unknown) => {
+        errors.push({ file: display, message: internalFailure(display, failure).reason!.message });
+      });
       if (hasMainCall(file)) entries.push(display);
       for (const fn of functionsOf(file)) {
         const name = nameOf(fn);
