@@ -30,7 +30,7 @@ export interface ScannedFunction {
 
 export interface ScanReport {
   functions: ScannedFunction[];
-  /** Files that cannot be read (a syntax error), with where. */
+  /** Files that cannot be read (a syntax error, with where), or that stage 1 failed on (a bug of ours). */
   errors: { file: string; message: string }[];
   /** Files and folders not read: symbolic link loops, files over the size limit, binary files. */
   skipped: Skipped[];
