@@ -3,6 +3,6 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { FileTarget } from "./file-stage.ts";
 import { migrateChunk } from "./migrate-chunk.ts";
 
-const { share, tsconfig, verdictsOnly } = workerData as { share: FileTarget[]; tsconfig: string | undefined; verdictsOnly: boolean };
-const report = await migrateChunk(share, tsconfig, (done) => parentPort!.postMessage({ done }), verdictsOnly);
+const { share, tsconfig } = workerData as { share: FileTarget[]; tsconfig: string | undefined };
+const report = await migrateChunk(share, tsconfig, (done) => parentPort!.postMessage({ done }));
 parentPort!.postMessage({ result: report });

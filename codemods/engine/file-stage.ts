@@ -38,7 +38,6 @@ export async function migrateFiles(
     tsconfig?: string | undefined;
     jobs?: number | undefined;
     onProgress?: ((done: number, total: number) => void) | undefined;
-    verdictsOnly?: boolean;
   },
 ): Promise<ChunkReport> {
   const jobs = Math.max(1, Math.min(options.jobs ?? defaultJobs(files.length), files.length));
@@ -53,12 +52,12 @@ export async function migrateFiles(
   const reports =
     shares.length <= 1
       ? // The compiler is loaded in this thread only when the work is done here.
-        [await (await import("./migrate-chunk.ts")).migrateChunk(files, options.tsconfig, (count) => progress(0, count), options.verdictsOnly)]
+        [await (await import("./migrate-chunk.ts")).migrateChunk(files, options.tsconfig, (count) => progress(0, count))]
       : await Promise.all(
           shares.map((share, index) =>
             onWorker<ChunkReport>(
               new URL("./file-stage-worker.js", import.meta.url),
-              { share, tsconfig: options.tsconfig, verdictsOnly: options.verdictsOnly === true },
+              { share, tsconfig: options.tsconfig },
               (count) => progress(index, count),
             ),
           ),

@@ -5,7 +5,6 @@
  * 2,000-file tree that takes about a quarter less than deciding them at once on two threads, each with its own
  * project, as the compiler's work is then done twice.
  */
-import path from "node:path";
 import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from "ts-morph";
 import { findOwn, outsideBoundary } from "../to-async/analysis.ts";
 import { callbackParam } from "../to-async/err-first.ts";
@@ -15,7 +14,7 @@ import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { migrateFile } from "./migrate-file.ts";
 import { migrateProject } from "./migrate-project.ts";
 import { openProject, syntaxError } from "./project.ts";
-import { internalFailure, type FunctionResult } from "./result.ts";
+import { displayOf, internalFailure, type FunctionResult } from "./result.ts";
 import type { Inventory, ScanProgress, ScannedFunction, StageVerdict, Style } from "./scan.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { parseTarget } from "./targets.ts";
@@ -32,7 +31,7 @@ export async function inventory(paths: readonly string[], tsconfig?: string, pro
   const entries: string[] = [];
   for (const [index, absolute] of files.entries()) {
     const file = project.getSourceFileOrThrow(absolute);
-    const display = path.relative(process.cwd(), absolute) || absolute;
+    const display = displayOf(absolute);
     const error = syntaxError(file, display);
     if (error !== undefined) errors.push({ file: display, message: error });
     else {
@@ -90,7 +89,7 @@ function callsOf(fn: FunctionNode): string[] {
   for (const call of findAll(fn, ts.isCallExpression, outsideBoundary)) {
     const callee = functionOf((call as CallExpression).getExpression());
     if (callee !== undefined && !callee.getSourceFile().isInNodeModules() && !callee.getSourceFile().isDeclarationFile()) {
-      calls.add(`${path.relative(process.cwd(), callee.getSourceFile().getFilePath())}:${nameOf(callee)}`);
+      calls.add(`${displayOf(callee.getSourceFile().getFilePath())}:${nameOf(callee)}`);
     }
   }
   return [...calls].sort();

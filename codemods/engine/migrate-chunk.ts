@@ -3,7 +3,6 @@
  * planned, then formatted with others in batches. See file-stage.ts.
  */
 import { statSync } from "node:fs";
-import type { Project } from "ts-morph";
 import { planToAsync } from "../to-async/plan.ts";
 import type { ChunkReport, FileTarget } from "./file-stage.ts";
 import { Formatter } from "./format.ts";
@@ -25,41 +24,35 @@ const PROJECT_BYTES = 1_250_000;
 const FORMAT_BATCH = 50;
 
 /** Files in this thread (their imports are read as the compiler needs them). */
-export async function migrateChunk(
-  chunk: readonly FileTarget[],
-  tsconfig: string | undefined,
-  progress?: (done: number) => void,
-  verdictsOnly = false,
-): Promise<ChunkReport> {
+export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: string | undefined, progress?: (done: number) => void): Promise<ChunkReport> {
   // Each file's results and change, in file order, whenever its formatting finishes.
   const done: { results: FunctionResult[]; change?: FileChange }[] = [];
   const formatted: Promise<void>[] = [];
-  const formatter = verdictsOnly ? undefined : new Formatter();
-  const parts = projectParts(chunk);
-  let project: Project | undefined;
-  for (const [index, { absolute, selector }] of chunk.entries()) {
-    const part = parts.find(([start]) => start === index);
-    if (part !== undefined) project = openProject(chunk.slice(...part).map((f) => f.absolute), tsconfig);
-    const display = displayOf(absolute);
-    const file = project!.getSourceFileOrThrow(absolute);
-    const error = syntaxError(file, display);
-    const mine: (typeof done)[number] = { results: [] };
-    done.push(mine);
-    if (error !== undefined) mine.results.push(parseFailure(display, error));
-    else {
-      const before = file.getFullText();
-      const after = migrateFile(file, display, selector, planToAsync, mine.results, formatter).then(
-        (text) => {
-          if (text !== before && !verdictsOnly) mine.change = { file: absolute, before, after: text };
-        },
-        (error: unknown) => void mine.results.push(internalFailure(display, error)),
-      );
-      formatted.push(after);
+  const formatter = new Formatter();
+  for (const [start, end] of projectParts(chunk)) {
+    const project = openProject(chunk.slice(start, end).map((f) => f.absolute), tsconfig);
+    for (const { absolute, selector } of chunk.slice(start, end)) {
+      const display = displayOf(absolute);
+      const file = project.getSourceFileOrThrow(absolute);
+      const error = syntaxError(file, display);
+      const mine: (typeof done)[number] = { results: [] };
+      done.push(mine);
+      if (error !== undefined) mine.results.push(parseFailure(display, error));
+      else {
+        const before = file.getFullText();
+        const after = migrateFile(file, display, selector, planToAsync, mine.results, formatter).then(
+          (text) => {
+            if (text !== before) mine.change = { file: absolute, before, after: text };
+          },
+          (error: unknown) => void mine.results.push(internalFailure(display, error)),
+        );
+        formatted.push(after);
+      }
+      if (formatter.size >= FORMAT_BATCH) await formatter.flush();
+      progress?.(done.length);
     }
-    if (formatter !== undefined && formatter.size >= FORMAT_BATCH) await formatter.flush();
-    progress?.(index + 1);
   }
-  await formatter?.flush();
+  await formatter.flush();
   await Promise.all(formatted);
   return { results: done.flatMap((d) => d.results), changes: done.flatMap((d) => (d.change === undefined ? [] : [d.change])) };
 }

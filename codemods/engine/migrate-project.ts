@@ -53,4 +53,3 @@ export async function migrateProject(project: Project, targets: readonly Target[
   }
   return { results, changes, skipped };
 }
-

@@ -20,7 +20,7 @@ export interface MigrateOptions {
   keepLegacyExport?: boolean;
   /** Worker threads for the stages decided file by file (default: one per core for a large tree, else none). */
   jobs?: number;
-  /** Only what each function's outcome would be (for `scan`): no call sites, no new text, no formatting. */
+  /** `--to scoped`: only what each function's outcome would be (for `scan`): no call sites, no new text. */
   verdictsOnly?: boolean;
   /** Hears how many files are done, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
@@ -61,7 +61,6 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
     tsconfig: options.tsconfig,
     jobs: options.jobs,
     onProgress: options.onProgress,
-    verdictsOnly: options.verdictsOnly === true,
   });
   return { results, changes, skipped };
 }
