@@ -56,6 +56,8 @@ async function main(argv: string[]): Promise<number> {
         entry: { type: "boolean", default: false },
         "keep-legacy-export": { type: "boolean", default: false },
         "allow-dirty": { type: "boolean", default: false },
+        "no-type-check": { type: "boolean", default: false },
+        verify: { type: "string" },
         jobs: { type: "string" },
         html: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -76,6 +78,8 @@ async function main(argv: string[]): Promise<number> {
       entry: values.entry,
       keepLegacyExport: values["keep-legacy-export"],
       allowDirty: values["allow-dirty"],
+      typeCheck: !values["no-type-check"],
+      verify: values.verify,
       jobs: jobsOf(values.jobs),
       ...(command === "review" ? { review: { html: values.html } } : {}),
     });

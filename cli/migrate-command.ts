@@ -94,6 +94,10 @@ export interface MigrateArgs {
   entry: boolean;
   keepLegacyExport: boolean;
   allowDirty: boolean;
+  /** Refuse rewrites that add a type error (`--no-type-check` turns this off). */
+  typeCheck: boolean;
+  /** `--verify "<command>"`: a test command that must pass before and after the rewrites are written. */
+  verify: string | undefined;
   jobs: number | undefined;
   /** `corral review`: show the pending changes function by function (as text, or into an HTML file) and write nothing. */
   review?: { html: string | undefined };
@@ -123,6 +127,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     targets: args.targets,
     to: args.entry ? "entry" : (args.to as "async" | "scoped"),
     keepLegacyExport: args.keepLegacyExport,
+    typeGate: args.typeCheck,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   });
   if (args.review !== undefined && args.write) throw new UsageFailure("review writes nothing: drop --write (migrate --write applies the changes)");

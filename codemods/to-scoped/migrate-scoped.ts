@@ -8,7 +8,7 @@ import { EditSet } from "../engine/edit-set.ts";
 import { FileImports, type Import } from "../engine/imports.ts";
 import { lineOf, nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal } from "../engine/refusal.ts";
-import type { FunctionResult } from "../engine/result.ts";
+import { functionKey, type FunctionResult, type Reason } from "../engine/result.ts";
 import type { Scope } from "./body.ts";
 import { rewriteCallSites, nameNodeOf } from "./call-sites.ts";
 import { planEntry } from "./entry.ts";
@@ -34,7 +34,7 @@ export interface ScopedTarget {
  */
 export function planScopedRun(
   targets: readonly ScopedTarget[],
-  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean },
+  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean; refuse?: Readonly<Record<string, Reason>> },
   display: (file: SourceFile) => string,
 ): { results: FunctionResult[]; files: Map<SourceFile, FileState> } {
   const world = new ScopedWorld(options.keepLegacyExport);
@@ -49,6 +49,8 @@ export function planScopedRun(
         }
         try {
           checkScoped(fn);
+          const forced = options.refuse?.[functionKey(base(fn, file))];
+          if (forced !== undefined) throw new Refusal(forced.code, forced.message, fn);
           world.migrating.add(fn);
         } catch (error) {
           results.set(fn, refusedOrError(base(fn, file), error, file));
