@@ -3,19 +3,21 @@
  * by default: a unified diff per file and a note per rewrite saying what changes in behaviour. `--write` writes each
  * changed file atomically (a temporary file renamed over it). Exit 0 on success, 1 when anything errored.
  */
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { migrate, type MigrateReport } from "../codemods/engine/migrate.ts";
-import type { FunctionResult } from "../codemods/engine/result.ts";
+import { migrate, type MigrateOptions, type MigrateReport } from "../codemods/engine/migrate.ts";
+import type { FunctionResult, Reason } from "../codemods/engine/result.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
 import { colourDiff, useColour } from "./colour.ts";
+import { writeIfDifferent } from "./file-keeper.ts";
 import { uncommitted } from "./git-status.ts";
 import { Progress } from "./progress.ts";
 import { reviewHtml } from "./review-html.ts";
 import { UsageFailure } from "./usage.ts";
+import { checkGreen, RedBeforeRewrite, writeVerified } from "./verify.ts";
 
-export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write] [--json] [--project tsconfig.json]
+export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write [--verify "<command>"]] [--json] [--project tsconfig.json]
 corral migrate <entry-file> --entry [--write] [--json]
 
 Rewrite functions, one stage at a time. A dry run unless --write: prints a unified diff of each file it would
@@ -46,6 +48,13 @@ Options:
   --write             write the changed files (atomically), instead of printing the diff; refused when a file
                       to write has uncommitted changes in its git work tree
   --allow-dirty       with --write: write over uncommitted changes anyway
+  --verify "<command>"  with --write: run your tests (the command, in a shell) before (it must pass) and after
+                      writing; when it fails, the rewritten functions are bisected, and each one whose rewrite
+                      turns it red is refused broke-tests with the failure's first lines. Ctrl-C or a failure
+                      puts every file back as it was. Progress on stderr
+  --no-type-check     skip the type gate: by default a rewrite that adds a type error to its file or to a file
+                      importing it is refused would-break-types (JavaScript is compared with the checker's JS
+                      inference, on what would break when it runs)
   --json              print { "results": [ { file, function, line, outcome, reason, notes } ], "skipped": [...] } only
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
   --jobs <n>          worker threads for --to async (default: one per core for 200 files or more, else none);
@@ -56,6 +65,7 @@ Examples:
   corral migrate src/ --to async --write
   corral migrate src/api.ts:12 --to async --json
   corral migrate src/ --to scoped --keep-legacy-export
+  corral migrate src/ --to async --write --verify "npm test"
   corral migrate src/main.ts --entry --write
 
 The diff is coloured on a terminal (plain when piped, or with NO_COLOR set).
@@ -120,8 +130,20 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     if (!existsSync(file)) throw new UsageFailure(`${file}: no such file or folder (from the target '${target}')`);
   }
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  if (args.verify !== undefined && !args.write) throw new UsageFailure("--verify runs your command on the written files: add --write");
+  if (args.verify !== undefined && args.review !== undefined) throw new UsageFailure("review writes nothing, so there is nothing to --verify: use migrate --write --verify");
+  const log = (line: string): void => void process.stderr.write(`corral: ${line}\n`);
+  if (args.verify !== undefined) {
+    try {
+      await checkGreen(args.verify, log);
+    } catch (error) {
+      if (!(error instanceof RedBeforeRewrite)) throw error;
+      process.stderr.write(`corral: ${error.message}\nNothing was written.\n`);
+      return 1;
+    }
+  }
   const progress = new Progress("files");
-  const report = await migrate({
+  const options: MigrateOptions = {
     onProgress: (done, total) => progress.update(done, total),
     ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
     targets: args.targets,
@@ -129,7 +151,8 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     keepLegacyExport: args.keepLegacyExport,
     typeGate: args.typeCheck,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
-  });
+  };
+  let report = await migrate(options);
   if (args.review !== undefined && args.write) throw new UsageFailure("review writes nothing: drop --write (migrate --write applies the changes)");
   if (args.write && !args.allowDirty) {
     const dirty = uncommitted(report.changes.map((c) => c.file));
@@ -142,7 +165,11 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
       return 1;
     }
   }
-  if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
+  if (args.verify !== undefined) {
+    progress.end();
+    const restage = (refuse: Readonly<Record<string, Reason>>) => migrate({ ...options, onProgress: () => {}, refuse: { ...options.refuse, ...refuse } });
+    report = await writeVerified(args.verify, report, restage, log);
+  } else if (args.write) for (const change of report.changes) writeIfDifferent(change.file, change.after);
   progress.end();
   if (args.review !== undefined) return review(report, args, await import("./review.ts"));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
@@ -173,12 +200,6 @@ function review(report: MigrateReport, args: MigrateArgs, { reviewItems, reviewT
     if (result.outcome === "refused" || result.outcome === "error") process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
   }
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.corral-${process.pid}`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }
 
 /** The human report: diffs (in a dry run), notes, refusals and errors, then a summary. */
