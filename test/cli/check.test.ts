@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { corralIn, type Ran } from "../support/cli.ts";
 
@@ -62,5 +63,253 @@ describe("corral check", () => {
       "hazards.ts:10:5 swallowed-cancelled",
     ]);
     expect(hazards.every((h) => h.hint.length > 0)).toBe(true);
+  });
+});
+
+/**
+ * Calls across the line between scoped and legacy code, followed into other files: a project in TypeScript
+ * (ESM imports, a namespace import) and one in JavaScript (CommonJS: require, destructured require,
+ * `require("./x").f(...)`, `mod.f(...)`, exports by assignment; and an ES module), each with a file of hazards
+ * and a file that does everything right. corral is installed (linked) as users have it.
+ */
+const CALLS_TS: Record<string, string> = {
+  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", noEmit: true, allowImportingTsExtensions: true, types: [] } }),
+  "lib.ts": `import { fromPromise, toPromise, type Cx } from "corral";
+
+export interface Api {
+  get(id: string, options?: { signal?: AbortSignal }): Promise<string>;
+}
+
+export async function loadScoped(cx: Cx, api: Api, id: string): Promise<string> {
+  return fromPromise(cx, (signal) => api.get(id, { signal }));
+}
+
+/** The old signature of {@link loadScoped}, for callers outside corral. */
+export function load(api: Api, id: string): Promise<string> {
+  return toPromise((cx: Cx) => loadScoped(cx, api, id))();
+}
+
+async function sign(cx: Cx, key: string, data: string): Promise<string> {
+  return fromPromise(cx, Promise.resolve(key + data));
+}
+
+export const crypto = { sign: toPromise(sign) };
+`,
+  "hazards.ts": `import type { EventEmitter } from "node:events";
+import { callbackify } from "node:util";
+import type { Cx } from "corral";
+import * as lib from "./lib.ts";
+import { crypto, load, loadScoped, type Api } from "./lib.ts";
+
+export async function scoped(cx: Cx, api: Api, emitter: EventEmitter): Promise<void> {
+  await loadScoped(api as any, "a");
+  await lib.loadScoped(cx, api);
+  await load(cx as any, api, "b");
+  await crypto.sign(cx as any, "key", "data");
+  emitter.on("id", loadScoped);
+}
+
+export function legacy(api: Api): unknown {
+  void lib.loadScoped(api as any, "c");
+  return callbackify(lib.loadScoped);
+}
+`,
+  "clean.ts": `import { all, run, toCallback, toPromise, withNursery, type Cx } from "corral";
+import { crypto, load, loadScoped, type Api } from "./lib.ts";
+
+async function twice(cx: Cx, work: (cx: Cx, id: string) => Promise<string>, id: string): Promise<string[]> {
+  return [await work(cx, id), await work(cx, id)];
+}
+
+export async function scoped(cx: Cx, api: Api): Promise<void> {
+  await loadScoped(cx, api, "a");
+  await twice(cx, (cx, id) => loadScoped(cx, api, id), "b");
+  await all(cx, [(cx) => loadScoped(cx, api, "c")]);
+  await withNursery(cx, async (n) => n.start(loadScoped, api, "d"));
+}
+
+export function legacy(api: Api): unknown {
+  void load(api, "e");
+  void crypto.sign("key", "data");
+  void toPromise(loadScoped)(api, "f");
+  void run((cx) => loadScoped(cx, api, "g"));
+  return toCallback(loadScoped);
+}
+`,
+};
+
+const CALLS_JS: Record<string, string> = {
+  "lib.js": `"use strict";
+const { fromPromise, toPromise } = require("corral");
+
+async function load(cx, api, id) {
+  return fromPromise(cx, api.get(id));
+}
+
+async function sign(cx, key, data) {
+  return fromPromise(cx, key.sign(data));
+}
+
+module.exports = { load, sign: toPromise(sign) };
+`,
+  "dirs.js": `"use strict";
+const { fromPromise } = require("corral");
+
+exports.ensureDir = async (cx, dir) => {
+  await fromPromise(cx, dir.make());
+};
+
+module.exports.removeDir = async function removeDir(cx, dir) {
+  await fromPromise(cx, dir.remove());
+};
+`,
+  "net.mjs": `import { fromPromise } from "corral";
+
+export async function fetchText(cx, url) {
+  return fromPromise(cx, (signal) => fetch(url, { signal }).then((r) => r.text()));
+}
+`,
+  "hazards.js": `"use strict";
+const { callbackify, promisify } = require("node:util");
+const { load, sign } = require("./lib");
+const lib = require("./lib");
+const dirs = require("./dirs");
+
+async function scoped(cx, api, emitter, ids) {
+  await load(api, "a");
+  await lib.load(api, "b");
+  await require("./lib").load(api, "c");
+  await dirs.ensureDir(cx, "dir", "extra");
+  await sign(cx, "key", "data");
+  ids.forEach(load);
+  emitter.on("dir", dirs.removeDir);
+  setTimeout(lib.load, 10);
+  return [callbackify(load), promisify(dirs.ensureDir)];
+}
+
+function legacy(api) {
+  return lib.load(api, "d");
+}
+
+module.exports = { scoped, legacy };
+`,
+  "hazards.mjs": `import { fetchText } from "./net.mjs";
+
+export async function scoped(cx) {
+  return fetchText("https://example.com");
+}
+`,
+  "clean.js": `"use strict";
+const { all, toCallback, toPromise, withNursery } = require("corral");
+const { load, sign } = require("./lib");
+const dirs = require("./dirs");
+
+async function scoped(cx, api, dir) {
+  await load(cx, api, "a");
+  await dirs.ensureDir(cx, dir);
+  await all(cx, [(cx) => load(cx, api, "b"), (cx) => dirs.removeDir(cx, dir)]);
+  await withNursery(cx, async (n) => n.start(load, api, "c"));
+}
+
+function legacy(api, emitter) {
+  emitter.on("id", toPromise(load));
+  sign("key", "data");
+  return toCallback(dirs.ensureDir);
+}
+
+module.exports = { scoped, legacy };
+`,
+  "clean.mjs": `import { fetchText } from "./net.mjs";
+
+export async function scoped(cx) {
+  return fetchText(cx, "https://example.com");
+}
+`,
+};
+
+/** Writes `files` into a new folder with corral installed (a link to this package, built). */
+function projectOf(files: Record<string, string>): string {
+  const root = mkdtempSync(path.join(os.tmpdir(), "corral-check-calls-"));
+  mkdirSync(path.join(root, "node_modules"));
+  symlinkSync(fileURLToPath(new URL("../..", import.meta.url)), path.join(root, "node_modules/corral"), "dir");
+  for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
+  return root;
+}
+
+interface Found {
+  code: string;
+  file: string;
+  line: number;
+  column: number;
+  function: string;
+  message: string;
+  hint: string;
+}
+
+async function hazardsIn(root: string, ...paths: string[]): Promise<{ code: number; hazards: Found[] }> {
+  const { code, stdout } = await corral(root, "check", ...paths, "--json");
+  return { code, hazards: (JSON.parse(stdout) as { hazards: Found[] }).hazards };
+}
+
+describe("corral check: calls across the scoped/legacy line, across files", () => {
+  let root: string;
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test("TypeScript: each hazard with file:line:col, the callee's declaration and a fix hint", async () => {
+    root = projectOf(CALLS_TS);
+    const { code, hazards } = await hazardsIn(root, "hazards.ts");
+    expect(code).toBe(1);
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function})`)).toEqual([
+      "hazards.ts:8:9 missing-cx (in scoped)",
+      "hazards.ts:9:9 wrong-arity (in scoped)",
+      "hazards.ts:10:9 legacy-wrapper-given-cx (in scoped)",
+      "hazards.ts:11:9 legacy-wrapper-given-cx (in scoped)",
+      "hazards.ts:12:20 scoped-function-passed-to-legacy (in scoped)",
+      "hazards.ts:16:8 missing-cx (in legacy)",
+      "hazards.ts:17:22 scoped-function-passed-to-legacy (in legacy)",
+    ]);
+    expect(hazards.map((h) => h.hint)).toEqual([
+      "pass the context first: loadScoped(cx, ...)",
+      "match its parameters: loadScoped(cx, api, id)",
+      "call loadScoped(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
+      "call sign(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
+      "hand legacy code its bridge: toPromise(loadScoped) (toCallback(loadScoped) for err-first callbacks), or start it in a nursery: n.start(loadScoped, ...)",
+      "legacy code calls it through the bridge: toPromise(lib.loadScoped)(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)",
+      "err-first callers get toCallback(lib.loadScoped) from corral",
+    ]);
+    expect(hazards[1]!.message).toBe("`lib.loadScoped` (lib.ts:7) takes 3 arguments with its Cx, but is given 2");
+  });
+
+  test("TypeScript: the same calls done right, 0 hazards", async () => {
+    root = projectOf(CALLS_TS);
+    expect(await hazardsIn(root, "clean.ts", "lib.ts")).toEqual({ code: 0, hazards: [] });
+  });
+
+  test("JavaScript (CommonJS and ES modules): each hazard, callees found through require and import", async () => {
+    root = projectOf(CALLS_JS);
+    const { code, hazards } = await hazardsIn(root, "hazards.js", "hazards.mjs");
+    expect(code).toBe(1);
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function})`)).toEqual([
+      "hazards.js:8:9 missing-cx (in scoped)",
+      "hazards.js:9:9 missing-cx (in scoped)",
+      "hazards.js:10:9 missing-cx (in scoped)",
+      "hazards.js:11:9 wrong-arity (in scoped)",
+      "hazards.js:12:9 legacy-wrapper-given-cx (in scoped)",
+      "hazards.js:13:15 scoped-function-passed-to-legacy (in scoped)",
+      "hazards.js:14:21 scoped-function-passed-to-legacy (in scoped)",
+      "hazards.js:15:14 scoped-function-passed-to-legacy (in scoped)",
+      "hazards.js:16:23 scoped-function-passed-to-legacy (in scoped)",
+      "hazards.js:16:40 scoped-function-passed-to-legacy (in scoped)",
+      "hazards.js:20:10 missing-cx (in legacy)",
+      "hazards.mjs:4:10 missing-cx (in scoped)",
+    ]);
+    expect(hazards[3]!.message).toBe("`dirs.ensureDir` (dirs.js:4) takes at most 2 arguments with its Cx, but is given 3");
+    expect(hazards[4]!.hint).toBe("call sign(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only");
+    expect(hazards[9]!.hint).toBe("it returns a promise already: toPromise(dirs.ensureDir) is its legacy form");
+  });
+
+  test("JavaScript: the same calls done right, 0 hazards", async () => {
+    root = projectOf(CALLS_JS);
+    expect(await hazardsIn(root, "clean.js", "clean.mjs", "lib.js", "dirs.js", "net.mjs")).toEqual({ code: 0, hazards: [] });
   });
 });
