@@ -10,8 +10,9 @@ import { Node, SyntaxKind, ts, type CallExpression, type NewExpression, type Sou
 import { isCorralCallee } from "./from-corral.ts";
 import { isFunctionNode, nameOf, type FunctionNode } from "./functions.ts";
 import { hazardAt, short, type Hazard } from "./hazard.ts";
+import { isAlreadyScoped } from "../to-scoped/world.ts";
 import { isScopedFunction, resolveCallable, unwrap } from "./resolve-callable.ts";
-import { findAll } from "./walk.ts";
+import { findAll, wrap } from "./walk.ts";
 
 /** The call hazards of `file` (shown as `display`), in source order. */
 export function callHazards(file: SourceFile, display: string): Hazard[] {
@@ -32,11 +33,14 @@ function scopedCallHazards(call: CallExpression, fn: FunctionNode, display: stri
   const name = short(call.getExpression().getText());
   const where = declaredAt(fn);
   const caller = call.getFirstAncestor(isFunctionNode);
-  const cx = caller !== undefined && isScopedFunction(caller) ? caller.getParameters()[0]!.getName() : undefined;
+  const cx = cxInScope(call);
   if (!passesCx(call)) {
-    const hint = cx !== undefined
-      ? `pass the context first: ${name}(${cx}, ...)`
-      : `legacy code calls it through the bridge: toPromise(${name})(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)`;
+    const hint =
+      cx !== undefined
+        ? `pass the context first: ${name}(${cx}, ...)`
+        : caller === undefined
+          ? `run it in a root scope: run((cx) => ${name}(cx, ...)) (corral migrate <file> --entry writes that)`
+          : `legacy code calls it through the bridge: toPromise(${name})(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)`;
     return [hazardAt("missing-cx", call, display, `\`${name}\` is scoped (it takes a Cx first, ${where}) but is called without one: every argument lands one place to the left`, hint)];
   }
   const args = call.getArguments();
@@ -50,7 +54,7 @@ function scopedCallHazards(call: CallExpression, fn: FunctionNode, display: stri
       call,
       display,
       `\`${name}\` (${where}) takes ${expected} argument${max === 1 ? "" : "s"} with its Cx, but is given ${args.length}`,
-      `match its parameters: ${nameOf(fn)}(${fn.getParameters().map((p) => p.getName()).join(", ")})`,
+      `match its parameters: ${name}(${fn.getParameters().map((p) => p.getName()).join(", ")})`,
     ),
   ];
 }
@@ -90,15 +94,22 @@ function passedToLegacy(call: CallExpression | NewExpression, display: string): 
 
 /**
  * Whether a call may be given a scoped function: corral's own (`n.start(f)`, `toPromise(f)`, `run(f)`), a scoped
- * function (it passes its Cx on), or a parameter typed as a function that takes a Cx first.
+ * function (it passes its Cx on), or a parameter declared as a function that takes a Cx first. (The declared type,
+ * not the contextual one: `wrap<T>(fn: T)` is instantiated with the scoped function's own type.)
  */
 function acceptsScoped(call: CallExpression | NewExpression, value: Node): boolean {
   if (Node.isCallExpression(call) && (isCorralCallee(call) || resolveCallable(call.getExpression())?.kind === "scoped")) return true;
-  const expected = Node.isExpression(value) ? value.getContextualType() : undefined;
-  return (expected?.getCallSignatures() ?? []).some((signature) => {
-    const [first] = signature.getParameters();
-    const declaration = first?.getValueDeclaration();
-    return declaration !== undefined && isCxType(declaration.getType());
+  const signature = call.getProject().getTypeChecker().compilerObject.getResolvedSignature(call.compilerNode);
+  const params = signature?.getDeclaration()?.parameters ?? [];
+  const index = call.getArguments().indexOf(value);
+  const last = params[params.length - 1];
+  const param = index < params.length ? params[index] : last?.dotDotDotToken !== undefined ? last : undefined;
+  if (param === undefined) return false;
+  let type = wrap(call, param).getType();
+  if (param.dotDotDotToken !== undefined) type = type.getArrayElementType() ?? type;
+  return type.getNonNullableType().getCallSignatures().some((s) => {
+    const first = s.getParameters()[0]?.getValueDeclaration();
+    return first !== undefined && isCxType(first.getType());
   });
 }
 
@@ -115,6 +126,19 @@ export function passesCx(call: CallExpression): boolean {
     if (isFunctionNode(fn) && fn.getParameters()[0] === declaration && isScopedFunction(fn)) return true;
   }
   return /cx\d*$/i.test(first.getText());
+}
+
+/**
+ * The name of the `Cx` a call can pass: the first parameter of the nearest function taking one (a thunk's too; in
+ * JavaScript, one named `cx`, even in a function that does not pass it on yet).
+ */
+function cxInScope(node: Node): string | undefined {
+  for (const fn of node.getAncestors()) {
+    if (!isFunctionNode(fn)) continue;
+    const first = fn.getParameters()[0];
+    if (first !== undefined && Node.isIdentifier(first.getNameNode()) && (isAlreadyScoped(fn) || isCxType(first.getType()))) return first.getName();
+  }
+  return undefined;
 }
 
 function isCxType(type: import("ts-morph").Type): boolean {

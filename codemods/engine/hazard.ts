@@ -17,7 +17,7 @@ export interface Hazard {
   file: string;
   line: number;
   column: number;
-  /** The function the hazard is in (`Class.method`, ...), or `<top level>`. */
+  /** The named function the hazard is in (`Class.method`, ...; an arrow inside it counts as it), or `<top level>`. */
   function: string;
   message: string;
   hint: string;
@@ -26,8 +26,9 @@ export interface Hazard {
 /** A hazard at `node` of a file shown as `display`. */
 export function hazardAt(code: HazardCode, node: Node, display: string, message: string, hint: string): Hazard {
   const { line, column } = node.getSourceFile().getLineAndColumnAtPos(node.getStart());
-  const fn = node.getFirstAncestor(isFunctionNode);
-  return { code, file: display, line, column, function: fn === undefined ? "<top level>" : nameOf(fn), message, hint };
+  const names = node.getAncestors().filter(isFunctionNode).map(nameOf);
+  const named = names.find((n) => n !== "<anonymous>") ?? names[0] ?? "<top level>";
+  return { code, file: display, line, column, function: named, message, hint };
 }
 
 /** Code as a message quotes it: on one line, at most 60 characters. */

@@ -73,7 +73,7 @@ describe("corral check", () => {
  * and a file that does everything right. corral is installed (linked) as users have it.
  */
 const CALLS_TS: Record<string, string> = {
-  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", noEmit: true, allowImportingTsExtensions: true, types: [] } }),
+  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", noEmit: true, allowImportingTsExtensions: true, types: ["node"] } }),
   "lib.ts": `import { fromPromise, toPromise, type Cx } from "corral";
 
 export interface Api {
@@ -94,12 +94,18 @@ async function sign(cx: Cx, key: string, data: string): Promise<string> {
 }
 
 export const crypto = { sign: toPromise(sign) };
+
+export class Repo {
+  async find(cx: Cx, id: string): Promise<string> {
+    return fromPromise(cx, Promise.resolve(id));
+  }
+}
 `,
   "hazards.ts": `import type { EventEmitter } from "node:events";
 import { callbackify } from "node:util";
-import type { Cx } from "corral";
+import { all, type Cx } from "corral";
 import * as lib from "./lib.ts";
-import { crypto, load, loadScoped, type Api } from "./lib.ts";
+import { crypto, load, loadScoped, Repo, type Api } from "./lib.ts";
 
 export async function scoped(cx: Cx, api: Api, emitter: EventEmitter): Promise<void> {
   await loadScoped(api as any, "a");
@@ -107,33 +113,55 @@ export async function scoped(cx: Cx, api: Api, emitter: EventEmitter): Promise<v
   await load(cx as any, api, "b");
   await crypto.sign(cx as any, "key", "data");
   emitter.on("id", loadScoped);
+  await all(cx, [(cx) => loadScoped(api as any, "c")]);
+  await new Repo().find(api as any);
 }
 
 export function legacy(api: Api): unknown {
-  void lib.loadScoped(api as any, "c");
-  return callbackify(lib.loadScoped);
+  void lib.loadScoped(api as any, "d");
+  return [callbackify(lib.loadScoped), wrap(loadScoped)];
 }
+
+function wrap<T>(fn: T): T {
+  return fn;
+}
+
+void loadScoped(undefined as any, "e");
 `,
   "clean.ts": `import { all, run, toCallback, toPromise, withNursery, type Cx } from "corral";
-import { crypto, load, loadScoped, type Api } from "./lib.ts";
+import { crypto, load, loadScoped, Repo, type Api } from "./lib.ts";
 
 async function twice(cx: Cx, work: (cx: Cx, id: string) => Promise<string>, id: string): Promise<string[]> {
   return [await work(cx, id), await work(cx, id)];
 }
 
+async function maybe(cx: Cx, id: string, work?: (cx: Cx, id: string) => Promise<string>): Promise<string> {
+  return work === undefined ? id : work(cx, id);
+}
+
+async function byId(cx: Cx, id: string): Promise<string> {
+  return new Repo().find(cx, id);
+}
+
 export async function scoped(cx: Cx, api: Api): Promise<void> {
   await loadScoped(cx, api, "a");
   await twice(cx, (cx, id) => loadScoped(cx, api, id), "b");
-  await all(cx, [(cx) => loadScoped(cx, api, "c")]);
-  await withNursery(cx, async (n) => n.start(loadScoped, api, "d"));
+  await twice(cx, byId, "c");
+  await maybe(cx, "d", byId);
+  await all(cx, [(cx) => loadScoped(cx, api, "e")]);
+  await withNursery(cx, async (n) => n.start(loadScoped, api, "f"));
 }
 
 export function legacy(api: Api): unknown {
-  void load(api, "e");
+  void load(api, "g");
   void crypto.sign("key", "data");
-  void toPromise(loadScoped)(api, "f");
-  void run((cx) => loadScoped(cx, api, "g"));
-  return toCallback(loadScoped);
+  void toPromise(loadScoped)(api, "h");
+  void run((cx) => loadScoped(cx, api, "i"));
+  return [toCallback(loadScoped), wrap(toPromise(byId))];
+}
+
+function wrap<T>(fn: T): T {
+  return fn;
 }
 `,
 };
@@ -162,6 +190,14 @@ exports.ensureDir = async (cx, dir) => {
 module.exports.removeDir = async function removeDir(cx, dir) {
   await fromPromise(cx, dir.remove());
 };
+
+class Store {
+  async fetch(cx, id) {
+    return fromPromise(cx, id.get());
+  }
+}
+
+module.exports.Store = Store;
 `,
   "net.mjs": `import { fromPromise } from "corral";
 
@@ -174,24 +210,32 @@ const { callbackify, promisify } = require("node:util");
 const { load, sign } = require("./lib");
 const lib = require("./lib");
 const dirs = require("./dirs");
+const { ensureDir: ensure } = require("./dirs");
+const removeDir = require("./dirs").removeDir;
 
 async function scoped(cx, api, emitter, ids) {
   await load(api, "a");
   await lib.load(api, "b");
   await require("./lib").load(api, "c");
+  await ensure("dir");
+  await new dirs.Store().fetch("id");
   await dirs.ensureDir(cx, "dir", "extra");
   await sign(cx, "key", "data");
   ids.forEach(load);
-  emitter.on("dir", dirs.removeDir);
+  emitter.on("dir", removeDir);
   setTimeout(lib.load, 10);
   return [callbackify(load), promisify(dirs.ensureDir)];
+}
+
+function wrap(fn) {
+  return fn;
 }
 
 function legacy(api) {
   return lib.load(api, "d");
 }
 
-module.exports = { scoped, legacy };
+module.exports = { scoped, legacy, ensureDirs: wrap(ensure) };
 `,
   "hazards.mjs": `import { fetchText } from "./net.mjs";
 
@@ -203,18 +247,25 @@ export async function scoped(cx) {
 const { all, toCallback, toPromise, withNursery } = require("corral");
 const { load, sign } = require("./lib");
 const dirs = require("./dirs");
+const { ensureDir: ensure } = require("./dirs");
 
 async function scoped(cx, api, dir) {
   await load(cx, api, "a");
   await dirs.ensureDir(cx, dir);
+  await ensure(cx, dir);
+  await new dirs.Store().fetch(cx, "id");
   await all(cx, [(cx) => load(cx, api, "b"), (cx) => dirs.removeDir(cx, dir)]);
   await withNursery(cx, async (n) => n.start(load, api, "c"));
+}
+
+function wrap(fn) {
+  return fn;
 }
 
 function legacy(api, emitter) {
   emitter.on("id", toPromise(load));
   sign("key", "data");
-  return toCallback(dirs.ensureDir);
+  return [toCallback(dirs.ensureDir), wrap(toPromise(ensure))];
 }
 
 module.exports = { scoped, legacy };
@@ -227,11 +278,13 @@ export async function scoped(cx) {
 `,
 };
 
-/** Writes `files` into a new folder with corral installed (a link to this package, built). */
+/** Writes `files` into a new folder with corral and Node's types installed (links to this package, built, and its own). */
 function projectOf(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(os.tmpdir(), "corral-check-calls-"));
-  mkdirSync(path.join(root, "node_modules"));
-  symlinkSync(fileURLToPath(new URL("../..", import.meta.url)), path.join(root, "node_modules/corral"), "dir");
+  const here = fileURLToPath(new URL("../..", import.meta.url));
+  mkdirSync(path.join(root, "node_modules/@types"), { recursive: true });
+  symlinkSync(here, path.join(root, "node_modules/corral"), "dir");
+  symlinkSync(path.join(here, "node_modules/@types/node"), path.join(root, "node_modules/@types/node"), "dir");
   for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
   return root;
 }
@@ -259,25 +312,25 @@ describe("corral check: calls across the scoped/legacy line, across files", () =
     root = projectOf(CALLS_TS);
     const { code, hazards } = await hazardsIn(root, "hazards.ts");
     expect(code).toBe(1);
-    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function})`)).toEqual([
-      "hazards.ts:8:9 missing-cx (in scoped)",
-      "hazards.ts:9:9 wrong-arity (in scoped)",
-      "hazards.ts:10:9 legacy-wrapper-given-cx (in scoped)",
-      "hazards.ts:11:9 legacy-wrapper-given-cx (in scoped)",
-      "hazards.ts:12:20 scoped-function-passed-to-legacy (in scoped)",
-      "hazards.ts:16:8 missing-cx (in legacy)",
-      "hazards.ts:17:22 scoped-function-passed-to-legacy (in legacy)",
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function}): ${h.hint}`)).toEqual([
+      "hazards.ts:8:9 missing-cx (in scoped): pass the context first: loadScoped(cx, ...)",
+      "hazards.ts:9:9 wrong-arity (in scoped): match its parameters: lib.loadScoped(cx, api, id)",
+      "hazards.ts:10:9 legacy-wrapper-given-cx (in scoped): call loadScoped(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
+      "hazards.ts:11:9 legacy-wrapper-given-cx (in scoped): call sign(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
+      "hazards.ts:12:20 scoped-function-passed-to-legacy (in scoped): hand legacy code its bridge: toPromise(loadScoped) (toCallback(loadScoped) for err-first callbacks), or start it in a nursery: n.start(loadScoped, ...)",
+      "hazards.ts:13:26 missing-cx (in scoped): pass the context first: loadScoped(cx, ...)",
+      "hazards.ts:14:9 missing-cx (in scoped): pass the context first: new Repo().find(cx, ...)",
+      "hazards.ts:18:8 missing-cx (in legacy): legacy code calls it through the bridge: toPromise(lib.loadScoped)(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)",
+      "hazards.ts:19:23 scoped-function-passed-to-legacy (in legacy): err-first callers get toCallback(lib.loadScoped) from corral",
+      "hazards.ts:19:45 scoped-function-passed-to-legacy (in legacy): hand legacy code its bridge: toPromise(loadScoped) (toCallback(loadScoped) for err-first callbacks), or start it in a nursery: n.start(loadScoped, ...)",
+      "hazards.ts:26:6 missing-cx (in <top level>): run it in a root scope: run((cx) => loadScoped(cx, ...)) (corral migrate <file> --entry writes that)",
     ]);
-    expect(hazards.map((h) => h.hint)).toEqual([
-      "pass the context first: loadScoped(cx, ...)",
-      "match its parameters: loadScoped(cx, api, id)",
-      "call loadScoped(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
-      "call sign(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
-      "hand legacy code its bridge: toPromise(loadScoped) (toCallback(loadScoped) for err-first callbacks), or start it in a nursery: n.start(loadScoped, ...)",
-      "legacy code calls it through the bridge: toPromise(lib.loadScoped)(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)",
-      "err-first callers get toCallback(lib.loadScoped) from corral",
+    expect(hazards.map((h) => h.message).slice(1, 5)).toEqual([
+      "`lib.loadScoped` (lib.ts:7) takes 3 arguments with its Cx, but is given 2",
+      "`load` is the legacy wrapper of the scoped `loadScoped` (lib.ts:7): it supplies the Cx itself, so given one, every argument lands one place to the right",
+      "`crypto.sign` is the legacy wrapper of the scoped `sign` (lib.ts:16): it supplies the Cx itself, so given one, every argument lands one place to the right",
+      "`loadScoped` is scoped (it takes a Cx first, lib.ts:7), but `emitter.on` is legacy code: it will call it without one",
     ]);
-    expect(hazards[1]!.message).toBe("`lib.loadScoped` (lib.ts:7) takes 3 arguments with its Cx, but is given 2");
   });
 
   test("TypeScript: the same calls done right, 0 hazards", async () => {
@@ -289,23 +342,27 @@ describe("corral check: calls across the scoped/legacy line, across files", () =
     root = projectOf(CALLS_JS);
     const { code, hazards } = await hazardsIn(root, "hazards.js", "hazards.mjs");
     expect(code).toBe(1);
-    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function})`)).toEqual([
-      "hazards.js:8:9 missing-cx (in scoped)",
-      "hazards.js:9:9 missing-cx (in scoped)",
-      "hazards.js:10:9 missing-cx (in scoped)",
-      "hazards.js:11:9 wrong-arity (in scoped)",
-      "hazards.js:12:9 legacy-wrapper-given-cx (in scoped)",
-      "hazards.js:13:15 scoped-function-passed-to-legacy (in scoped)",
-      "hazards.js:14:21 scoped-function-passed-to-legacy (in scoped)",
-      "hazards.js:15:14 scoped-function-passed-to-legacy (in scoped)",
-      "hazards.js:16:23 scoped-function-passed-to-legacy (in scoped)",
-      "hazards.js:16:40 scoped-function-passed-to-legacy (in scoped)",
-      "hazards.js:20:10 missing-cx (in legacy)",
-      "hazards.mjs:4:10 missing-cx (in scoped)",
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function}): ${h.hint}`)).toEqual([
+      "hazards.js:10:9 missing-cx (in scoped): pass the context first: load(cx, ...)",
+      "hazards.js:11:9 missing-cx (in scoped): pass the context first: lib.load(cx, ...)",
+      'hazards.js:12:9 missing-cx (in scoped): pass the context first: require("./lib").load(cx, ...)',
+      "hazards.js:13:9 missing-cx (in scoped): pass the context first: ensure(cx, ...)",
+      "hazards.js:14:9 missing-cx (in scoped): pass the context first: new dirs.Store().fetch(cx, ...)",
+      "hazards.js:15:9 wrong-arity (in scoped): match its parameters: dirs.ensureDir(cx, dir)",
+      "hazards.js:16:9 legacy-wrapper-given-cx (in scoped): call sign(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only",
+      "hazards.js:17:15 scoped-function-passed-to-legacy (in scoped): hand legacy code its bridge: toPromise(load) (toCallback(load) for err-first callbacks), or start it in a nursery: n.start(load, ...)",
+      "hazards.js:18:21 scoped-function-passed-to-legacy (in scoped): hand legacy code its bridge: toPromise(removeDir) (toCallback(removeDir) for err-first callbacks), or start it in a nursery: n.start(removeDir, ...)",
+      "hazards.js:19:14 scoped-function-passed-to-legacy (in scoped): hand legacy code its bridge: toPromise(lib.load) (toCallback(lib.load) for err-first callbacks), or start it in a nursery: n.start(lib.load, ...)",
+      "hazards.js:20:23 scoped-function-passed-to-legacy (in scoped): err-first callers get toCallback(load) from corral",
+      "hazards.js:20:40 scoped-function-passed-to-legacy (in scoped): it returns a promise already: toPromise(dirs.ensureDir) is its legacy form",
+      "hazards.js:28:10 missing-cx (in legacy): legacy code calls it through the bridge: toPromise(lib.load)(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)",
+      "hazards.js:31:53 scoped-function-passed-to-legacy (in <top level>): hand legacy code its bridge: toPromise(ensure) (toCallback(ensure) for err-first callbacks), or start it in a nursery: n.start(ensure, ...)",
+      "hazards.mjs:4:10 missing-cx (in scoped): pass the context first: fetchText(cx, ...)",
     ]);
-    expect(hazards[3]!.message).toBe("`dirs.ensureDir` (dirs.js:4) takes at most 2 arguments with its Cx, but is given 3");
-    expect(hazards[4]!.hint).toBe("call sign(cx, ...) natively (export it beside the wrapper if it is not); the wrapper is for legacy callers only");
-    expect(hazards[9]!.hint).toBe("it returns a promise already: toPromise(dirs.ensureDir) is its legacy form");
+    expect(hazards.map((h) => h.message).slice(5, 7)).toEqual([
+      "`dirs.ensureDir` (dirs.js:4) takes at most 2 arguments with its Cx, but is given 3",
+      "`sign` is the legacy wrapper of the scoped `sign` (lib.js:8): it supplies the Cx itself, so given one, every argument lands one place to the right",
+    ]);
   });
 
   test("JavaScript: the same calls done right, 0 hazards", async () => {
