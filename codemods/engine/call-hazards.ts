@@ -7,10 +7,10 @@
  */
 import path from "node:path";
 import { Node, SyntaxKind, ts, type CallExpression, type NewExpression, type SourceFile } from "ts-morph";
+import { isAlreadyScoped } from "../to-scoped/world.ts";
 import { isCorralCallee } from "./from-corral.ts";
 import { isFunctionNode, nameOf, type FunctionNode } from "./functions.ts";
 import { hazardAt, short, type Hazard } from "./hazard.ts";
-import { isAlreadyScoped } from "../to-scoped/world.ts";
 import { isScopedFunction, resolveCallable, unwrap } from "./resolve-callable.ts";
 import { findAll, wrap } from "./walk.ts";
 
@@ -41,7 +41,8 @@ function scopedCallHazards(call: CallExpression, fn: FunctionNode, display: stri
         : caller === undefined
           ? `run it in a root scope: run((cx) => ${name}(cx, ...)) (corral migrate <file> --entry writes that)`
           : `legacy code calls it through the bridge: toPromise(${name})(...) (toCallback for err-first callers), or keep a legacy export of it (--keep-legacy-export)`;
-    return [hazardAt("missing-cx", call, display, `\`${name}\` is scoped (it takes a Cx first, ${where}) but is called without one: every argument lands one place to the left`, hint)];
+    const shifted = call.getArguments().length === 0 ? "" : ": every argument lands one place to the left";
+    return [hazardAt("missing-cx", call, display, `\`${name}\` is scoped (it takes a Cx first, ${where}) but is called without one${shifted}`, hint)];
   }
   const args = call.getArguments();
   if (args.some((a) => Node.isSpreadElement(a))) return [];
@@ -150,9 +151,8 @@ function arity(fn: FunctionNode): { min: number; max: number } {
   const params = fn.getParameters();
   const open = params.some((p) => p.isRestParameter()) || findAll(fn, (n) => ts.isIdentifier(n) && n.text === "arguments", () => true, true).length > 0;
   const typed = params[0]!.getTypeNode() !== undefined;
-  let min = 1;
-  if (typed) params.forEach((p, i) => !p.isOptional() && !p.hasInitializer() && !p.isRestParameter() && (min = i + 1));
-  return { min, max: open ? Infinity : params.length };
+  const required = typed ? params.map((p) => !p.isOptional()).lastIndexOf(true) + 1 : 1;
+  return { min: Math.max(1, required), max: open ? Infinity : params.length };
 }
 
 /** `file:line` of a function, as the reports show files. */
