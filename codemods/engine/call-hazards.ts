@@ -32,9 +32,10 @@ export function callHazards(file: SourceFile, display: string): Hazard[] {
 function scopedCallHazards(call: CallExpression, fn: FunctionNode, display: string): Hazard[] {
   const name = short(call.getExpression().getText());
   const where = declaredAt(fn);
-  const caller = call.getFirstAncestor(isFunctionNode);
-  const cx = cxInScope(call);
   if (!passesCx(call)) {
+    if (fn.getParameters()[0]!.isOptional()) return []; // `notifyAll(cx?: Cx)`: the Cx is asked for, not needed
+    const caller = call.getFirstAncestor(isFunctionNode);
+    const cx = cxInScope(call);
     const hint =
       cx !== undefined
         ? `pass the context first: ${name}(${cx}, ...)`
@@ -119,13 +120,14 @@ export function passesCx(call: CallExpression): boolean {
   const given = call.getArguments()[0];
   if (given === undefined) return false;
   const first = unwrap(given);
-  const type = given.getType();
-  if (!type.isAny() && !type.isUnknown()) return isCxType(type);
+  // The common case without a type check: the `cx` parameter of a scoped function (`cx: Cx`, or JavaScript's `cx`).
   const declaration = Node.isIdentifier(first) ? first.getSymbol()?.getDeclarations()[0] : undefined;
   if (Node.isParameterDeclaration(declaration)) {
     const fn = declaration.getParent();
     if (isFunctionNode(fn) && fn.getParameters()[0] === declaration && isScopedFunction(fn)) return true;
   }
+  const type = given.getType();
+  if (!type.isAny() && !type.isUnknown()) return isCxType(type);
   return /cx\d*$/i.test(first.getText());
 }
 
@@ -142,8 +144,10 @@ function cxInScope(node: Node): string | undefined {
   return undefined;
 }
 
+/** corral's `Cx` (by its name: the types may come from its sources, its build or a copy), or a type shaped like one. */
 function isCxType(type: import("ts-morph").Type): boolean {
-  return /(^|\.)Cx$/.test(type.getText()) || (type.getProperty("signal") !== undefined && type.getProperty("deadline") !== undefined);
+  const symbol = type.getAliasSymbol() ?? type.getSymbol();
+  return symbol?.getName() === "Cx" || (type.getProperty("signal") !== undefined && type.getProperty("deadline") !== undefined);
 }
 
 /** How many arguments a scoped function takes. JavaScript's parameters may all be left out (only too many is wrong). */

@@ -4,7 +4,7 @@
  * `exports.f = f`, `module.exports.f = toPromise(f)`): a scoped function (it takes the `Cx` first), or a legacy
  * wrapper of one (it takes what the old function took, and runs the scoped one through `toPromise`/`toCallback`).
  */
-import { Node, SyntaxKind, type CallExpression, type SourceFile, type Symbol as MorphSymbol } from "ts-morph";
+import { Node, SyntaxKind, ts, type CallExpression, type SourceFile, type Symbol as MorphSymbol } from "ts-morph";
 import { outsideBoundary } from "../to-async/analysis.ts";
 import { isAlreadyScoped } from "../to-scoped/world.ts";
 import { isCorralCallee } from "./from-corral.ts";
@@ -46,6 +46,8 @@ function resolveOnce(node: Node, seen: Set<Node>): Callable | undefined {
   if (Node.isCallExpression(node)) return isBridge(node) ? { kind: "legacy-wrapper", scoped: bridgedFunction(node, seen) } : undefined;
   const name = Node.isPropertyAccessExpression(node) ? node.getNameNode() : node;
   if (!Node.isIdentifier(name) && !Node.isPrivateIdentifier(name)) return undefined;
+  // The symbol of `a.b` costs a type check of `a`: not worth it for a name no source file declares (`expect(x).toBe`).
+  if (name !== node && !declaredNames(node).has(name.getText())) return undefined;
   const parent = name.getParent();
   const symbol = Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === name ? parent.getValueSymbol() : name.getSymbol();
   return resolveSymbol(symbol, seen);
@@ -136,4 +138,45 @@ export function unwrap(node: Node): Node {
     node = node.getExpression();
   }
   return node;
+}
+
+const namesByProgram = new WeakMap<ts.Program, Set<string>>();
+
+/**
+ * The names under which a source file of `node`'s program may hold a scoped function or a legacy wrapper: functions
+ * and methods taking a `cx` first or of one statement, and names given a function, a bridge call or another name
+ * (`{ f }`, `f: g`, `exports.f = f`, `export { f as g }`). A property access names one only through them (what
+ * {@link resolveDeclaration} follows: declaration files have no bodies), so no other `a.b` costs a type check of `a`.
+ */
+function declaredNames(node: Node): Set<string> {
+  const program = node.getProject().getProgram().compilerObject;
+  let names = namesByProgram.get(program);
+  if (names !== undefined) return names;
+  const found = new Set<string>();
+  const add = (name: ts.Node | undefined, value: ts.Node | undefined): void => {
+    if (name !== undefined && (ts.isIdentifier(name) || ts.isPrivateIdentifier(name)) && (value === undefined || mayHoldCallable(value))) found.add(name.text);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isFunctionDeclaration(n) || ts.isMethodDeclaration(n) || ts.isFunctionExpression(n)) add(n.name, n);
+    else if (ts.isVariableDeclaration(n) || ts.isPropertyAssignment(n) || ts.isPropertyDeclaration(n)) add(n.name, n.initializer ?? n);
+    else if (ts.isShorthandPropertyAssignment(n) || ts.isExportSpecifier(n)) add(n.name, undefined);
+    else if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) add(n.left.name, n.right);
+    ts.forEachChild(n, visit);
+  };
+  for (const file of program.getSourceFiles()) if (!file.isDeclarationFile) visit(file);
+  names = found;
+  namesByProgram.set(program, names);
+  return names;
+}
+
+/** Whether a value may be (or name) a scoped function or a legacy wrapper, by its shape alone. */
+function mayHoldCallable(value: ts.Node): boolean {
+  while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isNonNullExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
+  if (ts.isIdentifier(value) || ts.isPropertyAccessExpression(value)) return true;
+  if (ts.isCallExpression(value)) return /(^|\.)to(Promise|Callback)$/.test(value.expression.getText());
+  if (!ts.isFunctionLike(value)) return false;
+  const first = value.parameters[0];
+  const scoped = first !== undefined && ((ts.isIdentifier(first.name) && first.name.text === "cx") || /(^|\.)Cx$/.test(first.type?.getText() ?? ""));
+  const body = (value as ts.FunctionLikeDeclaration).body;
+  return scoped || (body !== undefined && (!ts.isBlock(body) || body.statements.length === 1));
 }
