@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -374,5 +374,22 @@ describe("corral check: calls across the scoped/legacy line, across files", () =
   test("JavaScript: the same calls done right, 0 hazards", async () => {
     root = projectOf(CALLS_JS);
     expect(await hazardsIn(root, "clean.js", "clean.mjs", "lib.js", "dirs.js", "net.mjs")).toEqual({ code: 0, hazards: [] });
+  });
+});
+
+describe("corral check on what --to scoped writes", () => {
+  const repo = fileURLToPath(new URL("../..", import.meta.url));
+  const outputs = ["fixtures/to-scoped", "fixtures/entry"].flatMap((stage) =>
+    readdirSync(path.join(repo, stage), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .flatMap((entry) => readdirSync(path.join(repo, stage, entry.name)).filter((f) => /^output\.[cm]?[jt]s$/.test(f)).map((f) => `${stage}/${entry.name}/${f}`)),
+  );
+
+  // False positives matter: every golden output is clean, but the one whose note says a call is left floating.
+  test("the golden outputs: no hazard but the fire-and-forget call a note announces", async () => {
+    expect(outputs.length).toBeGreaterThan(50);
+    const { code, hazards } = await hazardsIn(repo, ...outputs);
+    expect(code).toBe(1);
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code}`)).toEqual(["fixtures/to-scoped/floating-call-in-scoped-function/output.ts:12:3 floating-promise"]);
   });
 });
