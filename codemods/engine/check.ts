@@ -18,8 +18,6 @@ import { isScopedFunction, resolveCallable, unwrap } from "./resolve-callable.ts
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { walk } from "./walk.ts";
 
-export type { Hazard, HazardCode } from "./hazard.ts";
-
 /** The hazards of the files under `paths` (callees are followed into the rest of the project), in file order. */
 export function check(paths: readonly string[], tsconfig?: string): { hazards: Hazard[]; errors: string[]; skipped: Skipped[] } {
   const project = openProject(paths, tsconfig);
