@@ -120,4 +120,10 @@ describe("the packed package resolves in users' projects", () => {
   test("a CommonJS program requires every entry point and runs scoped code", async () => {
     expect(await run(process.execPath, ["require.cjs"])).toEqual({ code: 0, output: "slept 1000 ms, loop found\n" });
   });
+
+  // corral's own tests resolve it to its TypeScript sources through a condition of the exports map; a program or
+  // bundler that sets the common "source" condition must still get the published files.
+  test('with the "source" condition set, as some bundlers and monorepos do', async () => {
+    expect(await run(process.execPath, ["--conditions=source", "require.cjs"])).toEqual({ code: 0, output: "slept 1000 ms, loop found\n" });
+  });
 });
