@@ -59,7 +59,11 @@ function resolveSymbol(symbol: MorphSymbol | undefined, seen: Set<Node>): Callab
   const declarations = symbol?.getDeclarations() ?? [];
   const found = declarations.map((d) => resolveDeclaration(d, seen));
   const [first] = found;
-  return first !== undefined && found.every((f) => f !== undefined && f.kind === first.kind && (f.kind === "legacy-wrapper" || f.fn === (first as { fn: FunctionNode }).fn)) ? first : undefined;
+  return first !== undefined && found.every((f) => f !== undefined && sameCallable(f, first)) ? first : undefined;
+}
+
+function sameCallable(a: Callable, b: Callable): boolean {
+  return a.kind === "scoped" ? b.kind === "scoped" && a.fn === b.fn : b.kind === "legacy-wrapper";
 }
 
 function resolveDeclaration(declaration: Node, seen: Set<Node>): Callable | undefined {
@@ -118,9 +122,16 @@ function bridgedFunction(bridge: CallExpression, seen: Set<Node>): FunctionNode 
   return found?.kind === "scoped" ? found.fn : undefined;
 }
 
+const corralUsers = new WeakMap<ts.SourceFile, boolean>();
+
 /** Whether a file imports or requires corral. */
 function usesCorral(file: SourceFile): boolean {
-  return file.getImportDeclarations().some((i) => /^corral(\/|$)/.test(i.getModuleSpecifierValue())) || /\brequire\(\s*(["'])corral(\/\w+)?\1\s*\)/.test(file.getFullText());
+  let uses = corralUsers.get(file.compilerNode);
+  if (uses === undefined) {
+    uses = file.getImportDeclarations().some((i) => /^corral(\/|$)/.test(i.getModuleSpecifierValue())) || /\brequire\(\s*(["'])corral(\/\w+)?\1\s*\)/.test(file.getFullText());
+    corralUsers.set(file.compilerNode, uses);
+  }
+  return uses;
 }
 
 /** Whether the function hands its first parameter to a call (`f(cx, ...)`, `fromPromise(cx, ...)`). */
