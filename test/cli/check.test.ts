@@ -284,6 +284,15 @@ export async function scoped(cx) {
 `,
 };
 
+/**
+ * JavaScript read as a project without a tsconfig reads it (corral's types out of reach: what is known comes from the
+ * code), and with one (module nodenext, allowJs: the checker's inference has corral's types).
+ */
+const JS_SETUPS: [string, Record<string, string>][] = [
+  ["no tsconfig", {}],
+  ["a tsconfig with allowJs", { "tsconfig.json": JSON.stringify({ compilerOptions: { allowJs: true, module: "nodenext", target: "es2022", noEmit: true, types: ["node"] } }) }],
+];
+
 /** Writes `files` into a new folder with corral and Node's types installed (links to this package, built, and its own). */
 function projectOf(files: Record<string, string>): string {
   const root = mkdtempSync(path.join(os.tmpdir(), "corral-check-calls-"));
@@ -344,8 +353,8 @@ describe("corral check: calls across the scoped/legacy line, across files", () =
     expect(await hazardsIn(root, "clean.ts", "lib.ts")).toEqual({ code: 0, hazards: [] });
   });
 
-  test("JavaScript (CommonJS and ES modules): each hazard, callees found through require and import", async () => {
-    root = projectOf(CALLS_JS);
+  test.each(JS_SETUPS)("JavaScript (CommonJS and ES modules), %s: each hazard, callees found through require and import", async (_, config) => {
+    root = projectOf({ ...CALLS_JS, ...config });
     const { code, hazards } = await hazardsIn(root, "hazards.js", "hazards.mjs");
     expect(code).toBe(1);
     expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function}): ${h.hint}`)).toEqual([
@@ -371,8 +380,8 @@ describe("corral check: calls across the scoped/legacy line, across files", () =
     ]);
   });
 
-  test("JavaScript: the same calls done right, 0 hazards", async () => {
-    root = projectOf(CALLS_JS);
+  test.each(JS_SETUPS)("JavaScript, %s: the same calls done right, 0 hazards", async (_, config) => {
+    root = projectOf({ ...CALLS_JS, ...config });
     expect(await hazardsIn(root, "clean.js", "clean.mjs", "lib.js", "dirs.js", "net.mjs")).toEqual({ code: 0, hazards: [] });
   });
 });
