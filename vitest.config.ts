@@ -1,10 +1,11 @@
 import { defineConfig } from "vitest/config";
 
-// Tests import "corral", "corral/testing", ... by name; the "source" export condition maps them to the
-// TypeScript sources, so tests exercise exactly the public entry points users import.
+// Tests import "corral", "corral/testing", ... by name; the "corral-source" export condition maps them to the
+// TypeScript sources, so tests exercise exactly the public entry points users import. (Not "source": some bundlers
+// and monorepos set that one, and it would send them to files the package does not publish.)
 export default defineConfig({
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
+  resolve: { conditions: ["corral-source"] },
+  ssr: { resolve: { conditions: ["corral-source"] } },
   test: {
     include: ["test/**/*.test.ts"],
     // No timeout a slow or loaded machine trips: a test that takes long is slow, not failed. Ten minutes only ends
