@@ -114,7 +114,7 @@ function check(
     if (rewrite === undefined) return { entry: { ...base, outcome: "unchanged", notes: [] } };
     return { entry: { ...base, outcome: "changed", notes: rewrite.notes }, rewrite };
   } catch (error) {
-    if (error instanceof Refusal) return { entry: { ...base, outcome: "refused", reason: error.reason(display), notes: [] } };
+    if (error instanceof Refusal) return { entry: { ...base, outcome: "refused", reason: error.reason(), notes: [] } };
     const message = error instanceof Error ? error.message : String(error);
     return { entry: { ...base, outcome: "error", reason: { code: "internal-error", message }, notes: [] } };
   }

@@ -53,7 +53,7 @@ export function planScopedRun(
           if (forced !== undefined) throw new Refusal(forced.code, forced.message, fn);
           world.migrating.add(fn);
         } catch (error) {
-          results.set(fn, refusedOrError(base(fn, file), error, file));
+          results.set(fn, refusedOrError(base(fn, file), error));
         }
       }
     }
@@ -75,7 +75,7 @@ export function planScopedRun(
     for (const [fn, error] of refused) {
       world.migrating.delete(fn);
       const file = display(fn.getSourceFile());
-      results.set(fn, refusedOrError(base(fn, file), error, file));
+      results.set(fn, refusedOrError(base(fn, file), error));
     }
   }
   if (options.verdictsOnly === true) {
@@ -105,7 +105,7 @@ export function planScopedRun(
         if (entry !== undefined) results.set(file, { file: shown, function: entry.name, line: entry.line, outcome: "changed", notes: [...scope.notes] });
         else results.set(file, { file: shown, function: "<entry>", line: 0, outcome: "unchanged", notes: [] });
       } catch (error) {
-        results.set(file, refusedOrError({ file: shown, function: "<entry>", line: 0, notes: [] }, error, shown));
+        results.set(file, refusedOrError({ file: shown, function: "<entry>", line: 0, notes: [] }, error));
       }
     }
   }
@@ -131,8 +131,8 @@ function scopeFor(world: ScopedWorld, files: Map<SourceFile, FileState>, file: S
   return { world, ...state, notes: new Set(), cx: "cx" };
 }
 
-function refusedOrError(base: Omit<FunctionResult, "outcome">, error: unknown, file: string): FunctionResult {
-  if (error instanceof Refusal) return { ...base, outcome: "refused", reason: error.reason(file) };
+function refusedOrError(base: Omit<FunctionResult, "outcome">, error: unknown): FunctionResult {
+  if (error instanceof Refusal) return { ...base, outcome: "refused", reason: error.reason() };
   const message = error instanceof Error ? error.message : String(error);
   return { ...base, outcome: "error", reason: { code: "internal-error", message } };
 }
