@@ -43,6 +43,12 @@ class FileBefore {
     return this.#extents;
   }
 
+  /** The function's name in a key of this file (`12:Class.method` after the file). */
+  nameIn(key: string): string {
+    const rest = key.slice(this.display.length + 1);
+    return rest.slice(rest.indexOf(":") + 1);
+  }
+
   get lines(): LineMap {
     this.#lines ??= lineMap(this.change.before, this.change.after);
     return this.#lines;
@@ -220,21 +226,55 @@ function added(old: readonly Found[], now: readonly Found[], file: FileBefore | 
 }
 
 /**
- * Whose rewrite made `diagnostic`: the changed function around it (in the original text), else the changed
- * function the expression there calls or names (a caller that no longer fits its callee), else every changed
- * function of the files involved (nothing narrower can be told; refusing more is safe).
+ * Whose rewrite made `diagnostic`, the first of: the changed function around it in the rewritten text, by name (a
+ * function keeps its name, and a version a stage adds beside it is named after it: `fAsync`, `fScoped`); the
+ * changed function whose original lines hold it; the changed function the expression there calls or names (a caller
+ * that no longer fits its callee); every changed function of the files involved, narrowed to those the error's
+ * text names (`Types of property 'load' are incompatible`) when it names any. Refusing more than the culprit is
+ * safe; the run settles again without them.
  */
 function ownersOf(diagnostic: Found, after: ts.Program, changed: ReadonlyMap<string, FileBefore>): string[] {
-  const name = normal(diagnostic.file.fileName);
-  const here = changed.get(name);
+  const here = changed.get(normal(diagnostic.file.fileName));
   if (here !== undefined) {
+    const named = aroundByName(here, diagnostic);
+    if (named !== undefined) return [named];
     const inside = enclosing(here, here.lines.beforeRange(lineOfPos(diagnostic)));
     if (inside !== undefined) return [inside];
   }
   const callee = calleeOf(diagnostic, after, changed);
   if (callee !== undefined) return [callee];
-  const involved = here !== undefined ? [here] : [...changed.values()];
-  return involved.flatMap((f) => f.keys);
+  const involved = (here !== undefined ? [here] : [...changed.values()]).flatMap((f) => f.keys.map((key) => ({ key, name: f.nameIn(key) })));
+  const quoted = involved.filter(({ name }) => diagnostic.text.includes(`'${name.slice(name.lastIndexOf(".") + 1)}'`));
+  return (quoted.length > 0 ? quoted : involved).map(({ key }) => key);
+}
+
+/** The changed function of `file` named as the innermost named function around the diagnostic (or its fAsync, fScoped). */
+function aroundByName(file: FileBefore, diagnostic: Found): string | undefined {
+  const byName = new Map(file.keys.map((key) => [file.nameIn(key), key]));
+  for (let node = tokenAt(diagnostic.file, diagnostic.start); node !== undefined; node = node.parent) {
+    const name = functionName(node);
+    if (name === undefined) continue;
+    const key = byName.get(name) ?? byName.get(name.replace(/(Async|Scoped)$/, ""));
+    if (key !== undefined) return key;
+  }
+  return undefined;
+}
+
+/** A function's name as reports give it (see nameOf in functions.ts), on the compiler's nodes; undefined for others. */
+function functionName(node: ts.Node): string | undefined {
+  if (ts.isFunctionDeclaration(node)) return node.name?.text ?? "default";
+  const owner = (klass: ts.Node): string | undefined => (ts.isClassLike(klass) ? klass.name?.text : undefined);
+  if (ts.isMethodDeclaration(node)) {
+    const cls = owner(node.parent);
+    return cls === undefined ? node.name.getText() : `${cls}.${node.name.getText()}`;
+  }
+  if (!ts.isFunctionExpression(node) && !ts.isArrowFunction(node)) return undefined;
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent)) return parent.name.getText();
+  if (ts.isPropertyDeclaration(parent)) return `${owner(parent.parent) ?? "<class>"}.${parent.name.getText()}`;
+  if (ts.isFunctionExpression(node) && node.name !== undefined) return node.name.text;
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) return parent.left.getText();
+  return undefined;
 }
 
 /** The innermost changed function whose lines hold `[start, end]` (original lines). */

@@ -60,6 +60,27 @@ describe("the type gate", () => {
     expect([...breaks.keys()]).toEqual(["a.ts:5:total"]);
   });
 
+  test("an error in a version a stage added beside a function (fAsync, at the end of the file) is that function's", () => {
+    const before = `export function first(a: string): string {\n  return a;\n}\n\nexport function second(b: string): string {\n  return b;\n}\n\nexport function third(c: string): string {\n  return c;\n}\n`;
+    const after = before.replace("return a;", "return a.trim();").replace("return b;", "return secondAsync(b) as never;") + `\nasync function secondAsync(b: string): Promise<string> {\n  return first(b, b);\n}\n`;
+    const breaks = gate({ "a.ts": before }, { "a.ts": after }, [
+      { file: "a.ts", function: "first", line: 1 },
+      { file: "a.ts", function: "second", line: 5 },
+    ]);
+    expect([...breaks.keys()]).toEqual(["a.ts:5:second"]);
+  });
+
+  test("an error no function holds, in a caller of several changed methods, goes to those the error's text names", () => {
+    const before = `export class Store {\n  count(id: string): Promise<number> {\n    return Promise.resolve(id.length);\n  }\n\n  name(id: string): Promise<string> {\n    return Promise.resolve(id);\n  }\n}\n`;
+    const after = before.replace("count(id: string)", "count(cx: object, id: string)").replace("return Promise.resolve(id);", "return Promise.resolve(id.trim());");
+    const user = `import { Store } from "./a.js";\n\ninterface Counter {\n  count(id: string): Promise<number>;\n}\n\nexport const counter: Counter = new Store();\n`;
+    const breaks = gate({ "a.ts": before, "b.ts": user }, { "a.ts": after }, [
+      { file: "a.ts", function: "Store.count", line: 2 },
+      { file: "a.ts", function: "Store.name", line: 6 },
+    ]);
+    expect([...breaks.keys()]).toEqual(["a.ts:2:Store.count"]);
+  });
+
   test("an error the file already had, moved by the rewrite, is not the rewrite's", () => {
     const before = `export function f(x: string): number {\n  const n: number = x;\n  return n;\n}\n`;
     const after = `export async function f(x: string): Promise<number> {\n  await null;\n  const n: number = x;\n  return n;\n}\n`;
