@@ -173,10 +173,11 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   progress.end();
   if (args.review !== undefined) return review(report, args, await import("./review.ts"));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
+  for (const warning of report.warnings ?? []) process.stderr.write(`corral: warning: ${warning}\n`);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
-    process.stdout.write(`${JSON.stringify({ results, skipped: report.skipped }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ results, skipped: report.skipped, warnings: report.warnings ?? [] }, null, 2)}\n`);
   }
   else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;

@@ -21,13 +21,16 @@ export async function gateTypes(
   const refuse: Record<string, Reason> = { ...options.refuse };
   const files = options.targets.map((t) => parseTarget(t).file);
   let report = first;
+  const said: string[] = [];
   while (report.changes.length > 0) {
     // A fresh project each round, with the rewrites in place.
     const project = openProject(files, options.tsconfig, true, {}, new Map(report.changes.map((c) => [c.file, c.after])));
-    const fresh = [...findTypeBreaks(project, report.changes, report.results)].filter(([key]) => !(key in refuse));
+    const { breaks, warnings } = findTypeBreaks(project, report.changes, report.results);
+    for (const warning of warnings) if (!said.includes(warning)) said.push(warning);
+    const fresh = [...breaks].filter(([key]) => !(key in refuse));
     if (fresh.length === 0) break;
     for (const [key, reason] of fresh) refuse[key] = reason;
     report = { ...(await rerun(refuse)), skipped: first.skipped };
   }
-  return report;
+  return said.length === 0 ? report : { ...report, warnings: [...(report.warnings ?? []), ...said] };
 }

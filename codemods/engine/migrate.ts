@@ -45,6 +45,8 @@ export interface MigrateReport {
   changes: FileChange[];
   /** Files and folders not read: symbolic link loops, files over the size limit, binary files. */
   skipped: Skipped[];
+  /** What the run could not do as well as it should, and what to do about it (a type gate without corral's types). */
+  warnings?: string[];
 }
 
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {

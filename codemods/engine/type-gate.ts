@@ -60,7 +60,11 @@ class FileBefore {
  * `project` has the rewritten files in place of the changed ones (see openProject's `texts`), and the rest of the
  * program (the tsconfig's files) where callers may be.
  */
-export function findTypeBreaks(project: Project, changes: readonly FileChange[], results: readonly FunctionResult[]): Map<string, Reason> {
+export function findTypeBreaks(
+  project: Project,
+  changes: readonly FileChange[],
+  results: readonly FunctionResult[],
+): { breaks: Map<string, Reason>; warnings: string[] } {
   const javascript = comparisonOptions(project);
   const after = project.getProgram().compilerObject;
   let scratch: Project | undefined;
@@ -76,8 +80,16 @@ export function findTypeBreaks(project: Project, changes: readonly FileChange[],
   // The program as it was is built only when a rewritten file has errors to compare (most have none).
   let before: ts.Program | undefined;
   const breaks = new Map<string, Reason>();
+  const warnings = new Set<string>();
   for (const name of checked) {
-    const now = diagnosticsOf(after, name, javascript);
+    const now = diagnosticsOf(after, name, javascript).filter((d) => {
+      if (!CANNOT_FIND_MODULE.has(d.code) || !/'corral(\/[\w-]+)?'/.test(d.text)) return true;
+      warnings.add(
+        `the rewritten code imports corral, which ${displayOf(name)} cannot resolve, so the type gate checked it without corral's types: ` +
+          "install corral in the project (npm install corral) before writing, and run again",
+      );
+      return false;
+    });
     if (now.length === 0) continue;
     before ??= programWith(after, new Map(changes.map((c) => [normal(c.file), c.before])));
     for (const diagnostic of added(diagnosticsOf(before, name, javascript), now, changed.get(name))) {
@@ -86,8 +98,11 @@ export function findTypeBreaks(project: Project, changes: readonly FileChange[],
       for (const key of owners) if (!breaks.has(key)) breaks.set(key, reason);
     }
   }
-  return breaks;
+  return { breaks, warnings: [...warnings] };
 }
+
+/** "Cannot find module" and its node16 form: an import of corral where it is not installed is no rewrite's fault. */
+const CANNOT_FIND_MODULE = new Set([2307, 2792]);
 
 /**
  * The program with `texts` in place of those files' contents, built from `old` (every other file is reused, the

@@ -25,7 +25,7 @@ function gate(
   for (const [name, text] of Object.entries(files)) project.createSourceFile(name, after[name] ?? text);
   const changes: FileChange[] = Object.entries(after).map(([name, text]) => ({ file: `/${name}`, before: files[name]!, after: text }));
   const results: FunctionResult[] = changed.map((c) => ({ file: displayOf(`/${c.file}`), function: c.function, line: c.line, outcome: "changed", notes: [] }));
-  const breaks = findTypeBreaks(project, changes, results);
+  const { breaks } = findTypeBreaks(project, changes, results);
   return new Map([...breaks].map(([key, reason]) => [key.replace(/^(\.\.\/)+/, ""), reason]));
 }
 
@@ -177,4 +177,14 @@ describe("the type gate's verdicts, settled by the engine", () => {
     expect(report.changes).toEqual([]);
     expect(report.results[0]!.reason!.message).toContain("TS2554");
   });
+});
+
+test("where corral is not installed, its import is not a rewrite's error: the gate says so once, and refuses nothing for it", () => {
+  const project = new Project({ useInMemoryFileSystem: true, compilerOptions: { strict: true, noEmit: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext } });
+  const before = `export async function load(id: string): Promise<string> {\n  return id;\n}\n`;
+  const after = `import type { Cx } from "corral";\n\nexport async function load(cx: Cx, id: string): Promise<string> {\n  return id;\n}\n`;
+  project.createSourceFile("/a.ts", after);
+  const { breaks, warnings } = findTypeBreaks(project, [{ file: "/a.ts", before, after }], [{ file: displayOf("/a.ts"), function: "load", line: 1, outcome: "changed", notes: [] }]);
+  expect(breaks.size).toBe(0);
+  expect(warnings).toEqual([expect.stringContaining("install corral in the project (npm install corral)")]);
 });
