@@ -12,8 +12,8 @@ import { openLoop } from "./loop.ts";
 export interface RunOptions {
   /** The clock for deadlines and sleeps; `new SystemClock()` by default, a `MockClock` in tests. */
   clock?: Clock;
-  /** Aborting it cancels the whole run; `run` then rejects with `Cancelled` (source "signal"). */
-  signal?: AbortSignal;
+  /** Aborting it cancels the whole run; `run` then rejects with `Cancelled` (source "signal"). `undefined` is none. */
+  signal?: AbortSignal | undefined;
   /**
    * Ctrl-C cancels the run: the first SIGINT cancels the root scope (source "signal") and waits for cleanup, a second
    * one exits at once (code 130). Needs `corral/node` imported (its import sets this up; nothing else is installed).

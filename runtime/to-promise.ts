@@ -12,8 +12,12 @@ export interface ToPromiseOptions {
    * `currentLoop()` once `installLoopHooks()` ran; else each call runs in a fresh root `run` (unless `strict`).
    */
   loop?: Loop;
-  /** Aborting it cancels the running task; the caller's promise then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  /**
+   * Aborting it cancels the running task; the caller's promise then rejects with the signal's reason. `undefined` is
+   * no signal, so an optional signal of the caller's can be passed on as it is (`{ signal }`), with
+   * `exactOptionalPropertyTypes` too.
+   */
+  signal?: AbortSignal | undefined;
   /** Refuse to run without a loop instead of starting a fresh root run. */
   strict?: boolean;
 }
