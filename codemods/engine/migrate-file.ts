@@ -32,27 +32,69 @@ export async function migrateFile(
   return ranges === undefined || formatter === undefined ? text : formatter.format(file.getFilePath(), text, ranges);
 }
 
-/** The file's new text and the ranges to format (none when nothing changes). */
+/** A file's new text, its edits, and the ranges to format (none when nothing changes). */
+interface Planned {
+  text: string;
+  edits: Edit[];
+  ranges?: { start: number; end: number }[];
+}
+
+/**
+ * The file's new text and the ranges to format (none when nothing changes). Refusals settle in a fixpoint: a plan
+ * the engine drops after it was made (its edits overlap another rewrite's) may have been seen by the plans after it
+ * (an err-first function made async is called natively by its callers), so the file is planned again with that
+ * function refused from the start, until no plan is dropped: every caller is written against its callee's final
+ * outcome.
+ */
 function planFile(
   file: SourceFile,
   display: string,
   selector: string | number | undefined,
   plan: Planner,
   results: FunctionResult[],
-): { text: string; edits: Edit[]; ranges?: { start: number; end: number }[] } {
+): Planned {
+  const selected = select(file, selector);
+  if (selected.length === 0 && selector !== undefined) results.push(noSuchFunction(display, selector));
+  const settled = new Map<FunctionNode, Refusal>();
+  for (;;) {
+    const round = planRound(file, display, selected, plan, settled);
+    if (round.dropped.size === 0) {
+      results.push(...round.results);
+      return round.planned;
+    }
+    for (const [fn, refusal] of round.dropped) settled.set(fn, refusal);
+  }
+}
+
+/**
+ * One planning of the file's functions, innermost first; `settled` are refused before they are planned. `dropped`:
+ * the functions planned, then refused by the engine, this round.
+ */
+function planRound(
+  file: SourceFile,
+  display: string,
+  selected: readonly FunctionNode[],
+  plan: Planner,
+  settled: ReadonlyMap<FunctionNode, Refusal>,
+): { planned: Planned; results: FunctionResult[]; dropped: Map<FunctionNode, Refusal> } {
   const text = file.getFullText();
   let edits: Edit[] = [];
   const entries: { fn: FunctionNode; entry: FunctionResult }[] = [];
   const inlined = new Set<object>();
   const imports = new FileImports(file);
   const added: Import[] = [];
-  const selected = select(file, selector);
-  if (selected.length === 0 && selector !== undefined) results.push(noSuchFunction(display, selector));
-  for (const fn of selected.reverse()) {
+  const dropped = new Map<FunctionNode, Refusal>();
+  for (const fn of [...selected].reverse()) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
     const result = check(fn, display, (f) => {
+      const refused = settled.get(f);
+      if (refused !== undefined) throw refused;
       const rewrite = plan(f, inner, imports);
-      if (rewrite !== undefined) refuseOverlaps(rewrite.edits, edits, f);
+      const overlap = rewrite === undefined ? undefined : overlapOf(rewrite.edits, edits, f);
+      if (overlap !== undefined) {
+        dropped.set(f, overlap);
+        throw overlap;
+      }
       return rewrite;
     });
     // An anonymous callback with nothing to do is not worth a line (there are many); anything else is reported.
@@ -65,23 +107,23 @@ function planFile(
     const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => e.start >= r.start && e.end <= r.end && !(e.start === r.start && e.end === r.end && e === r));
     edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
   }
-  results.push(...entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry));
-  if (edits.length === 0) return { text, edits };
+  const results = entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry);
+  if (edits.length === 0) return { planned: { text, edits }, results, dropped };
   const applied = applyEdits(text, [...edits, ...imports.edits(added)]);
-  return { text: applied.text, edits, ranges: applied.ranges };
+  return { planned: { text: applied.text, edits, ranges: applied.ranges }, results, dropped };
 }
 
 /**
  * A rewrite may contain earlier (inner) edits whole, and absorbs them; any other overlap (a call site it edits
  * inside a function rewritten already) would lose one of the two, so the later rewrite is refused.
  */
-function refuseOverlaps(mine: readonly Edit[], earlier: readonly Edit[], fn: FunctionNode): void {
+function overlapOf(mine: readonly Edit[], earlier: readonly Edit[], fn: FunctionNode): Refusal | undefined {
   for (const edit of mine) {
     for (const other of earlier) {
       const contains = other.start >= edit.start && other.end <= edit.end && !(other.start === edit.start && other.end === edit.end && other.start !== other.end);
       const apart = other.end <= edit.start || other.start >= edit.end;
       if (!apart && !contains) {
-        throw new Refusal(
+        return new Refusal(
           "overlapping-rewrites",
           "this rewrite edits code another rewrite in the same run changed; migrate one, then run again for the other",
           fn,
@@ -89,6 +131,7 @@ function refuseOverlaps(mine: readonly Edit[], earlier: readonly Edit[], fn: Fun
       }
     }
   }
+  return undefined;
 }
 
 export type Planner = (fn: FunctionNode, inner: readonly Edit[], imports: FileImports) => Rewrite | undefined;

@@ -147,12 +147,15 @@ export class ErrFirstWriter {
    * through it: Node's own APIs do, and so do functions this run made async; for others nobody can tell.
    */
   private checkAnswersLater(call: CallExpression, ctx: Context): void {
-    if (ctx.later || this.madeAsync(call.getExpression()) !== undefined) return;
+    const callee = call.getExpression();
+    if (ctx.later || this.madeAsync(callee) !== undefined) return;
+    // A function of this file not made async here was refused, or is not a target of the run: its own result says.
+    const local = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations().some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === call.getSourceFile());
     refuseUnless(
-      isNodeApi(call.getExpression()),
+      isNodeApi(callee),
       "callback-may-run-synchronously",
-      `\`${call.getExpression().getText()}\` may call back synchronously, and the callback with it; the async form ` +
-        "always answers later (migrate that function first, then this one)",
+      `\`${callee.getText()}\` may call back synchronously, and the callback with it; the async form always answers later ` +
+        (local ? `(\`${callee.getText()}\` keeps its callback form in this run: see its own result)` : "(migrate that function first, then this one)"),
       call,
     );
   }
