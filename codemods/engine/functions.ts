@@ -19,6 +19,23 @@ export function isFunctionNode(node: Node): node is FunctionNode {
   return KINDS.includes(node.getKind());
 }
 
+/** A getter or a setter: read and written as a property, it cannot become `async` or take a `cx`. */
+export type Accessor = import("ts-morph").GetAccessorDeclaration | import("ts-morph").SetAccessorDeclaration;
+
+export function isAccessor(node: Node): node is Accessor {
+  return Node.isGetAccessorDeclaration(node) || Node.isSetAccessorDeclaration(node);
+}
+
+/** What a stage deciding function by function decides on: a function, or an accessor (refused, or left alone). */
+export type Candidate = FunctionNode | Accessor;
+
+const CANDIDATE_KINDS = [...KINDS, SyntaxKind.GetAccessor, SyntaxKind.SetAccessor];
+
+/** {@link functionsOf} and the accessors with a body, in source order: what a stage deciding function by function looks at. */
+export function functionsAndAccessorsOf(file: SourceFile): Candidate[] {
+  return findAll(file, (node) => CANDIDATE_KINDS.includes(node.kind) && (node as ts.FunctionLikeDeclaration).body !== undefined) as Candidate[];
+}
+
 /**
  * Every function of the file, outermost first (source order). Found on the compiler's nodes, so only the functions
  * are wrapped (a large file's other nodes never are).
@@ -27,10 +44,13 @@ export function functionsOf(file: SourceFile): FunctionNode[] {
   return findAll(file, (node) => KINDS.includes(node.kind) && (node as ts.FunctionLikeDeclaration).body !== undefined) as FunctionNode[];
 }
 
-/** How a function is named in reports and targets: `name`, `Class.method`, `object.method`, or `<anonymous>`. */
-export function nameOf(fn: FunctionNode): string {
+/**
+ * How a function is named in reports and targets: `name`, `Class.method` (an accessor too), `object.method`, or
+ * `<anonymous>`.
+ */
+export function nameOf(fn: Candidate): string {
   if (Node.isFunctionDeclaration(fn)) return fn.getName() ?? "default";
-  if (Node.isMethodDeclaration(fn)) {
+  if (Node.isMethodDeclaration(fn) || isAccessor(fn)) {
     const owner = fn.getParent();
     const ownerName = Node.isClassDeclaration(owner) || Node.isClassExpression(owner) ? owner.getName() : undefined;
     return ownerName === undefined ? fn.getName() : `${ownerName}.${fn.getName()}`;
@@ -50,7 +70,7 @@ export function nameOf(fn: FunctionNode): string {
 }
 
 /** The 1-based line where the function starts. */
-export function lineOf(fn: FunctionNode): number {
+export function lineOf(fn: Candidate): number {
   return fn.getStartLineNumber();
 }
 
@@ -59,7 +79,11 @@ export function lineOf(fn: FunctionNode): number {
  * every function with that name (a declaration, a variable or property holding one, a method).
  */
 export function select(file: SourceFile, selector: string | number | undefined): FunctionNode[] {
-  const all = functionsOf(file);
+  return selectAmong(functionsOf(file), selector);
+}
+
+/** {@link select} among `all` (a file's functions in source order, or {@link functionsAndAccessorsOf} it). */
+export function selectAmong<F extends Candidate>(all: F[], selector: string | number | undefined): F[] {
   if (selector === undefined) return all;
   if (typeof selector === "number") {
     const containing = all.filter((fn) => fn.getStartLineNumber() <= selector && selector <= fn.getEndLineNumber());

@@ -9,7 +9,7 @@ import type { Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
 import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
-import { lineOf, nameOf, select, type FunctionNode } from "./functions.ts";
+import { functionsAndAccessorsOf, lineOf, nameOf, selectAmong, type Candidate } from "./functions.ts";
 import { Refusal } from "./refusal.ts";
 import { functionKey, noSuchFunction, type FunctionResult, type Reason } from "./result.ts";
 
@@ -53,9 +53,9 @@ function planFile(
   plan: Planner,
   results: FunctionResult[],
 ): Planned {
-  const selected = select(file, selector);
+  const selected = selectAmong(functionsAndAccessorsOf(file), selector);
   if (selected.length === 0 && selector !== undefined) results.push(noSuchFunction(display, selector));
-  const settled = new Map<FunctionNode, Refusal>();
+  const settled = new Map<Candidate, Refusal>();
   for (;;) {
     const round = planRound(file, display, selected, plan, settled);
     if (round.dropped.size === 0) {
@@ -73,17 +73,17 @@ function planFile(
 function planRound(
   file: SourceFile,
   display: string,
-  selected: readonly FunctionNode[],
+  selected: readonly Candidate[],
   plan: Planner,
-  settled: ReadonlyMap<FunctionNode, Refusal>,
-): { planned: Planned; results: FunctionResult[]; dropped: Map<FunctionNode, Refusal> } {
+  settled: ReadonlyMap<Candidate, Refusal>,
+): { planned: Planned; results: FunctionResult[]; dropped: Map<Candidate, Refusal> } {
   const text = file.getFullText();
   let edits: Edit[] = [];
-  const entries: { fn: FunctionNode; entry: FunctionResult }[] = [];
+  const entries: { fn: Candidate; entry: FunctionResult }[] = [];
   const inlined = new Set<object>();
   const imports = new FileImports(file);
   const added: Import[] = [];
-  const dropped = new Map<FunctionNode, Refusal>();
+  const dropped = new Map<Candidate, Refusal>();
   for (const fn of [...selected].reverse()) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
     const result = check(fn, display, (f) => {
@@ -117,7 +117,7 @@ function planRound(
  * A rewrite may contain earlier (inner) edits whole, and absorbs them; any other overlap (a call site it edits
  * inside a function rewritten already) would lose one of the two, so the later rewrite is refused.
  */
-function overlapOf(mine: readonly Edit[], earlier: readonly Edit[], fn: FunctionNode): Refusal | undefined {
+function overlapOf(mine: readonly Edit[], earlier: readonly Edit[], fn: Candidate): Refusal | undefined {
   for (const edit of mine) {
     for (const other of earlier) {
       const contains = other.start >= edit.start && other.end <= edit.end && !(other.start === edit.start && other.end === edit.end && other.start !== other.end);
@@ -134,7 +134,7 @@ function overlapOf(mine: readonly Edit[], earlier: readonly Edit[], fn: Function
   return undefined;
 }
 
-export type Planner = (fn: FunctionNode, inner: readonly Edit[], imports: FileImports) => Rewrite | undefined;
+export type Planner = (fn: Candidate, inner: readonly Edit[], imports: FileImports) => Rewrite | undefined;
 
 /** `plan`, except that the functions in `refuse` (by {@link functionKey}) are refused with the reason given. */
 export function refusing(plan: Planner, display: string, refuse: Readonly<Record<string, Reason>> | undefined): Planner {
@@ -147,9 +147,9 @@ export function refusing(plan: Planner, display: string, refuse: Readonly<Record
 }
 
 function check(
-  fn: FunctionNode,
+  fn: Candidate,
   display: string,
-  plan: (fn: FunctionNode) => Rewrite | undefined,
+  plan: (fn: Candidate) => Rewrite | undefined,
 ): { entry: FunctionResult; rewrite?: Rewrite } {
   const base = { file: display, function: nameOf(fn), line: lineOf(fn) };
   try {

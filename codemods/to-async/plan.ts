@@ -1,6 +1,6 @@
 import { Node, SyntaxKind, ts, type Expression, type ExpressionStatement, type NewExpression, type ReturnStatement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
-import type { FunctionNode } from "../engine/functions.ts";
+import { isAccessor, nameOf, type Accessor, type Candidate, type FunctionNode } from "../engine/functions.ts";
 import { findAll } from "../engine/walk.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
@@ -21,6 +21,10 @@ export interface Rewrite {
   imports: Import[];
 }
 
+const FIRE_AND_FORGET =
+  "the function starts a Promise chain it does not return: it runs on while the function goes on, and " +
+  "awaiting it would change when the code after it runs";
+
 const SYNC_THROW_NOTE =
   "became async: if code before its first await throws, it now returns a rejected promise instead of throwing";
 
@@ -28,7 +32,8 @@ const SYNC_THROW_NOTE =
  * The `--to async` eligibility check and plan for one function, shared by `scan` and `migrate`: a rewrite,
  * `undefined` when there is nothing to rewrite, or a thrown `Refusal` saying why it would change behaviour.
  */
-export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: FileImports): Rewrite | undefined {
+export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: FileImports): Rewrite | undefined {
+  if (isAccessor(fn)) return planAccessor(fn);
   // An async function already answers with a promise: only the chains it returns are rewritten, with no note.
   const already = fn.isAsync();
   if (already && isGenerator(fn)) return undefined;
@@ -51,13 +56,7 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   if (returned.length === 0) {
     if (already) return undefined;
     const floating = floatingChain(fn);
-    refuseUnless(
-      floating === undefined,
-      "fire-and-forget-chain",
-      "the function starts a Promise chain it does not return: it runs on while the function goes on, and " +
-        "awaiting it would change when the code after it runs",
-      floating ?? fn,
-    );
+    refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
     return undefined;
   }
   refuseUnless(!isGenerator(fn), "generator", "a generator function cannot become async without changing what it returns", fn);
@@ -96,6 +95,25 @@ export function planToAsync(fn: FunctionNode, inner: readonly Edit[], imports: F
   return { edits, notes, inlined: handlers, imports: needed };
 }
 
+/**
+ * A getter cannot be `async`, and its readers read it as a property: one returning a chain is refused (as a method
+ * it could be migrated). An accessor that starts a chain it does not return is refused like any function.
+ */
+function planAccessor(fn: Accessor): undefined {
+  const body = fn.getBody();
+  if (body === undefined) return undefined;
+  refuseUnless(
+    returnedPromises(fn, body).length === 0,
+    "accessor",
+    `\`${nameOf(fn)}\` is a ${Node.isGetAccessorDeclaration(fn) ? "getter" : "setter"}: it cannot become async; make it a method ` +
+      "and migrate that, or leave it as it is",
+    fn,
+  );
+  const floating = floatingChain(fn);
+  refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
+  return undefined;
+}
+
 /** `{ callbackify(fAsync)(...args); }`: the old shape of an exported err-first function, kept by this stage. */
 function isCallbackifyShim(body: Node): boolean {
   if (!Node.isBlock(body)) return false;
@@ -125,7 +143,7 @@ interface Returned {
 }
 
 /** The chains and wrappers the function returns: `return ...;` statements, or an arrow's expression body. */
-function returnedPromises(fn: FunctionNode, body: Node): Returned[] {
+function returnedPromises(fn: Candidate, body: Node): Returned[] {
   const classify = (value: Node | undefined, at: ReturnStatement | Expression): Returned[] => {
     if (value === undefined) return [];
     const chain = chainOf(value);
@@ -137,7 +155,7 @@ function returnedPromises(fn: FunctionNode, body: Node): Returned[] {
 }
 
 /** A chain used as a statement of its own (nobody awaits it), outside nested functions. */
-function floatingChain(fn: FunctionNode): Node | undefined {
+function floatingChain(fn: Candidate): Node | undefined {
   const statements = findAll(fn, ts.isExpressionStatement, outsideBoundary);
   return statements.find((statement) => chainOf((statement as ExpressionStatement).getExpression()) !== undefined);
 }
