@@ -82,7 +82,7 @@ function planRound(
   const entries: { fn: Candidate; entry: FunctionResult }[] = [];
   const inlined = new Set<object>();
   const imports = new FileImports(file);
-  const added: Import[] = [];
+  const added: { fn: Candidate; imports: Import[] }[] = [];
   const dropped = new Map<Candidate, Refusal>();
   for (const fn of [...selected].reverse()) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
@@ -103,13 +103,15 @@ function planRound(
     if (rewrite === undefined) continue;
     for (const edit of rewrite.edits) edit.owner = fn;
     for (const handler of rewrite.inlined) inlined.add(handler);
-    added.push(...rewrite.imports);
+    added.push({ fn, imports: rewrite.imports });
     const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => e.start >= r.start && e.end <= r.end && !(e.start === r.start && e.end === r.end && e === r));
     edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
   }
   const results = entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry);
   if (edits.length === 0) return { planned: { text, edits }, results, dropped };
-  const applied = applyEdits(text, [...edits, ...imports.edits(added)]);
+  // A handler moved inline was written again by the rewrite that moved it: its own rewrite's imports are not needed.
+  const kept = added.filter(({ fn }) => !inlined.has(fn)).flatMap(({ imports }) => imports);
+  const applied = applyEdits(text, [...edits, ...imports.edits(kept)]);
   return { planned: { text: applied.text, edits, ranges: applied.ranges }, results, dropped };
 }
 

@@ -10,16 +10,22 @@ export type Replacements = Map<Node, string>;
 /**
  * `node`'s text (from its first token, or with leading comments when `full`) with `replacements` applied, and the
  * `edits` of functions rewritten inside it (see migrate.ts: inner functions are rewritten first).
+ *
+ * A replacement may hold others: `return conn.query()` awaited inside a `try` is replaced by `await ` and the copy
+ * of its value, made with the renames and inner edits inside it already applied. Only the outermost spans are
+ * written, or their text would be written twice. An inner edit holding a renamed name cannot take the new name
+ * (its text is new code), so that is refused.
  */
 export function textWith(node: Node, replacements: Replacements, full = false, edits: readonly Edit[] = []): string {
   const start = full ? node.getFullStart() : node.getStart();
   const end = node.getEnd();
   const text = node.getSourceFile().getFullText();
-  const spans: Edit[] = [...replacements].map(([n, replacement]) => ({ start: n.getStart(), end: n.getEnd(), text: replacement }));
+  const renamed: Edit[] = [...replacements].map(([n, replacement]) => ({ start: n.getStart(), end: n.getEnd(), text: replacement }));
+  const spans = [...renamed];
   for (const edit of edits) {
     if (edit.start < start || edit.end > end) continue;
     refuseUnless(
-      !spans.some((s) => s.start < edit.end && edit.start < s.end),
+      !renamed.some((s) => s.start < edit.end && edit.start < s.end && !contains(s, edit)),
       "nested-rewrite-conflict",
       "a function rewritten inside this one uses a name this rewrite must change; migrate the inner function first, " +
         "then run again",
@@ -27,7 +33,10 @@ export function textWith(node: Node, replacements: Replacements, full = false, e
     );
     spans.push(edit);
   }
-  const inside = spans.filter((s) => s.start >= start && s.end <= end).sort((a, b) => a.start - b.start || a.end - b.end);
+  const inside = spans
+    .filter((s) => s.start >= start && s.end <= end)
+    .filter((s, _, all) => !all.some((other) => other !== s && contains(other, s) && !contains(s, other)))
+    .sort((a, b) => a.start - b.start || a.end - b.end);
   let out = "";
   let at = start;
   for (const span of inside) {
@@ -35,6 +44,11 @@ export function textWith(node: Node, replacements: Replacements, full = false, e
     at = span.end;
   }
   return out + text.slice(at, end);
+}
+
+/** Whether `outer`'s range holds `inner`'s. */
+function contains(outer: Edit, inner: Edit): boolean {
+  return outer.start <= inner.start && inner.end <= outer.end;
 }
 
 /** The identifiers a binding (a name or a destructuring pattern) declares. */
