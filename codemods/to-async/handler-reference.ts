@@ -59,6 +59,37 @@ export function calleeOf(expr: Expression): string {
   );
 }
 
+/**
+ * Whether a handler passed by reference declares no parameter (in every signature): its direct call passes none,
+ * as `done(value)` would not type-check (TS2554) and the function never sees the value. One that reads `arguments`
+ * does see it, and is refused: called with the value it would not type-check, called without it would not get it.
+ */
+export function takesNoArgument(expr: Expression): boolean {
+  const signatures = expr.getType().getCallSignatures();
+  if (signatures.length === 0 || signatures.some((signature) => signature.getParameters().length > 0)) return false;
+  const declared = declarationOf(expr);
+  refuseUnless(
+    declared === undefined || Node.isArrowFunction(declared) || !usesOwn(declared, "arguments"),
+    "handler-uses-arguments",
+    `the handler \`${expr.getText()}\` declares no parameter but reads \`arguments\`: called directly with the value it ` +
+      "would not type-check, and without it it would not see the value",
+    expr,
+  );
+  return true;
+}
+
+/** The function a handler reference names, when it is declared in the project: a function, a `const` arrow, a method. */
+function declarationOf(expr: Expression): Node | undefined {
+  const name = Node.isPropertyAccessExpression(expr) ? expr.getNameNode() : expr;
+  const declaration = name.getSymbol()?.getDeclarations()[0];
+  if (declaration === undefined) return undefined;
+  if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration)) {
+    const init = declaration.getInitializer();
+    return init !== undefined && (Node.isArrowFunction(init) || Node.isFunctionExpression(init)) ? init : undefined;
+  }
+  return Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration) ? declaration : undefined;
+}
+
 /** Whether calling a handler passed by reference may give a thenable (its result is then awaited). */
 export function referenceMayBeThenable(expr: Expression): boolean {
   const signatures = expr.getType().getCallSignatures();

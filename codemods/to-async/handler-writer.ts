@@ -9,7 +9,7 @@ import type { FunctionNode } from "../engine/functions.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { declaredIn, directReturns, endReachable, isInert } from "./analysis.ts";
 import { chainOf, checkInlinable, type Chain, type Handler } from "./chain.ts";
-import { calleeOf, referenceMayBeThenable } from "./handler-reference.ts";
+import { calleeOf, referenceMayBeThenable, takesNoArgument } from "./handler-reference.ts";
 import { Names } from "./names.ts";
 import { boundNames, renameDeclared, textWith, type Replacements } from "./rename.ts";
 import { mayBeThenable, operand } from "./types.ts";
@@ -101,11 +101,15 @@ export abstract class HandlerWriter {
   private prepareNew(handler: Handler, valueName: string): Prepared {
     if (handler.kind === "reference") {
       const callee = calleeOf(handler.expr);
+      const thenable = referenceMayBeThenable(handler.expr);
+      if (takesNoArgument(handler.expr)) {
+        return { bind: DISCARD, clause: "", body: (sink, ctx) => this.emit(undefined, `${callee}()`, sink, ctx, thenable) };
+      }
       const name = this.names.fresh(valueName);
       return {
         bind: { kind: "bind", target: name, annotation: "" },
         clause: "",
-        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, referenceMayBeThenable(handler.expr)),
+        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, thenable),
       };
     }
     const fn = handler.fn;
@@ -132,11 +136,15 @@ export abstract class HandlerWriter {
     const any = this.anyCatch ? ": any" : "";
     if (handler.kind === "reference") {
       const callee = calleeOf(handler.expr);
+      const thenable = referenceMayBeThenable(handler.expr);
+      if (takesNoArgument(handler.expr)) {
+        return { bind: DISCARD, clause: "", body: (sink, ctx) => this.emit(undefined, `${callee}()`, sink, ctx, thenable) };
+      }
       const name = this.names.fresh("error");
       return {
         bind: DISCARD,
         clause: ` (${name}${any})`,
-        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, referenceMayBeThenable(handler.expr)),
+        body: (sink, ctx) => this.emit(undefined, `${callee}(${name})`, sink, ctx, thenable),
       };
     }
     const fn = handler.fn;
