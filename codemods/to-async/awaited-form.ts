@@ -45,7 +45,9 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
     case "callback": {
       const args = wrapper.args.map((a) => a.getText()).join(", ");
       const callee = promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));
-      return [`return ${callee}(${args});`];
+      if (wrapper.resolves) return [`return ${callee}(${args});`];
+      // `resolve()`: the wrapper gave `undefined`, whatever the API calls back with (`fs.mkdir` gives a path).
+      return [`await ${callee}(${args});`, ...(ctx.last ? [] : ["return;"])];
     }
   }
 }

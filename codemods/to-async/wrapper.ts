@@ -23,7 +23,8 @@ export type Wrapper =
   /** `early`: the value is read when the timer is set (`setTimeout(resolve, ms, value)`), not when it fires. */
   | { kind: "timer"; delay: Expression | undefined; value: Expression | undefined; early: boolean }
   | { kind: "event"; emitter: Expression; event: Expression }
-  | { kind: "callback"; call: CallExpression; args: Expression[]; callee: Expression; form: "fs" | "promisify" };
+  /** `resolves`: whether the wrapper resolves with the callback's value (`resolve(value)`), not `undefined`. */
+  | { kind: "callback"; call: CallExpression; args: Expression[]; callee: Expression; form: "fs" | "promisify"; resolves: boolean };
 
 /** fs functions whose promise form takes the same arguments and resolves with the callback's value. */
 const FS_PROMISES = new Set([
@@ -117,16 +118,18 @@ function asCallback(statements: Node[], resolve: string, reject: string): Wrappe
   const params = callback.getParameters().map((p) => p.getName());
   const [err, value] = params;
   if (err === undefined || params.length > 2) return undefined;
-  if (!settlesPlainly(callback, err, value, resolve, reject)) return undefined;
+  const settles = settlesPlainly(callback, err, value, resolve, reject);
+  if (settles === undefined) return undefined;
   const callee = only.getExpression();
   const form = promiseFormOf(callee);
   if (form === undefined) return undefined;
-  return { kind: "callback", call: only, args: args.slice(0, -1), callee, form };
+  return { kind: "callback", call: only, args: args.slice(0, -1), callee, form, resolves: settles === "value" };
 }
 
 /**
  * The callback's body is exactly "reject with err if err, else resolve with value": `err ? reject(err) :
  * resolve(value)`, `if (err) reject(err); else resolve(value);` or `if (err) return reject(err); resolve(value);`.
+ * What it resolves with: the callback's `value`, or `undefined` (`resolve()`); `undefined` when it is another body.
  */
 function settlesPlainly(
   callback: ArrowFunction | FunctionExpression,
@@ -134,27 +137,28 @@ function settlesPlainly(
   value: string | undefined,
   resolve: string,
   reject: string,
-): boolean {
+): "value" | "undefined" | undefined {
   const rejects = (n: Node | undefined): boolean => calledWithOne(n, reject, err) !== undefined;
-  const resolves = (n: Node | undefined): boolean => {
+  const resolves = (n: Node | undefined): "value" | "undefined" | undefined => {
     const arg = calledWithOne(n, resolve, value);
-    return arg !== undefined && (arg === "none" || arg.getText() === value);
+    if (arg === "none") return "undefined";
+    return arg !== undefined && arg.getText() === value ? "value" : undefined;
   };
   let body = callback.getBody();
   while (Node.isParenthesizedExpression(body)) body = body.getExpression();
   if (!Node.isBlock(body)) {
-    return Node.isConditionalExpression(body) && body.getCondition().getText() === err && rejects(body.getWhenTrue()) && resolves(body.getWhenFalse());
+    return Node.isConditionalExpression(body) && body.getCondition().getText() === err && rejects(body.getWhenTrue()) ? resolves(body.getWhenFalse()) : undefined;
   }
   const statements = body.getStatements();
   const [first, second] = statements;
-  if (!Node.isIfStatement(first) || first.getExpression().getText() !== err) return false;
+  if (!Node.isIfStatement(first) || first.getExpression().getText() !== err) return undefined;
   const then = unwrap(first.getThenStatement());
   const otherwise = first.getElseStatement();
-  if (statements.length === 1 && otherwise !== undefined) return rejects(then) && resolves(unwrap(otherwise));
+  if (statements.length === 1 && otherwise !== undefined) return rejects(then) ? resolves(unwrap(otherwise)) : undefined;
   if (statements.length === 2 && otherwise === undefined && Node.isReturnStatement(first.getThenStatement())) {
-    return rejects(then) && Node.isExpressionStatement(second) && resolves(second.getExpression());
+    return rejects(then) && Node.isExpressionStatement(second) ? resolves(second.getExpression()) : undefined;
   }
-  return false;
+  return undefined;
 }
 
 /** A statement's expression (through a block of one, an expression statement, or a return). */
