@@ -10,11 +10,12 @@ import { applyEdits, type Edit } from "./edits.ts";
 import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { functionsAndAccessorsOf, lineOf, nameOf, selectAmong, type Candidate } from "./functions.ts";
+import { planOrder } from "./plan-order.ts";
 import { Refusal } from "./refusal.ts";
 import { functionKey, noSuchFunction, type FunctionResult, type Reason } from "./result.ts";
 
 /**
- * Rewrite the selected functions of one file, innermost first. A function rewritten inside another one's rewritten
+ * Rewrite the selected functions of one file, innermost first, callees before callers (plan-order.ts). A function rewritten inside another one's rewritten
  * code (a chain in a handler of a chain) is absorbed: the outer rewrite copies that code with the inner edits
  * applied, so one run reaches a fixed point.
  */
@@ -67,7 +68,7 @@ function planFile(
 }
 
 /**
- * One planning of the file's functions, innermost first; `settled` are refused before they are planned. `dropped`:
+ * One planning of the file's functions, in {@link planOrder}; `settled` are refused before they are planned. `dropped`:
  * the functions planned, then refused by the engine, this round.
  */
 function planRound(
@@ -79,12 +80,12 @@ function planRound(
 ): { planned: Planned; results: FunctionResult[]; dropped: Map<Candidate, Refusal> } {
   const text = file.getFullText();
   let edits: Edit[] = [];
-  const entries: { fn: Candidate; entry: FunctionResult }[] = [];
+  const entries = new Map<Candidate, FunctionResult>();
   const inlined = new Set<object>();
   const imports = new FileImports(file);
   const added: { fn: Candidate; imports: Import[] }[] = [];
   const dropped = new Map<Candidate, Refusal>();
-  for (const fn of [...selected].reverse()) {
+  for (const fn of planOrder(selected)) {
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
     const result = check(fn, display, (f) => {
       const refused = settled.get(f);
@@ -98,7 +99,7 @@ function planRound(
       return rewrite;
     });
     // An anonymous callback with nothing to do is not worth a line (there are many); anything else is reported.
-    if (result.entry.outcome !== "unchanged" || result.entry.function !== "<anonymous>") entries.push({ fn, entry: result.entry });
+    if (result.entry.outcome !== "unchanged" || result.entry.function !== "<anonymous>") entries.set(fn, result.entry);
     const rewrite = result.rewrite;
     if (rewrite === undefined) continue;
     for (const edit of rewrite.edits) edit.owner = fn;
@@ -107,7 +108,7 @@ function planRound(
     const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => e.start >= r.start && e.end <= r.end && !(e.start === r.start && e.end === r.end && e === r));
     edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
   }
-  const results = entries.reverse().filter(({ fn }) => !inlined.has(fn)).map(({ entry }) => entry);
+  const results = selected.flatMap((fn) => (inlined.has(fn) ? [] : (entries.get(fn) ?? [])));
   if (edits.length === 0) return { planned: { text, edits }, results, dropped };
   // A handler moved inline was written again by the rewrite that moved it: its own rewrite's imports are not needed.
   const kept = added.filter(({ fn }) => !inlined.has(fn)).flatMap(({ imports }) => imports);

@@ -149,13 +149,15 @@ export class ErrFirstWriter {
   private checkAnswersLater(call: CallExpression, ctx: Context): void {
     const callee = call.getExpression();
     if (ctx.later || this.madeAsync(callee) !== undefined) return;
-    // A function of this file not made async here was refused, or is not a target of the run: its own result says.
+    // A function of this file not made async before this one: refused, not a target, or planned after this one.
     const local = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations().some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === call.getSourceFile());
     refuseUnless(
       isNodeApi(callee),
       "callback-may-run-synchronously",
       `\`${callee.getText()}\` may call back synchronously, and the callback with it; the async form always answers later ` +
-        (local ? `(\`${callee.getText()}\` keeps its callback form in this run: see its own result)` : "(migrate that function first, then this one)"),
+        (local
+          ? `(if \`${callee.getText()}\` is migrated in this run, run again for this one; if it is refused, see why)`
+          : "(migrate that function first, then this one)"),
       call,
     );
   }

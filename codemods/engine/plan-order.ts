@@ -1,0 +1,52 @@
+/**
+ * The order a file's functions are planned in: a function after the functions nested in it (an outer rewrite copies
+ * the inner edits), and after the functions of the file it calls by name, so a caller is written knowing what
+ * became of its callee in this run (an err-first function made async is called natively; one that stays a callback
+ * API is handed the callback). Otherwise, and in a cycle of calls, the source order, innermost and last first.
+ */
+import { ts } from "ts-morph";
+import type { Candidate } from "./functions.ts";
+
+/** `selected` (in source order) in the order to plan them. */
+export function planOrder(selected: readonly Candidate[]): Candidate[] {
+  const byNode = new Map<ts.Node, Candidate>(selected.map((fn) => [fn.compilerNode, fn]));
+  const declared = new Map<string, Candidate>();
+  for (const fn of selected) {
+    const node = fn.compilerNode;
+    if (ts.isFunctionDeclaration(node) && node.name !== undefined) declared.set(node.name.text, fn);
+  }
+  const before = new Map<Candidate, Candidate[]>(selected.map((fn) => [fn, []]));
+  for (const fn of selected) {
+    const deps = before.get(fn)!;
+    const visit = (node: ts.Node): void => {
+      const nested = byNode.get(node);
+      if (nested !== undefined) {
+        deps.push(nested);
+        return; // its own calls are its own dependencies
+      }
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
+        const callee = declared.get(node.expression.text);
+        // A call of a function this one is nested in (recursion) orders nothing: the nested one comes first.
+        if (callee !== undefined && !encloses(callee.compilerNode, fn.compilerNode)) deps.push(callee);
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(fn.compilerNode, visit);
+  }
+  const order: Candidate[] = [];
+  const state = new Map<Candidate, "visiting" | "done">();
+  const place = (fn: Candidate): void => {
+    if (state.has(fn)) return;
+    state.set(fn, "visiting");
+    // Nested functions come last in source order first, as the callees found in them.
+    for (const dep of [...before.get(fn)!].reverse()) place(dep);
+    state.set(fn, "done");
+    order.push(fn);
+  };
+  for (const fn of [...selected].reverse()) place(fn);
+  return order;
+}
+
+function encloses(outer: ts.Node, inner: ts.Node): boolean {
+  return outer.pos <= inner.pos && inner.end <= outer.end;
+}
