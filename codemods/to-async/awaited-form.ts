@@ -44,7 +44,9 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
     }
     case "callback": {
       const args = wrapper.args.map((a) => a.getText()).join(", ");
-      const callee = promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));
+      // A function of this file this run made async is its own promise form (promisify of it would never settle).
+      const native = Node.isIdentifier(wrapper.callee) ? ctx.imports.madeAsync.get(wrapper.callee.getText()) : undefined;
+      const callee = native ?? promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));
       if (wrapper.resolves) return [`return ${callee}(${args});`];
       // `resolve()`: the wrapper gave `undefined`, whatever the API calls back with (`fs.mkdir` gives a path).
       return [`await ${callee}(${args});`, ...(ctx.last ? [] : ["return;"])];
