@@ -10,6 +10,8 @@ export interface FormContext {
   /** The rewrite's notes (filled in). */
   notes: string[];
   fresh(base: string): string;
+  /** The code of a node as it moves (with the edits of functions inside it rewritten already). */
+  text(node: Node): string;
   /** Whether the `return` being replaced is the function's last statement. */
   last: boolean;
 }
@@ -27,12 +29,12 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
   switch (wrapper.kind) {
     case "timer": {
       const delay = use(ctx, "node:timers/promises", "setTimeout", "delay");
-      const ms = wrapper.delay?.getText() ?? "";
+      const ms = wrapper.delay === undefined ? "" : ctx.text(wrapper.delay);
       if (wrapper.value !== undefined && wrapper.early) {
         // setTimeout(resolve, ms, value): the value is read when the timer is set, as delay(ms, value) does.
-        return [`return ${delay}(${ms}, ${wrapper.value.getText()});`];
+        return [`return ${delay}(${ms}, ${ctx.text(wrapper.value)});`];
       }
-      const after = wrapper.value === undefined ? (ctx.last ? [] : ["return;"]) : [`return ${wrapper.value.getText()};`];
+      const after = wrapper.value === undefined ? (ctx.last ? [] : ["return;"]) : [`return ${ctx.text(wrapper.value)};`];
       if (wrapper.value !== undefined && mayThrow(wrapper.value)) ctx.notes.push(TIMER_THROW_NOTE);
       return [`await ${delay}(${ms});`, ...after];
     }
@@ -40,10 +42,10 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
       const once = use(ctx, "node:events", "once", "once");
       const value = ctx.fresh("value");
       ctx.notes.push(ERROR_LISTENER_NOTE);
-      return [`const [${value}] = await ${once}(${wrapper.emitter.getText()}, ${wrapper.event.getText()});`, `return ${value};`];
+      return [`const [${value}] = await ${once}(${ctx.text(wrapper.emitter)}, ${ctx.text(wrapper.event)});`, `return ${value};`];
     }
     case "callback": {
-      const args = wrapper.args.map((a) => a.getText()).join(", ");
+      const args = wrapper.args.map((a) => ctx.text(a)).join(", ");
       // A function of this file this run made async is its own promise form (promisify of it would never settle).
       const native = Node.isIdentifier(wrapper.callee) ? ctx.imports.madeAsync.get(wrapper.callee.getText()) : undefined;
       const callee = native ?? promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));

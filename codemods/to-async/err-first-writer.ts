@@ -3,9 +3,11 @@
  * what is rewritten and what is refused).
  */
 import { Node, SyntaxKind, ts, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
+import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { textWith } from "./rename.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 export interface Context {
@@ -17,11 +19,23 @@ export interface Context {
 
 export class ErrFirstWriter {
   readonly needed: Import[] = [];
+  /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
+  private readonly moved = new Set<object>();
 
+  /**
+   * @param inner - edits of functions inside this one rewritten already (and call sites other rewrites changed in
+   *   it): copied code carries them
+   */
   constructor(
     private readonly cb: Identifier,
     private readonly imports: FileImports,
+    private readonly inner: readonly Edit[] = [],
   ) {}
+
+  /** The code of `node` as it moves into the async function, with the inner edits applied. */
+  private text(node: Node): string {
+    return textWith(node, new Map(), false, this.inner.filter((edit) => !this.moved.has(edit.owner as object)));
+  }
 
   use(module: string, name: string): string {
     return this.imports.take(this.needed, module, name);
@@ -77,7 +91,7 @@ export class ErrFirstWriter {
         "a path returns without calling the callback; as an async function it would answer with undefined",
         statement,
       );
-      out.push(statement.getText());
+      out.push(this.text(statement));
     }
     throw new Refusal("callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
   }
@@ -92,7 +106,7 @@ export class ErrFirstWriter {
       statement,
     );
     const part = (block: import("ts-morph").Block): string[] =>
-      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => s.getText()) : this.block(block.getStatements(), ctx, block);
+      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => this.text(s)) : this.block(block.getStatements(), ctx, block);
     const clause = statement.getCatchClause();
     const binding = clause?.getVariableDeclaration()?.getText();
     return [
@@ -100,7 +114,7 @@ export class ErrFirstWriter {
       ...part(statement.getTryBlock()),
       "}",
       ...(clause === undefined ? [] : [`catch${binding === undefined ? "" : ` (${binding})`} {`, ...part(clause.getBlock()), "}"]),
-      ...(finallyBlock === undefined ? [] : [`finally ${finallyBlock.getText()}`]),
+      ...(finallyBlock === undefined ? [] : [`finally ${this.text(finallyBlock)}`]),
     ];
   }
 
@@ -108,13 +122,13 @@ export class ErrFirstWriter {
   private ifStatement(statement: import("ts-morph").IfStatement, ctx: Context, last: boolean): string[] {
     const branch = (node: Statement): string[] => {
       const statements = Node.isBlock(node) ? node.getStatements() : [node];
-      if (!last && !statements.some((s) => this.mentionsCallback(s))) return [node.getText()];
+      if (!last && !statements.some((s) => this.mentionsCallback(s))) return [this.text(node)];
       return this.block(statements, ctx, node);
     };
     const otherwise = statement.getElseStatement();
     refuseUnless(!last || otherwise !== undefined, "callback-not-called", "a path after this `if` ends without calling the callback", statement);
     return [
-      `if (${statement.getExpression().getText()}) {`,
+      `if (${this.text(statement.getExpression())}) {`,
       ...branch(statement.getThenStatement()),
       "}",
       ...(otherwise === undefined ? [] : ["else {", ...branch(otherwise), "}"]),
@@ -177,15 +191,15 @@ export class ErrFirstWriter {
     );
     const [error, value, extra] = call.getArguments();
     refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
-    if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${value.getText()};`];
+    if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${this.text(value)};`];
     refuseUnless(value === undefined, "callback-error-and-value", "the callback is called with both an error and a value", call);
-    return [`throw ${error.getText()};`];
+    return [`throw ${this.text(error)};`];
   }
 
   /** `api(args..., callback)`: the API's promise form answers. */
   private handOver(call: CallExpression, args: Expression[]): string[] {
     const form = this.promiseForm(call);
-    return [`return ${form}(${args.map((a) => a.getText()).join(", ")});`];
+    return [`return ${form}(${args.map((a) => this.text(a)).join(", ")});`];
   }
 
   /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
@@ -216,8 +230,9 @@ export class ErrFirstWriter {
       `\`${err}\` is read after the check`,
       fn,
     );
+    this.moved.add(fn);
     const form = this.promiseForm(call);
-    const args = call.getArguments().slice(0, -1).map((a) => a.getText()).join(", ");
+    const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
     const value = params[1]?.getNameNode().getText();
     const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
     return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];

@@ -33,9 +33,12 @@ export interface ErrFirstRewrite {
   imports: Import[];
 }
 
-/** Plan the rewrite of the err-first function `fn` with callback parameter `cb`; throws a `Refusal`. */
-export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports): ErrFirstRewrite {
-  const writer = new ErrFirstWriter(cb, imports);
+/**
+ * Plan the rewrite of the err-first function `fn` with callback parameter `cb` (`inner`: the edits inside it made
+ * already, carried by the code it moves); throws a `Refusal`.
+ */
+export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
+  const writer = new ErrFirstWriter(cb, imports, inner);
   const body = fn.getBody() as import("ts-morph").Block;
   const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway

@@ -66,6 +66,11 @@ export abstract class HandlerWriter {
   private readonly prepared = new Map<Handler, Prepared>();
   private readonly inner: readonly Edit[];
 
+  /** The code of `node` as it moves: renamed, with the inner rewrites applied. */
+  textOf(node: Node): string {
+    return this.copy(node);
+  }
+
   /** A fresh local name for new code of this function. */
   fresh(base: string): string {
     return this.names.fresh(base);

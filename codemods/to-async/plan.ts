@@ -50,7 +50,7 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   if (isCallbackifyShim(body)) return undefined; // the callback shape kept by an earlier run of this stage
   const callback = already ? undefined : callbackParam(fn);
   if (callback !== undefined && Node.isFunctionDeclaration(fn) && findAll(fn.getBody()!, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
-    return { ...planErrFirst(fn, callback, imports), inlined: [] };
+    return { ...planErrFirst(fn, callback, imports, inner), inlined: [] };
   }
   const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
@@ -77,7 +77,7 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
     const lines =
       wrapper === undefined
         ? writer.returning(chain!)
-        : awaitedForm(wrapper, { imports, needed, notes, fresh: (base) => writer.fresh(base), last: isLastStatement(fn, at) });
+        : awaitedForm(wrapper, { imports, needed, notes, fresh: (base) => writer.fresh(base), text: (node) => writer.textOf(node), last: isLastStatement(fn, at) });
     if (Node.isReturnStatement(at)) {
       // `if (x) return p.then(f);`: several statements need a block where one stood alone.
       const alone = !Node.isBlock(at.getParent()) && !Node.isCaseClause(at.getParent()) && !Node.isDefaultClause(at.getParent());
