@@ -13,6 +13,7 @@ import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
+import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { isErrFirstCallbackType } from "./types.ts";
 
 const CALLBACK_NAMES = /^(cb|callback|done|next|cont)$/i;
@@ -46,6 +47,7 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
   refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
   const params = fn.getParameters();
   const kept = params.slice(0, -1).map((p) => p.getText()).join(", ");
+  const keptNames = params.slice(0, -1).map((p) => p.getName());
   const source = fn.getSourceFile().getFullText();
   const typeParams = fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "";
   const asyncBody = `{\n${statements.join("\n")}\n}`;
@@ -62,7 +64,7 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
       `  ${callbackify}(${impl})(${allParams});\n}\n\n` +
-      `async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
+      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
     notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
     imports.madeAsync.set(name, impl);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
@@ -85,6 +87,8 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
   edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${asyncBody}` });
+  const staleTag = callbackTagRemoval(fn, cb.getText());
+  if (staleTag !== undefined) edits.push(staleTag);
   notes.push(`its callers in this file call it through callbackify(${name})`);
   imports.madeAsync.set(name, name);
   return { edits, notes, imports: writer.needed };

@@ -1,0 +1,44 @@
+/**
+ * The JSDoc of an err-first function in JavaScript, kept true for its async version. In a JavaScript file checked by
+ * TypeScript (`checkJs`), JSDoc tags are the types: an async version without them has untyped, optional parameters
+ * (so `callbackify(fAsync)(a, b, callback)` matches `callbackify`'s no-argument overload, TS2554, and `noImplicitAny`
+ * reports them), and a `@param` naming the dropped callback is an error of its own (TS8024).
+ */
+import { Node, type FunctionDeclaration, type JSDocTag } from "ts-morph";
+import type { Edit } from "../engine/edits.ts";
+
+/** The tags of `fn`'s JSDoc in a JavaScript file (none in TypeScript, where the types are in the code). */
+function tagsOf(fn: FunctionDeclaration): JSDocTag[] {
+  if (!/\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath())) return [];
+  return fn.getJsDocs().at(-1)?.getTags() ?? [];
+}
+
+/** A tag's text without the comment's trailing ` * ` or closing stars. */
+function tagText(tag: JSDocTag): string {
+  return tag.getText().replace(/[\s*/]+$/, "");
+}
+
+/**
+ * The JSDoc for the async version beside an exported function (`fAsync`): the `@template` tags and the `@param` tags
+ * of the parameters it keeps; empty when the function has none.
+ */
+export function asyncVersionDoc(fn: FunctionDeclaration, kept: readonly string[]): string {
+  const tags = tagsOf(fn).filter(
+    (tag) => Node.isJSDocTemplateTag(tag) || (Node.isJSDocParameterTag(tag) && kept.includes(tag.getName())),
+  );
+  if (!tags.some((tag) => Node.isJSDocParameterTag(tag))) return "";
+  return `/**\n${tags.map((tag) => ` * ${tagText(tag)}\n`).join("")} */\n`;
+}
+
+/** The edit that removes the `@param` tag of the dropped callback from the JSDoc of a function made async in place. */
+export function callbackTagRemoval(fn: FunctionDeclaration, callback: string): Edit | undefined {
+  const tag = tagsOf(fn).find((t) => Node.isJSDocParameterTag(t) && t.getName() === callback);
+  if (tag === undefined) return undefined;
+  const text = fn.getSourceFile().getFullText();
+  const end = tag.getStart() + tagText(tag).length;
+  const lineStart = text.lastIndexOf("\n", tag.getStart()) + 1;
+  const lineEnd = text.indexOf("\n", end);
+  // A tag on a line of its own goes with its line; one sharing a line with the comment's end, alone.
+  const ownLine = /^[\s*]*$/.test(text.slice(lineStart, tag.getStart())) && lineEnd >= 0 && /^\s*$/.test(text.slice(end, lineEnd));
+  return ownLine ? { start: lineStart, end: lineEnd + 1, text: "", format: false } : { start: tag.getStart(), end, text: "", format: false };
+}
