@@ -4,7 +4,9 @@
  * anywhere else the call or reference is bridged (`toPromise(f)(...)`, `toPromise(f)`, `toCallback(f)`).
  */
 import path from "node:path";
-import { Node, SyntaxKind, type CallExpression } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
+import { EditSet } from "../engine/edit-set.ts";
+import { Refusal } from "../engine/refusal.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
@@ -13,34 +15,64 @@ import { NOTES } from "./notes.ts";
 import { enclosingFunction, isAlreadyScoped } from "./world.ts";
 import { isFunctionNode } from "../engine/functions.ts";
 
-/** Rewrite the call sites of `fn`; `scopeOf(file)` gives the edits of a file. Returns a note on the bridged ones. */
-export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: import("ts-morph").SourceFile) => Scope): string | undefined {
+/**
+ * Rewrite the call sites of `fn`; `scopeOf(file)` gives the edits of a file. Returns the notes on them: the bridged
+ * ones, and those outside the targets (rewritten only with `--callers`). Without `--callers`, a call site outside the
+ * targets is left as it is when the function keeps its old signature for it (`--keep-legacy-export`), and otherwise
+ * refuses the function (`callers-outside-targets`).
+ */
+export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: SourceFile) => Scope): string[] {
   const nameNode = nameNodeOf(fn);
-  if (nameNode === undefined) return undefined;
+  if (nameNode === undefined) return [];
+  const world = scopeOf(fn.getSourceFile()).world;
   const bridgedAt: string[] = [];
-  for (const ref of scopeOf(fn.getSourceFile()).world.referencesOf(nameNode)) {
+  const outside: string[] = [];
+  for (const ref of world.referencesOf(nameNode)) {
     if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
     const parent = ref.getParent();
     const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
     if (expression === ref && !bindsOrReads(ref)) continue;
-    const world = scopeOf(ref.getSourceFile()).world;
     const enclosing = enclosingFunction(expression);
     if (enclosing !== undefined && (world.thunks.has(enclosing) || (isFunctionNode(enclosing) && world.migrating.has(enclosing)))) continue;
-    const scope = { ...scopeOf(ref.getSourceFile()), notes: new Set<string>() };
-    const call = expression.getParent();
-    const isCall = Node.isCallExpression(call) && call.getExpression() === expression;
-    const cx = isCall && isAwaitedOnTheSpot(call) ? scopedContext(scope, enclosing) : undefined;
-    if (cx !== undefined) {
-      nativeCall({ ...scope, cx }, call as CallExpression, fn, false);
-      continue;
-    }
-    if (isCall) bridged(scope, call as CallExpression, fn);
-    else if (!bridgedReference(scope, expression)) continue;
-    if (scope.notes.size > 0) bridgedAt.push(`${path.relative(process.cwd(), ref.getSourceFile().getFilePath())}:${ref.getStartLineNumber()}`);
+    const file = ref.getSourceFile();
+    const inTargets = world.targetFiles.has(file);
+    if (!inTargets && !world.callers && world.scopedName.has(fn)) continue; // the old signature is kept for it
+    // Outside the targets without --callers, the rewrite is only tried (on edits of its own), to see if it needs one.
+    const base = scopeOf(file);
+    const scope = { ...base, notes: new Set<string>(), ...(inTargets || world.callers ? {} : { edits: new EditSet(file.getFullText()), needed: [] }) };
+    if (!rewriteUse(scope, expression, enclosing, fn)) continue;
+    const at = `${path.relative(process.cwd(), file.getFilePath())}:${ref.getStartLineNumber()}`;
+    if (!inTargets) outside.push(at);
+    if (scope.notes.size > 0) bridgedAt.push(at);
   }
-  if (bridgedAt.length === 0) return undefined;
-  const shown = bridgedAt.length > 4 ? [...bridgedAt.slice(0, 4), `${bridgedAt.length - 4} more`] : bridgedAt;
-  return NOTES.bridgedCaller(nameNode.getText(), shown.join(", "));
+  if (outside.length > 0 && !world.callers) {
+    throw new Refusal(
+      "callers-outside-targets",
+      `\`${nameNode.getText()}\` is used outside the targets (${listed(outside)}), where it would have to change; ` +
+        "pass --callers to rewrite those call sites too, or --keep-legacy-export to keep its old signature for them",
+      fn,
+    );
+  }
+  const notes: string[] = [];
+  if (bridgedAt.length > 0) notes.push(NOTES.bridgedCaller(nameNode.getText(), listed(bridgedAt)));
+  if (outside.length > 0) notes.push(NOTES.callersOutsideTargets(listed(outside)));
+  return notes;
+}
+
+/** Rewrite one use of `fn` (a call or a reference): whether it needed an edit. */
+function rewriteUse(scope: Scope, expression: Node, enclosing: Node | undefined, fn: FunctionNode): boolean {
+  const before = scope.edits.edits.length;
+  const call = expression.getParent();
+  const isCall = Node.isCallExpression(call) && call.getExpression() === expression;
+  const cx = isCall && isAwaitedOnTheSpot(call) ? scopedContext(scope, enclosing) : undefined;
+  if (cx !== undefined) nativeCall({ ...scope, cx }, call as CallExpression, fn, false);
+  else if (isCall) bridged(scope, call as CallExpression, fn);
+  else bridgedReference(scope, expression);
+  return scope.edits.edits.length > before;
+}
+
+function listed(places: readonly string[]): string {
+  return (places.length > 4 ? [...places.slice(0, 4), `${places.length - 4} more`] : places).join(", ");
 }
 
 /**

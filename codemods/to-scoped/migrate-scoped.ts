@@ -30,14 +30,15 @@ export interface ScopedTarget {
 
 /**
  * Plan `--to scoped` for the selected functions (or `--entry` for the files): results per function, and each changed
- * file's state, for the engine to apply and format.
+ * file's state, for the engine to apply and format. Call sites outside the targets' files are rewritten only with
+ * `callers`; otherwise a function that would need them keeps its old signature for them or is refused.
  */
 export function planScopedRun(
   targets: readonly ScopedTarget[],
-  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean },
+  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean; callers?: boolean },
   display: (file: SourceFile) => string,
 ): { results: FunctionResult[]; files: Map<SourceFile, FileState> } {
-  const world = new ScopedWorld(options.keepLegacyExport);
+  const world = new ScopedWorld(options.keepLegacyExport, new Set(targets.map((t) => t.file)), options.callers === true);
   const results = new Map<FunctionNode | SourceFile, FunctionResult>();
   const base = (fn: FunctionNode, file: string) => ({ file, function: nameOf(fn), line: lineOf(fn), notes: [] as string[] });
   if (!options.entry) {
@@ -84,8 +85,7 @@ export function planScopedRun(
   const files = new Map<SourceFile, FileState>();
   const notes = new Map<FunctionNode, Set<string>>();
   for (const fn of world.migrating) {
-    const note = rewriteCallSites(fn, (file) => scopeFor(world, files, file));
-    notes.set(fn, new Set(note === undefined ? [] : [note]));
+    notes.set(fn, new Set(rewriteCallSites(fn, (file) => scopeFor(world, files, file))));
   }
   for (const fn of world.migrating) {
     const scope = { ...scopeFor(world, files, fn.getSourceFile()), notes: new Set<string>() };

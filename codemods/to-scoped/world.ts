@@ -2,7 +2,7 @@
  * What `--to scoped` knows across the project while it rewrites: which functions are scoped (made so in this run,
  * or already taking `cx: Cx` first), what each one's `cx` is called, and which function a callee names.
  */
-import { Node, type ParameterDeclaration } from "ts-morph";
+import { Node, type ParameterDeclaration, type SourceFile } from "ts-morph";
 import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
 import { namesIn } from "../engine/identifiers.ts";
 import { isBoundary } from "../to-async/analysis.ts";
@@ -24,7 +24,16 @@ export class ScopedWorld {
 
   private readonly references = new Map<Node, Node[]>();
 
-  constructor(readonly keepLegacyExport: boolean) {}
+  /**
+   * @param keepLegacyExport functions callable from outside keep their old signature beside the scoped one
+   * @param targetFiles the files the run was asked to migrate: others are edited only with `callers`
+   * @param callers `--callers`: call sites outside the target files may be rewritten
+   */
+  constructor(
+    readonly keepLegacyExport: boolean,
+    readonly targetFiles: ReadonlySet<SourceFile>,
+    readonly callers: boolean,
+  ) {}
 
   /** Where a function's name is used across the project: asked once per function, whatever the passes. */
   referencesOf(name: Node): Node[] {
