@@ -144,6 +144,7 @@ export class FileImports {
         Node.isExportAssignment(s) ||
         (Node.isModifierable(s) && s.hasModifier(SyntaxKind.ExportKeyword)),
     );
-    return !esm && /\brequire\s*\(/.test(this.file.getFullText());
+    // Else a `require` or an export by assignment makes it CommonJS (a module that only exports still is one).
+    return !esm && /\brequire\s*\(|\bmodule\.exports\b|^\s*exports\.[\w$]+\s*=/m.test(this.file.getFullText());
   }
 }

@@ -19,6 +19,7 @@ import { NOTES } from "./notes.ts";
 import { inlineHelper, sleepOf, timeoutRaceOf } from "./patterns.ts";
 import { signalForm } from "./signal.ts";
 import { type ScopedWorld } from "./world.ts";
+import { isModuleValue, requiredBinding } from "./assigned-exports.ts";
 
 /** What rewriting one scoped function's code needs; `cx` is the name of the context in the code being visited. */
 export interface Scope {
@@ -180,12 +181,22 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   scope.edits.replaceRange(open.getEnd(), close.getStart(), text);
 }
 
-/** Call the scoped version (`fScoped`) of a function whose old signature is kept for outside callers. */
+/**
+ * Call the scoped version of a function whose old signature is kept for outside callers: `fScoped`, `obj.mScoped`,
+ * `m.fScoped` of a required module (what a kept export by assignment adds beside `f`), and `m.fScoped` where the
+ * module is the function (`const f = require("./f")`, `require("./f")`).
+ */
 function renameCallee(scope: Scope, call: CallExpression, name: string): void {
   const expression = call.getExpression();
-  const id = Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression;
-  scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: name, format: false });
-  scope.world.importScoped(id, name);
+  if (Node.isPropertyAccessExpression(expression)) {
+    const id = expression.getNameNode();
+    return scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: `${expression.getName()}Scoped`, format: false });
+  }
+  if (isModuleValue(expression)) return scope.edits.insert(expression.getEnd(), `.${name}`, false);
+  const required = requiredBinding(expression);
+  const scoped = required === undefined ? name : `${required}Scoped`;
+  scope.edits.add({ start: expression.getStart(), end: expression.getEnd(), text: scoped, format: false });
+  scope.world.importScoped(expression, scoped);
 }
 
 /** `await helper(...)` where the helper is a sleep or a timeout race written on one line: corral's own forms. */

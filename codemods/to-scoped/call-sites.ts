@@ -4,7 +4,8 @@
  * anywhere else the call or reference is bridged (`toPromise(f)(...)`, `toPromise(f)`, `toCallback(f)`).
  */
 import path from "node:path";
-import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
+import { assignedExportAt, requiredUses } from "./assigned-exports.ts";
 import { EditSet } from "../engine/edit-set.ts";
 import { Refusal } from "../engine/refusal.ts";
 import type { FunctionNode } from "../engine/functions.ts";
@@ -12,7 +13,7 @@ import { bindsOrReads } from "../engine/identifiers.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
 import { isCorralCall, nativeCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
-import { enclosingFunction, isAlreadyScoped } from "./world.ts";
+import { enclosingFunction, isAlreadyScoped, type ScopedWorld } from "./world.ts";
 import { isFunctionNode } from "../engine/functions.ts";
 
 /**
@@ -27,11 +28,8 @@ export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: SourceFile) =
   const world = scopeOf(fn.getSourceFile()).world;
   const bridgedAt: string[] = [];
   const outside: string[] = [];
-  for (const ref of world.referencesOf(nameNode)) {
-    if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
-    const parent = ref.getParent();
-    const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
-    if (expression === ref && !bindsOrReads(ref)) continue;
+  for (const expression of usesOf(fn, nameNode, world)) {
+    const ref = Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression;
     const enclosing = enclosingFunction(expression);
     if (enclosing !== undefined && (world.thunks.has(enclosing) || (isFunctionNode(enclosing) && world.migrating.has(enclosing)))) continue;
     const file = ref.getSourceFile();
@@ -57,6 +55,25 @@ export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: SourceFile) =
   if (bridgedAt.length > 0) notes.push(NOTES.bridgedCaller(nameNode.getText(), listed(bridgedAt)));
   if (outside.length > 0) notes.push(NOTES.callersOutsideTargets(listed(outside)));
   return notes;
+}
+
+/**
+ * The expressions that use `fn` across the project (`f`, `obj.f`, `m.f` of a required module, ...), each once:
+ * its references, and the uses through `require` of what it is exported as by assignment. The export itself
+ * (`module.exports = { f }`, `exports.f = f`) is no use: the module exports the function as it now is.
+ */
+function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
+  const uses = new Set<Node>();
+  for (const ref of world.referencesOf(nameNode)) {
+    if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
+    const parent = ref.getParent();
+    const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
+    if (expression === ref && !bindsOrReads(ref)) continue;
+    if (Node.isBindingElement(parent) && parent.getPropertyNameNode() === ref) continue; // `{ f: local } = require(...)`: the uses of `local` are
+    uses.add(expression);
+  }
+  for (const use of requiredUses(fn)) uses.add(use);
+  return [...uses].filter((use) => assignedExportAt(use) === undefined);
 }
 
 /** Rewrite one use of `fn` (a call or a reference): whether it needed an edit. */
@@ -92,11 +109,16 @@ function scopedContext(scope: Scope, enclosing: Node | undefined): string | unde
   return "cx";
 }
 
-/** The name callers use: a declaration's, a variable's or a property's holding the function, a method's. */
+/**
+ * The name callers use: a declaration's, a variable's or a property's holding the function, a method's, or the
+ * property it is assigned to (`module.exports.f = async () => ...`).
+ */
 export function nameNodeOf(fn: FunctionNode): Node | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getNameNode();
   const holder = fn.getParent();
   if (Node.isVariableDeclaration(holder) || Node.isPropertyAssignment(holder) || Node.isPropertyDeclaration(holder)) return holder.getNameNode();
+  const exported = assignedExportAt(fn);
+  if (exported !== undefined && exported.name !== undefined && Node.isBinaryExpression(exported.site)) return (exported.site.getLeft() as PropertyAccessExpression).getNameNode();
   return undefined;
 }
 

@@ -12,7 +12,8 @@ import type { FunctionResult } from "../engine/result.ts";
 import type { Scope } from "./body.ts";
 import { rewriteCallSites, nameNodeOf } from "./call-sites.ts";
 import { planEntry } from "./entry.ts";
-import { checkScoped, isCandidate, isExported, planScoped, signalParameter } from "./plan.ts";
+import { isExported } from "./exported.ts";
+import { checkScoped, isCandidate, planScoped, signalParameter } from "./plan.ts";
 import { ScopedWorld } from "./world.ts";
 
 /** One file's edits, imports and the imports its rewrites need. */
@@ -60,7 +61,8 @@ export function planScopedRun(
   for (const fn of world.migrating) {
     const signal = signalParameter(fn);
     if (signal !== undefined) world.droppedSignal.set(fn, signal);
-    if (options.keepLegacyExport && isExported(fn)) world.scopedName.set(fn, `${nameNodeOf(fn)!.getText()}Scoped`);
+    const name = nameNodeOf(fn);
+    if (options.keepLegacyExport && isExported(fn) && name !== undefined) world.scopedName.set(fn, `${name.getText()}Scoped`);
   }
   // Until no plan refuses: a refused function stays legacy, which changes how its callers are written.
   for (;;) {

@@ -10,6 +10,8 @@ import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { findOwn, usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
 import { isBridgeCall, rewriteBody, type Scope } from "./body.ts";
+import { assignedExportsOf } from "./assigned-exports.ts";
+import { isExported } from "./exported.ts";
 import { legacyExport } from "./legacy-export.ts";
 import { NOTES } from "./notes.ts";
 import { cxNameFor, isAlreadyScoped } from "./world.ts";
@@ -177,6 +179,7 @@ function escapingObject(fn: FunctionNode): Node | undefined {
   const object = holder?.getParent();
   if (!Node.isObjectLiteralExpression(object) || (!Node.isPropertyAssignment(holder) && !Node.isMethodDeclaration(holder))) return undefined;
   const declaration = object.getParent();
+  if (assignedExportsOf(fn).length > 0) return undefined; // `module.exports = { ... }`: callers are found through require
   if (!Node.isVariableDeclaration(declaration) || declaration.getTypeNode() !== undefined || !Node.isIdentifier(declaration.getNameNode())) return object;
   const uses = (declaration.getNameNode() as import("ts-morph").Identifier).findReferencesAsNodes().filter((r) => r !== declaration.getNameNode());
   return uses.every((r) => Node.isPropertyAccessExpression(r.getParent()) && (r.getParent() as import("ts-morph").PropertyAccessExpression).getExpression() === r)
@@ -263,12 +266,4 @@ function returnsPromise(fn: FunctionNode): boolean {
   if (Node.isBlock(body) && fn.getReturnTypeNode() === undefined && findOwn(body, (n) => ts.isReturnStatement(n) && n.expression !== undefined) === undefined) return false;
   const type = fn.getReturnType();
   return type.getSymbol()?.getName() === "Promise";
-}
-
-/** Whether code outside the file can call the function: an exported declaration, or an exported const holding it. */
-export function isExported(fn: FunctionNode): boolean {
-  // By its `export` keyword: `module.exports.f = f` is a reference, which the call-site pass bridges (old signature).
-  if (Node.isFunctionDeclaration(fn)) return fn.hasExportKeyword() || fn.isDefaultExport();
-  const holder = fn.getParent();
-  return Node.isVariableDeclaration(holder) && holder.getVariableStatement()?.hasExportKeyword() === true;
 }

@@ -6,6 +6,7 @@ import { Node, type ParameterDeclaration, type SourceFile } from "ts-morph";
 import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
 import { namesIn } from "../engine/identifiers.ts";
 import { isBoundary } from "../to-async/analysis.ts";
+import { assignedFunction, isRequire, requiredFunction } from "./assigned-exports.ts";
 
 export class ScopedWorld {
   /** Functions made scoped in this run. */
@@ -45,10 +46,13 @@ export class ScopedWorld {
     return found;
   }
 
-  /** A native call in another file reaches `fScoped` through the import of `f`: that import brings `fScoped` too. */
+  /**
+   * A native call in another file reaches `fScoped` through the import of `f` (or `const { f } = require(...)`): that
+   * import brings `fScoped` too.
+   */
   importScoped(id: Node, name: string): void {
     for (const declaration of id.getSymbol()?.getDeclarations() ?? []) {
-      if (Node.isImportSpecifier(declaration)) this.scopedImports.set(declaration, name);
+      if (Node.isImportSpecifier(declaration) || Node.isBindingElement(declaration)) this.scopedImports.set(declaration, name);
     }
   }
 
@@ -81,8 +85,12 @@ export function cxNameFor(fn: FunctionNode): string {
   return name;
 }
 
-/** The function a callee (`f`, `obj.m`, `this.m`, an imported name) refers to, when it is one written in the project. */
+/**
+ * The function a callee (`f`, `obj.m`, `this.m`, an imported or required name, `require("./x")` of a module that is
+ * a function) refers to, when it is one written in the project.
+ */
 export function functionOf(callee: Node): FunctionNode | undefined {
+  if (isRequire(callee)) return requiredFunction(callee);
   const id = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
   if (!Node.isIdentifier(id) && !Node.isPrivateIdentifier(id)) return undefined;
   const parent = id.getParent();
@@ -95,6 +103,8 @@ export function functionOf(callee: Node): FunctionNode | undefined {
 
 function declaredFunction(declaration: Node): FunctionNode | undefined {
   if (isFunctionNode(declaration)) return declaration.getBody() === undefined ? undefined : declaration;
+  const assigned = assignedFunction(declaration);
+  if (assigned !== undefined) return assigned;
   if (Node.isVariableDeclaration(declaration) || Node.isPropertyAssignment(declaration) || Node.isPropertyDeclaration(declaration)) {
     const init = declaration.getInitializer();
     if (init !== undefined && (Node.isArrowFunction(init) || Node.isFunctionExpression(init))) return init;
