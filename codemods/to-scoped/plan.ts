@@ -13,6 +13,7 @@ import { isBridgeCall, rewriteBody, type Scope } from "./body.ts";
 import { assignedExportsOf } from "./assigned-exports.ts";
 import { isExported } from "./exported.ts";
 import { legacyExport } from "./legacy-export.ts";
+import { checkReturnContract } from "./return-contract.ts";
 import { NOTES } from "./notes.ts";
 import { cxNameFor, isAlreadyScoped } from "./world.ts";
 
@@ -85,6 +86,7 @@ export function checkScoped(fn: FunctionNode): void {
       fn,
     );
   }
+  checkReturnContract(fn);
   if (!fn.isAsync()) {
     const declared = fn.getReturnTypeNode();
     if (declared !== undefined) {
