@@ -57,6 +57,12 @@ export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: SourceFile) =
   return notes;
 }
 
+/** Whether `fn` is used in files outside the targets (which `--keep-legacy-export` keeps its old signature for). */
+export function usedOutsideTargets(fn: FunctionNode, world: ScopedWorld): boolean {
+  const nameNode = nameNodeOf(fn);
+  return nameNode !== undefined && usesOf(fn, nameNode, world).some((use) => !world.targetFiles.has(use.getSourceFile()));
+}
+
 /**
  * The expressions that use `fn` across the project (`f`, `obj.f`, `m.f` of a required module, ...), each once:
  * its references, and the uses through `require` of what it is exported as by assignment. The export itself

@@ -10,7 +10,7 @@ import { lineOf, nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal } from "../engine/refusal.ts";
 import type { FunctionResult } from "../engine/result.ts";
 import type { Scope } from "./body.ts";
-import { rewriteCallSites, nameNodeOf } from "./call-sites.ts";
+import { rewriteCallSites, nameNodeOf, usedOutsideTargets } from "./call-sites.ts";
 import { planEntry } from "./entry.ts";
 import { isExported } from "./exported.ts";
 import { checkScoped, isCandidate, planScoped, signalParameter } from "./plan.ts";
@@ -61,8 +61,9 @@ export function planScopedRun(
   for (const fn of world.migrating) {
     const signal = signalParameter(fn);
     if (signal !== undefined) world.droppedSignal.set(fn, signal);
+    // Kept for callers outside: exported ones, and any used outside the targets (a method of a class handed out).
     const name = nameNodeOf(fn);
-    if (options.keepLegacyExport && isExported(fn) && name !== undefined) world.scopedName.set(fn, `${name.getText()}Scoped`);
+    if (options.keepLegacyExport && name !== undefined && (isExported(fn) || usedOutsideTargets(fn, world))) world.scopedName.set(fn, `${name.getText()}Scoped`);
   }
   // Until no plan refuses: a refused function stays legacy, which changes how its callers are written.
   for (;;) {

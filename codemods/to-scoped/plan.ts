@@ -127,7 +127,7 @@ export function planScoped(fn: FunctionNode, scope: Scope): void {
     dropParameter(scope, dropped, source);
     replaceSignalReads(scope, fn, dropped, cx);
   }
-  if (isExported(fn)) {
+  if (isExported(fn) || scope.world.scopedName.has(fn)) {
     if (scope.world.keepLegacyExport) legacyExport(fn, scope, cx);
     else scope.notes.add(NOTES.exported);
   }

@@ -253,6 +253,30 @@ describe("class methods and callers outside the targets (TypeScript)", () => {
     expect(typeErrors()).toBe("");
   });
 
+  const REPO_BY_FACTORY = `${SERVICE["src/repo.ts"]!.replace("export class Repo", "class Repo")}\nexport function openRepo(api: Api): Promise<Repo> {\n  return Repo.open(api);\n}\n`;
+
+  test("--keep-legacy-export keeps the old form of a method used outside the targets even when its class is not exported", async () => {
+    project({
+      ...SERVICE,
+      "src/repo.ts": REPO_BY_FACTORY,
+      "test/repo.test.ts": `import { openRepo } from "../src/repo.ts";\n\nexport async function check(): Promise<string> {\n  const repo = await openRepo({ get: async (id: string) => \` \${id} \` });\n  return repo.load("a");\n}\n`,
+    });
+    expect(outcomes(await migrate("src")).map((o) => [o[1], o[3]])).toEqual([
+      ["Repo.load", "callers-outside-targets"],
+      ["Repo.open", null], // its one caller, refused, bridges it
+      ["openRepo", "callers-outside-targets"],
+    ]);
+    expect(typeErrors()).toBe("");
+    rmSync(path.join(dir, "src"), { recursive: true });
+    mkdirSync(path.join(dir, "src"));
+    writeFileSync(path.join(dir, "src/repo.ts"), REPO_BY_FACTORY);
+    await migrate("src", "--keep-legacy-export");
+    const repo = read("src/repo.ts");
+    expect(repo).toContain("  load(id: string): Promise<string> {\n    return toPromise((cx: Cx) => this.loadScoped(cx, id))();\n  }");
+    expect(repo).toContain("static async open(cx: Cx, api: Api): Promise<Repo> {"); // used inside the targets only: no old form
+    expect(typeErrors()).toBe("");
+  });
+
   test("--callers rewrites the test file, reports it, and the result type-checks", async () => {
     project(SERVICE);
     const report = await migrate("src", "--callers");
