@@ -18,7 +18,9 @@ import { combinator } from "./combinators.ts";
 import { NOTES } from "./notes.ts";
 import { inlineHelper, sleepOf, timeoutRaceOf } from "./patterns.ts";
 import { signalForm } from "./signal.ts";
-import { type ScopedWorld } from "./world.ts";
+import { functionOf, type ScopedWorld } from "./world.ts";
+import { scopedBehind } from "./kept-legacy.ts";
+import { nameNodeOf } from "./call-sites.ts";
 import { isModuleValue, requiredBinding } from "./assigned-exports.ts";
 
 /** What rewriting one scoped function's code needs; `cx` is the name of the context in the code being visited. */
@@ -87,7 +89,7 @@ export function direct(scope: Scope, node: Expression, awaited = true): void {
     // A one-line sleep or timeout helper is read for what it does, even when it becomes scoped itself: inlined,
     // the work runs inside the timeout's scope and is cancelled with it.
     if (helperOrSleep(scope, node)) return;
-    const callee = scope.world.scopedCallee(node.getExpression());
+    const callee = scope.world.scopedCallee(node.getExpression()) ?? keptLegacyCallee(scope, node);
     if (callee !== undefined) return nativeCall(scope, node, callee);
     if (combinator(scope, node)) return;
     refuseChainOverScoped(scope, node);
@@ -179,6 +181,18 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
   const close = call.getLastChildByKindOrThrow(SyntaxKind.CloseParenToken);
   scope.edits.replaceRange(open.getEnd(), close.getStart(), text);
+}
+
+/**
+ * An awaited call of an old signature kept beside its scoped version (by an earlier `--keep-legacy-export` run):
+ * the scoped one is called instead, through the same name plus `Scoped` (`fScoped`, `m.fScoped`).
+ */
+function keptLegacyCallee(scope: Scope, call: CallExpression): import("../engine/functions.ts").FunctionNode | undefined {
+  const shim = functionOf(call.getExpression());
+  const behind = shim === undefined ? undefined : scopedBehind(shim);
+  if (shim === undefined || behind === undefined || !scope.world.isScoped(behind.scoped) || behind.name !== `${nameNodeOf(shim)?.getText()}Scoped`) return undefined;
+  scope.world.scopedName.set(shim, behind.name);
+  return shim;
 }
 
 /**

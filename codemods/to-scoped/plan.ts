@@ -9,9 +9,10 @@ import { nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { findOwn, usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
-import { isBridgeCall, rewriteBody, type Scope } from "./body.ts";
+import { rewriteBody, type Scope } from "./body.ts";
 import { assignedExportsOf } from "./assigned-exports.ts";
 import { isExported } from "./exported.ts";
+import { shimCall } from "./kept-legacy.ts";
 import { legacyExport } from "./legacy-export.ts";
 import { checkReturnContract } from "./return-contract.ts";
 import { NOTES } from "./notes.ts";
@@ -19,26 +20,9 @@ import { cxNameFor, isAlreadyScoped } from "./world.ts";
 
 /** Whether the function is one `--to scoped` makes scoped: async, or returning a promise. */
 export function isCandidate(fn: FunctionNode): boolean {
-  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>" || isBridgeShim(fn)) return false;
+  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>" || shimCall(fn) !== undefined) return false; // an old signature kept for legacy callers stays legacy
   if (isGenerator(fn)) return fn.isAsync();
   return fn.isAsync() || returnsPromise(fn);
-}
-
-/**
- * `function f(...) { return toPromise(...)(...); }`: the old signature kept for legacy callers (what
- * `--keep-legacy-export` writes): legacy by design, it stays as it is.
- */
-function isBridgeShim(fn: FunctionNode): boolean {
-  if (fn.isAsync()) return false;
-  const body = fn.getBody();
-  let value: Node | undefined = body;
-  if (Node.isBlock(body)) {
-    const [only, ...rest] = body.getStatements();
-    value = rest.length === 0 && only !== undefined && Node.isReturnStatement(only) ? only.getExpression() : undefined;
-  }
-  if (value === undefined || !Node.isCallExpression(value)) return false;
-  const bridge = value.getExpression();
-  return isBridgeCall(bridge);
 }
 
 /** Decide, before any rewriting, whether `fn` can become scoped: a `Refusal` if not. */

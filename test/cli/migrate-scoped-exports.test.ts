@@ -183,6 +183,16 @@ module.exports = { token };
     expect(node(`require("corral").run((cx) => require("./lib/token").tokenScoped(cx, "k", "d")).then(console.log)`)).toBe("k:d k:d\n");
     expect(node(`require("./lib/token").token("k", "d").then(console.log)`)).toBe("k:d k:d\n");
   });
+
+  test("a later run: scoped callers of the old form kept by an earlier --keep-legacy-export call fScoped natively", async () => {
+    project(SIGNING);
+    await migrate("lib/crypto.js", "--keep-legacy-export");
+    expect(read("lib/token.js")).toBe(SIGNING["lib/token.js"]);
+    await migrate("lib/token.js");
+    expect(read("lib/token.js")).toContain('const { signScoped } = require("./crypto");');
+    expect(read("lib/token.js")).toContain('return [await crypto.signScoped(cx, key, data), await signScoped(cx, key, data)].join(" ");');
+    expect(node(`require("corral").run((cx) => require("./lib/token").token(cx, "k", "d")).then(console.log)`)).toBe("k:d k:d\n");
+  });
 });
 
 /** A class-based TypeScript service whose tests (outside the targets) call its methods. */

@@ -77,6 +77,16 @@ describe("corral migrate --to scoped across a project", () => {
     expect(read("src/routes.ts")).toBe(FILES["src/routes.ts"]);
   });
 
+  test("a later run: scoped callers of an old signature kept by --keep-legacy-export call the scoped version natively", async () => {
+    expect((await corral(dir, "migrate", "src/users.ts", "--to", "scoped", "--keep-legacy-export", "--write")).code).toBe(0);
+    expect(read("src/routes.ts")).toBe(FILES["src/routes.ts"]);
+    expect((await corral(dir, "migrate", "src/routes.ts", "--to", "scoped", "--write")).code).toBe(0);
+    const routes = read("src/routes.ts");
+    expect(routes).toContain('import { loadUserScoped, type Api } from "./users.ts";');
+    expect(routes).toContain("return loadUserScoped(cx, api, id);");
+    expect(routes).toMatch(/return all\(\s*cx,\s*ids\.map\(\(id\) => \(cx\) => loadUserScoped\(cx, api, id\)\),?\s*\);/);
+  });
+
   test("every function: scoped callers call natively, Promise.all becomes all", async () => {
     const { code } = await corral(dir, "migrate", "src", "--to", "scoped", "--write");
     expect(code).toBe(0);
