@@ -184,6 +184,33 @@ module.exports = { token };
     expect(node(`require("./lib/token").token("k", "d").then(console.log)`)).toBe("k:d k:d\n");
   });
 
+  const MODULE_IS_THE_FUNCTION: Record<string, string> = {
+    "tsconfig.json": FS_LIKE["tsconfig.json"]!,
+    "lib/sign.js": `async function sign(key, data) {\n  return \`\${key}:\${data}\`;\n}\n\nmodule.exports = sign;\n`,
+    "lib/token.js": `const sign = require("./sign");\n\nasync function token(key, data) {\n  return [await sign(key, data), await require("./sign")(key, data)].join(" ");\n}\n\nfunction later(key, data) {\n  setTimeout(() => require("./sign")(key, data).then(console.log), 0);\n}\n\nmodule.exports = { token, later };\n`,
+  };
+
+  test("module.exports = f: the module called, as itself or through a name, is native in scoped code and bridged elsewhere", async () => {
+    project(MODULE_IS_THE_FUNCTION);
+    await migrate("lib");
+    const token = read("lib/token.js");
+    expect(token).toContain('return [await sign(cx, key, data), await require("./sign")(cx, key, data)].join(" ");');
+    expect(token).toContain('setTimeout(() => toPromise(require("./sign"))(key, data).then(console.log), 0);');
+    expect(node(`require("corral").run((cx) => require("./lib/token").token(cx, "k", "d")).then(console.log)`)).toBe("k:d k:d\n");
+    expect(node(`require("./lib/token").later("k", "d")`)).toBe("k:d\n");
+  });
+
+  test("module.exports = f with --keep-legacy-export: the module stays the old form, and carries fScoped for scoped callers", async () => {
+    project(MODULE_IS_THE_FUNCTION);
+    await migrate("lib", "--keep-legacy-export");
+    expect(read("lib/sign.js")).toContain("module.exports = sign;\nmodule.exports.signScoped = signScoped;");
+    const token = read("lib/token.js");
+    expect(token).toContain('return [await sign.signScoped(cx, key, data), await require("./sign").signScoped(cx, key, data)].join(" ");');
+    expect(token).toContain('setTimeout(() => require("./sign")(key, data).then(console.log), 0);');
+    expect(node(`require("./lib/token").token("k", "d").then(console.log)`)).toBe("k:d k:d\n");
+    expect(node(`require("./lib/token").later("k", "d")`)).toBe("k:d\n");
+  });
+
   test("a later run: scoped callers of the old form kept by an earlier --keep-legacy-export call fScoped natively", async () => {
     project(SIGNING);
     await migrate("lib/crypto.js", "--keep-legacy-export");
