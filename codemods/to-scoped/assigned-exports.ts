@@ -6,7 +6,7 @@
  * `--keep-legacy-export` keeps the old name with the old calling form. The compiler's own references miss most of
  * these (a shorthand property in `module.exports = { f }` is a symbol of its own), so they are read here.
  */
-import { Node, SyntaxKind, type BinaryExpression, type CallExpression, type SourceFile } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from "ts-morph";
 import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
 
 /** One way a declaration is exported by assignment. */
@@ -37,7 +37,9 @@ export function assignedExportAt(node: Node): AssignedExport | undefined {
 
 /** The function `declaration` (a symbol's declaration: `module.exports.f`, `{ f }` of `module.exports = {...}`) exports. */
 export function assignedFunction(declaration: Node): FunctionNode | undefined {
-  const found = exportsOfFile(declaration.getSourceFile()).find((e) => e.found.site === declaration || exportTarget(e.found.site) === declaration);
+  const found = exportsOfFile(declaration.getSourceFile()).find(
+    (e) => e.found.site === declaration || (Node.isBinaryExpression(e.found.site) && e.found.site.getLeft() === declaration),
+  );
   const fn = found === undefined ? undefined : declared(found.value);
   return fn !== undefined && isFunctionNode(fn) ? fn : undefined;
 }
@@ -69,12 +71,22 @@ export function isModuleValue(node: Node): boolean {
  * (`f` of `const f = require("./x")`, or the `require("./x")` called).
  */
 export function requiredUses(fn: FunctionNode): Node[] {
+  let uses = usesByFunction.get(fn);
+  if (uses === undefined) {
+    uses = findRequiredUses(fn);
+    usesByFunction.set(fn, uses);
+  }
+  return uses;
+}
+
+const usesByFunction = new WeakMap<FunctionNode, Node[]>();
+
+function findRequiredUses(fn: FunctionNode): Node[] {
   const exported = assignedExportsOf(fn);
   if (exported.length === 0) return [];
   const names = new Set(exported.map((e) => e.name));
   const uses: Node[] = [];
-  for (const referencing of fn.getSourceFile().getReferencingNodesInOtherSourceFiles()) {
-    if (!isRequire(referencing)) continue;
+  for (const referencing of requiresOf(fn.getSourceFile())) {
     const parent = referencing.getParent();
     if (Node.isPropertyAccessExpression(parent) && parent.getExpression() === referencing) {
       if (names.has(parent.getName())) uses.push(parent);
@@ -85,8 +97,9 @@ export function requiredUses(fn: FunctionNode): Node[] {
       if (Node.isIdentifier(binding)) uses.push(...moduleUses(binding, names));
       else if (Node.isObjectBindingPattern(binding)) {
         for (const element of binding.getElements()) {
-          const name = element.getPropertyNameNode()?.getText() ?? element.getName();
-          if (names.has(name) && Node.isIdentifier(element.getNameNode())) uses.push(...element.getNameNode().asKindOrThrow(SyntaxKind.Identifier).findReferencesAsNodes().filter((r) => r !== element.getNameNode()));
+          const local = element.getNameNode();
+          if (!names.has(element.getPropertyNameNode()?.getText() ?? element.getName()) || !Node.isIdentifier(local)) continue;
+          uses.push(...local.findReferencesAsNodes().filter((r) => r !== local));
         }
       }
     }
@@ -115,6 +128,18 @@ export function requiredBinding(id: Node): string | undefined {
   const declaration = element.getFirstAncestorByKind(SyntaxKind.VariableDeclaration);
   if (declaration === undefined || !isRequire(declaration.getInitializer() ?? declaration)) return undefined;
   return element.getPropertyNameNode()?.getText() ?? element.getName();
+}
+
+const requires = new WeakMap<SourceFile, CallExpression[]>();
+
+/** The `require(...)` calls of `file` in other files (asked once per file: the compiler looks through every file). */
+function requiresOf(file: SourceFile): CallExpression[] {
+  let found = requires.get(file);
+  if (found === undefined) {
+    found = file.getReferencingNodesInOtherSourceFiles().filter(isRequire);
+    requires.set(file, found);
+  }
+  return found;
 }
 
 function requiredFile(call: CallExpression): SourceFile | undefined {
@@ -155,19 +180,12 @@ function isModuleExports(node: Node): boolean {
   return node.getText() === "module.exports";
 }
 
-/** The symbol declaration an export site makes: `module.exports.f` of `module.exports.f = ...`. */
-function exportTarget(site: Node): Node | undefined {
-  return Node.isBinaryExpression(site) ? (site as BinaryExpression).getLeft() : undefined;
-}
-
 /** The function or class an exported value is: itself, or the one a name refers to in its file. */
 function declared(value: Node): Node | undefined {
   if (isFunctionNode(value) || Node.isClassDeclaration(value) || Node.isClassExpression(value)) return value;
   if (!Node.isIdentifier(value)) return undefined;
-  const declarations = value.getSymbol()?.getDeclarations() ?? [];
-  if (Node.isShorthandPropertyAssignment(value.getParent())) {
-    declarations.splice(0, declarations.length, ...((value.getParent() as import("ts-morph").ShorthandPropertyAssignment).getValueSymbol()?.getDeclarations() ?? []));
-  }
+  const shorthand = value.getParentIfKind(SyntaxKind.ShorthandPropertyAssignment);
+  const declarations = (shorthand === undefined ? value.getSymbol() : shorthand.getValueSymbol())?.getDeclarations() ?? [];
   if (declarations.length !== 1) return undefined;
   const declaration = declarations[0]!;
   if (Node.isFunctionDeclaration(declaration) || Node.isClassDeclaration(declaration)) return declaration;
