@@ -207,6 +207,9 @@ function renameCallee(scope: Scope, call: CallExpression, name: string): void {
     return scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: `${expression.getName()}Scoped`, format: false });
   }
   if (isModuleValue(expression)) return scope.edits.insert(expression.getEnd(), `.${name}`, false);
+  // A function expression calling itself by its own name (`exports.f = async function f() { ... f() }`): the
+  // name is the scoped function's still.
+  if ((expression.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isFunctionExpression(d))) return;
   const required = requiredBinding(expression);
   const scoped = required === undefined ? name : `${required}Scoped`;
   scope.edits.add({ start: expression.getStart(), end: expression.getEnd(), text: scoped, format: false });
