@@ -75,7 +75,8 @@ function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
     const parent = ref.getParent();
     const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
     if (expression === ref && !bindsOrReads(ref)) continue;
-    if (Node.isBindingElement(parent) && parent.getPropertyNameNode() === ref) continue; // `{ f: local } = require(...)`: the uses of `local` are
+    // `const { f: local } = require(...)`: the property names the export, and the uses of `local` are found through require.
+    if (Node.isBindingElement(parent) && parent.getPropertyNameNode() === ref) continue;
     uses.add(expression);
   }
   for (const use of requiredUses(fn)) uses.add(use);

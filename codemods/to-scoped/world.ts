@@ -15,7 +15,10 @@ export class ScopedWorld {
   readonly thunks = new Set<Node>();
   /** Per migrating function, the `AbortSignal` parameter it drops in favour of `cx.signal`. */
   readonly droppedSignal = new Map<FunctionNode, ParameterDeclaration>();
-  /** Per migrating exported function kept for outside callers (`--keep-legacy-export`), the scoped version's name. */
+  /**
+   * Per function whose old signature stays for outside callers, the scoped version's name: a migrating one kept by
+   * `--keep-legacy-export`, or one an earlier run kept, once a scoped caller reaches it (kept-legacy.ts).
+   */
   readonly scopedName = new Map<FunctionNode, string>();
   /** `const p = work()` declarations whose work is written as awaited on the spot (`await p` follows at once). */
   readonly heldDirect = new Set<Node>();
