@@ -57,9 +57,9 @@ export function isRequire(node: Node): node is CallExpression {
   return Node.isCallExpression(node) && node.getExpression().getText() === "require" && node.getArguments().length === 1 && Node.isStringLiteral(node.getArguments()[0]!);
 }
 
-/** Whether `node` is a module as a value: `require("...")`, or a name holding one (`const m = require("...")`). */
+/** Whether `node` is a module as a value: `require("...")`, a name holding one, or the module's own `module.exports`. */
 export function isModuleValue(node: Node): boolean {
-  if (isRequire(node)) return true;
+  if (isRequire(node) || isModuleExports(node) || (Node.isIdentifier(node) && node.getText() === "exports")) return true;
   if (!Node.isIdentifier(node)) return false;
   const declarations = node.getSymbol()?.getDeclarations() ?? [];
   return declarations.length === 1 && Node.isVariableDeclaration(declarations[0]) && isRequire(declarations[0].getInitializer() ?? declarations[0]);
