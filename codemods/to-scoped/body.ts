@@ -18,10 +18,8 @@ import { combinator } from "./combinators.ts";
 import { NOTES } from "./notes.ts";
 import { inlineHelper, sleepOf, timeoutRaceOf } from "./patterns.ts";
 import { signalForm } from "./signal.ts";
-import { functionOf, type ScopedWorld } from "./world.ts";
-import { scopedBehind } from "./kept-legacy.ts";
-import { nameNodeOf } from "./call-sites.ts";
-import { isModuleValue, requiredBinding } from "./assigned-exports.ts";
+import { type ScopedWorld } from "./world.ts";
+import { callScopedVersion, keptLegacyCallee } from "./kept-legacy.ts";
 
 /** What rewriting one scoped function's code needs; `cx` is the name of the context in the code being visited. */
 export interface Scope {
@@ -171,7 +169,7 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   const index = dropped === undefined ? -1 : callee.getParameters().indexOf(dropped);
   const kept = args.filter((_, i) => i !== index);
   const renamed = scope.world.scopedName.get(callee);
-  if (renamed !== undefined) renameCallee(scope, call, renamed);
+  if (renamed !== undefined) callScopedVersion(scope, call, renamed);
   if (kept.length === args.length) {
     const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
     scope.edits.insert(open.getEnd(), args.length === 0 ? scope.cx : `${scope.cx}, `, false);
@@ -181,39 +179,6 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
   const close = call.getLastChildByKindOrThrow(SyntaxKind.CloseParenToken);
   scope.edits.replaceRange(open.getEnd(), close.getStart(), text);
-}
-
-/**
- * An awaited call of an old signature kept beside its scoped version (by an earlier `--keep-legacy-export` run):
- * the scoped one is called instead, through the same name plus `Scoped` (`fScoped`, `m.fScoped`).
- */
-function keptLegacyCallee(scope: Scope, call: CallExpression): import("../engine/functions.ts").FunctionNode | undefined {
-  const shim = functionOf(call.getExpression());
-  const behind = shim === undefined ? undefined : scopedBehind(shim);
-  if (shim === undefined || behind === undefined || !scope.world.isScoped(behind.scoped) || behind.name !== `${nameNodeOf(shim)?.getText()}Scoped`) return undefined;
-  scope.world.scopedName.set(shim, behind.name);
-  return shim;
-}
-
-/**
- * Call the scoped version of a function whose old signature is kept for outside callers: `fScoped`, `obj.mScoped`,
- * `m.fScoped` of a required module (what a kept export by assignment adds beside `f`), and `m.fScoped` where the
- * module is the function (`const f = require("./f")`, `require("./f")`).
- */
-function renameCallee(scope: Scope, call: CallExpression, name: string): void {
-  const expression = call.getExpression();
-  if (Node.isPropertyAccessExpression(expression)) {
-    const id = expression.getNameNode();
-    return scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: `${expression.getName()}Scoped`, format: false });
-  }
-  if (isModuleValue(expression)) return scope.edits.insert(expression.getEnd(), `.${name}`, false);
-  // A function expression calling itself by its own name (`exports.f = async function f() { ... f() }`): the
-  // name is the scoped function's still.
-  if ((expression.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isFunctionExpression(d))) return;
-  const required = requiredBinding(expression);
-  const scoped = required === undefined ? name : `${required}Scoped`;
-  scope.edits.add({ start: expression.getStart(), end: expression.getEnd(), text: scoped, format: false });
-  scope.world.importScoped(expression, scoped);
 }
 
 /** `await helper(...)` where the helper is a sleep or a timeout race written on one line: corral's own forms. */
