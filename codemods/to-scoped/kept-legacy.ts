@@ -6,7 +6,7 @@
  */
 import { Node, type CallExpression, type Expression } from "ts-morph";
 import type { FunctionNode } from "../engine/functions.ts";
-import { isModuleValue, requiredBinding } from "./assigned-exports.ts";
+import { assignedFunction, isModuleValue, requiredBinding } from "./assigned-exports.ts";
 import { isBridgeCall, type Scope } from "./body.ts";
 import { nameNodeOf } from "./call-sites.ts";
 import { functionOf } from "./world.ts";
@@ -62,8 +62,11 @@ export function keptLegacyCallee(scope: Scope, call: CallExpression): FunctionNo
 export function callScopedVersion(scope: Scope, call: CallExpression, name: string): void {
   const expression = call.getExpression();
   if (Node.isPropertyAccessExpression(expression)) {
+    // Exported by assignment, each exported name gains its own `Scoped` name; otherwise (a method, a namespace
+    // import) the member is named after the declaration.
     const id = expression.getNameNode();
-    return scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: `${expression.getName()}Scoped`, format: false });
+    const assigned = (id.getSymbol()?.getDeclarations() ?? []).some((d) => assignedFunction(d) !== undefined);
+    return scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: assigned ? `${expression.getName()}Scoped` : name, format: false });
   }
   if (isModuleValue(expression)) return scope.edits.insert(expression.getEnd(), `.${name}`, false);
   // A function expression calling itself by its own name (`exports.f = async function f() { ... f() }`): the
