@@ -1,14 +1,17 @@
 import { defineConfig } from "vitest/config";
 
-// Tests import "corral", "corral/testing", ... by name; the "source" export condition maps them to the
-// TypeScript sources, so tests exercise exactly the public entry points users import.
+// Tests import "corral", "corral/testing", ... by name; the "corral-source" export condition maps them to the
+// TypeScript sources, so tests exercise exactly the public entry points users import. (Not "source": some bundlers
+// and monorepos set that one, and it would send them to files the package does not publish.)
 export default defineConfig({
-  resolve: { conditions: ["source"] },
-  ssr: { resolve: { conditions: ["source"] } },
+  resolve: { conditions: ["corral-source"] },
+  ssr: { resolve: { conditions: ["corral-source"] } },
   test: {
     include: ["test/**/*.test.ts"],
-    // The CLI tests run the built command several times each; a loaded machine needs more than the default 5 s.
-    testTimeout: 30_000,
+    // No timeout a slow or loaded machine trips: a test that takes long is slow, not failed. Ten minutes only ends
+    // a test that hangs, well inside CI's own limit.
+    testTimeout: 600_000,
+    hookTimeout: 600_000,
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

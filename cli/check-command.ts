@@ -7,11 +7,21 @@ import { UsageFailure } from "./usage.ts";
 
 export const checkHelp = `corral check [paths...] [--json] [--project tsconfig.json]
 
-Hazards in scoped code (functions taking cx: Cx), each with file:line:col and a fix hint:
+Hazards in scoped code (functions taking cx: Cx) and at its calls from legacy code, each with file:line:col
+and a fix hint:
   swallowed-cancelled   a catch around a wait that can end without rethrowing: it swallows or replaces Cancelled
   unbridged-await       an await of a foreign promise: no checkpoint, a timeout or a failing sibling cannot reach it
   floating-promise      a call whose promise nobody awaits: it outlives the scope and its failure is lost
-  missing-cx            a scoped function called without a Cx first
+  missing-cx            a scoped function called without a Cx first (in any file: callees are followed
+                        through imports, require and exports)
+  wrong-arity           a scoped function given a Cx but too many (or, in TypeScript, too few) arguments
+  legacy-wrapper-given-cx
+                        a legacy wrapper (toPromise(f), a kept legacy export) called with a Cx first: every
+                        argument lands one place to the right
+  scoped-function-passed-to-legacy
+                        a scoped function handed to code that calls it without a Cx (arr.forEach(f),
+                        emitter.on("x", f), callbackify(f), setTimeout(f)); corral's own (n.start(f),
+                        toPromise(f), all(cx, ...)) is fine
 
 Options:
   --json              print { hazards: [{ code, file, line, column, function, message, hint }], errors }

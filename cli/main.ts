@@ -57,6 +57,8 @@ async function main(argv: string[]): Promise<number> {
         "keep-legacy-export": { type: "boolean", default: false },
         callers: { type: "boolean", default: false },
         "allow-dirty": { type: "boolean", default: false },
+        "no-type-check": { type: "boolean", default: false },
+        verify: { type: "string" },
         jobs: { type: "string" },
         html: { type: "string" },
         help: { type: "boolean", short: "h", default: false },
@@ -78,6 +80,8 @@ async function main(argv: string[]): Promise<number> {
       keepLegacyExport: values["keep-legacy-export"],
       callers: values.callers,
       allowDirty: values["allow-dirty"],
+      typeCheck: !values["no-type-check"],
+      verify: values.verify,
       jobs: jobsOf(values.jobs),
       ...(command === "review" ? { review: { html: values.html } } : {}),
     });

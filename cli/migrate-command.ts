@@ -3,19 +3,21 @@
  * by default: a unified diff per file and a note per rewrite saying what changes in behaviour. `--write` writes each
  * changed file atomically (a temporary file renamed over it). Exit 0 on success, 1 when anything errored.
  */
-import { existsSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { createTwoFilesPatch } from "diff";
-import { migrate, type MigrateReport } from "../codemods/engine/migrate.ts";
-import type { FunctionResult } from "../codemods/engine/result.ts";
+import { migrate, type MigrateOptions, type MigrateReport } from "../codemods/engine/migrate.ts";
+import type { FunctionResult, Reason } from "../codemods/engine/result.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
 import { colourDiff, useColour } from "./colour.ts";
+import { writeIfDifferent } from "./file-keeper.ts";
 import { uncommitted } from "./git-status.ts";
 import { Progress } from "./progress.ts";
 import { reviewHtml } from "./review-html.ts";
 import { UsageFailure } from "./usage.ts";
+import { checkGreen, RedBeforeRewrite, writeVerified } from "./verify.ts";
 
-export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write] [--json] [--project tsconfig.json]
+export const migrateHelp = `corral migrate <targets...> --to async|scoped [--all] [--write [--verify "<command>"]] [--json] [--project tsconfig.json]
 corral migrate <entry-file> --entry [--write] [--json]
 
 Rewrite functions, one stage at a time. A dry run unless --write: prints a unified diff of each file it would
@@ -49,6 +51,13 @@ Options:
   --write             write the changed files (atomically), instead of printing the diff; refused when a file
                       to write has uncommitted changes in its git work tree
   --allow-dirty       with --write: write over uncommitted changes anyway
+  --verify "<command>"  with --write: run your tests (the command, in a shell) before (it must pass) and after
+                      writing; when it fails, the rewritten functions are bisected, and each one whose rewrite
+                      turns it red is refused broke-tests with the failure's first lines. Ctrl-C or a failure
+                      puts every file back as it was. Progress on stderr
+  --no-type-check     skip the type gate: by default a rewrite that adds a type error to its file or to a file
+                      importing it is refused would-break-types (JavaScript is compared with the checker's JS
+                      inference, on what would break when it runs)
   --json              print { "results": [ { file, function, line, outcome, reason, notes } ], "files": [...],
                       "skipped": [...] } only; files lists every file changed (or written, with --write)
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
@@ -61,6 +70,7 @@ Examples:
   corral migrate src/api.ts:12 --to async --json
   corral migrate src/ --to scoped --keep-legacy-export
   corral migrate src/users.ts:loadUser --to scoped --callers
+  corral migrate src/ --to async --write --verify "npm test"
   corral migrate src/main.ts --entry --write
 
 The diff is coloured on a terminal (plain when piped, or with NO_COLOR set).
@@ -100,6 +110,10 @@ export interface MigrateArgs {
   keepLegacyExport: boolean;
   callers: boolean;
   allowDirty: boolean;
+  /** Refuse rewrites that add a type error (`--no-type-check` turns this off). */
+  typeCheck: boolean;
+  /** `--verify "<command>"`: a test command that must pass before and after the rewrites are written. */
+  verify: string | undefined;
   jobs: number | undefined;
   /** `corral review`: show the pending changes function by function (as text, or into an HTML file) and write nothing. */
   review?: { html: string | undefined };
@@ -123,16 +137,30 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     if (!existsSync(file)) throw new UsageFailure(`${file}: no such file or folder (from the target '${target}')`);
   }
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  if (args.verify !== undefined && !args.write) throw new UsageFailure("--verify runs your command on the written files: add --write");
+  if (args.verify !== undefined && args.review !== undefined) throw new UsageFailure("review writes nothing, so there is nothing to --verify: use migrate --write --verify");
+  const log = (line: string): void => void process.stderr.write(`corral: ${line}\n`);
+  if (args.verify !== undefined) {
+    try {
+      await checkGreen(args.verify, log);
+    } catch (error) {
+      if (!(error instanceof RedBeforeRewrite)) throw error;
+      process.stderr.write(`corral: ${error.message}\nNothing was written.\n`);
+      return 1;
+    }
+  }
   const progress = new Progress("files");
-  const report = await migrate({
+  const options: MigrateOptions = {
     onProgress: (done, total) => progress.update(done, total),
     ...(args.jobs === undefined ? {} : { jobs: args.jobs }),
     targets: args.targets,
     to: args.entry ? "entry" : (args.to as "async" | "scoped"),
     keepLegacyExport: args.keepLegacyExport,
     callers: args.callers,
+    typeGate: args.typeCheck,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
-  });
+  };
+  let report = await migrate(options);
   if (args.review !== undefined && args.write) throw new UsageFailure("review writes nothing: drop --write (migrate --write applies the changes)");
   if (args.write && !args.allowDirty) {
     const dirty = uncommitted(report.changes.map((c) => c.file));
@@ -145,15 +173,20 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
       return 1;
     }
   }
-  if (args.write) for (const change of report.changes) writeAtomically(change.file, change.after);
+  if (args.verify !== undefined) {
+    progress.end();
+    const restage = (refuse: Readonly<Record<string, Reason>>) => migrate({ ...options, onProgress: () => {}, refuse: { ...options.refuse, ...refuse } });
+    report = await writeVerified(args.verify, report, restage, log);
+  } else if (args.write) for (const change of report.changes) writeIfDifferent(change.file, change.after);
   progress.end();
   if (args.review !== undefined) return review(report, args, await import("./review.ts"));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
+  for (const warning of report.warnings ?? []) process.stderr.write(`corral: warning: ${warning}\n`);
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
     const files = report.changes.map((c) => path.relative(process.cwd(), c.file) || c.file);
-    process.stdout.write(`${JSON.stringify({ results, files, skipped: report.skipped }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ results, files, skipped: report.skipped, warnings: report.warnings ?? [] }, null, 2)}\n`);
   }
   else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
@@ -177,12 +210,6 @@ function review(report: MigrateReport, args: MigrateArgs, { reviewItems, reviewT
     if (result.outcome === "refused" || result.outcome === "error") process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
   }
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
-}
-
-function writeAtomically(file: string, text: string): void {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.corral-${process.pid}`);
-  writeFileSync(temporary, text);
-  renameSync(temporary, file);
 }
 
 /** The human report: diffs (in a dry run), notes, refusals and errors, then a summary. */

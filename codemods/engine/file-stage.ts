@@ -6,13 +6,15 @@
  */
 import os from "node:os";
 import type { FileChange } from "./migrate.ts";
-import type { FunctionResult } from "./result.ts";
+import type { FunctionResult, Reason } from "./result.ts";
 import { onWorker } from "./worker.ts";
 
 /** A file to migrate and the function selector it came with. */
 export interface FileTarget {
   absolute: string;
   selector?: string | number;
+  /** Functions to refuse whatever the stage would do, by {@link functionKey} (the type gate's verdicts). */
+  refuse?: Record<string, Reason>;
 }
 
 export interface ChunkReport {

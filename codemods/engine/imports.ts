@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from "node:fs";
+import nodePath from "node:path";
 import { Node, SyntaxKind, ts, type SourceFile } from "ts-morph";
 import type { Edit } from "./edits.ts";
 
@@ -144,7 +146,24 @@ export class FileImports {
         Node.isExportAssignment(s) ||
         (Node.isModifierable(s) && s.hasModifier(SyntaxKind.ExportKeyword)),
     );
-    // Else a `require` or an export by assignment makes it CommonJS (a module that only exports still is one).
-    return !esm && /\brequire\s*\(|\bmodule\.exports\b|^\s*exports\.[\w$]+\s*=/m.test(this.file.getFullText());
+    if (esm) return false;
+    if (/\brequire\s*\(|\bmodule\.exports\b|\bexports\.[\w$]+\s*=/.test(this.file.getFullText())) return true;
+    // Neither: Node reads a .js file as its package.json's "type" says (CommonJS unless "module").
+    return /\.jsx?$/.test(path) && packageType(path) !== "module";
+  }
+}
+
+/** The `"type"` of the package.json nearest above `file` (undefined where there is none, or it says nothing). */
+function packageType(file: string): string | undefined {
+  for (let dir = nodePath.dirname(file); ; dir = nodePath.dirname(dir)) {
+    const manifest = nodePath.join(dir, "package.json");
+    if (existsSync(manifest)) {
+      try {
+        return (JSON.parse(readFileSync(manifest, "utf8")) as { type?: string }).type;
+      } catch {
+        return undefined;
+      }
+    }
+    if (nodePath.dirname(dir) === dir) return undefined;
   }
 }

@@ -7,7 +7,7 @@ import { planToAsync } from "../to-async/plan.ts";
 import type { ChunkReport, FileTarget } from "./file-stage.ts";
 import { Formatter } from "./format.ts";
 import type { FileChange } from "./migrate.ts";
-import { migrateFile } from "./migrate-file.ts";
+import { migrateFile, refusing } from "./migrate-file.ts";
 import { openProject, syntaxError } from "./project.ts";
 import { displayOf, internalFailure, parseFailure, type FunctionResult } from "./result.ts";
 
@@ -31,7 +31,7 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
   const formatter = new Formatter();
   for (const [start, end] of projectParts(chunk)) {
     const project = openProject(chunk.slice(start, end).map((f) => f.absolute), tsconfig);
-    for (const { absolute, selector } of chunk.slice(start, end)) {
+    for (const { absolute, selector, refuse } of chunk.slice(start, end)) {
       const display = displayOf(absolute);
       const file = project.getSourceFileOrThrow(absolute);
       const error = syntaxError(file, display);
@@ -40,7 +40,7 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
       if (error !== undefined) mine.results.push(parseFailure(display, error));
       else {
         const before = file.getFullText();
-        const after = migrateFile(file, display, selector, planToAsync, mine.results, formatter).then(
+        const after = migrateFile(file, display, selector, refusing(planToAsync, display, refuse), mine.results, formatter).then(
           (text) => {
             if (text !== before) mine.change = { file: absolute, before, after: text };
           },

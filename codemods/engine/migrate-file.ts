@@ -11,7 +11,7 @@ import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { lineOf, nameOf, select, type FunctionNode } from "./functions.ts";
 import { Refusal } from "./refusal.ts";
-import { noSuchFunction, type FunctionResult } from "./result.ts";
+import { functionKey, noSuchFunction, type FunctionResult, type Reason } from "./result.ts";
 
 /**
  * Rewrite the selected functions of one file, innermost first. A function rewritten inside another one's rewritten
@@ -93,6 +93,16 @@ function refuseOverlaps(mine: readonly Edit[], earlier: readonly Edit[], fn: Fun
 
 export type Planner = (fn: FunctionNode, inner: readonly Edit[], imports: FileImports) => Rewrite | undefined;
 
+/** `plan`, except that the functions in `refuse` (by {@link functionKey}) are refused with the reason given. */
+export function refusing(plan: Planner, display: string, refuse: Readonly<Record<string, Reason>> | undefined): Planner {
+  if (refuse === undefined) return plan;
+  return (fn, inner, imports) => {
+    const reason = refuse[functionKey({ file: display, line: lineOf(fn), function: nameOf(fn) })];
+    if (reason !== undefined) throw new Refusal(reason.code, reason.message, fn);
+    return plan(fn, inner, imports);
+  };
+}
+
 function check(
   fn: FunctionNode,
   display: string,
@@ -104,7 +114,7 @@ function check(
     if (rewrite === undefined) return { entry: { ...base, outcome: "unchanged", notes: [] } };
     return { entry: { ...base, outcome: "changed", notes: rewrite.notes }, rewrite };
   } catch (error) {
-    if (error instanceof Refusal) return { entry: { ...base, outcome: "refused", reason: error.reason(display), notes: [] } };
+    if (error instanceof Refusal) return { entry: { ...base, outcome: "refused", reason: error.reason(), notes: [] } };
     const message = error instanceof Error ? error.message : String(error);
     return { entry: { ...base, outcome: "error", reason: { code: "internal-error", message }, notes: [] } };
   }

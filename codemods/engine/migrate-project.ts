@@ -33,7 +33,13 @@ export async function migrateProject(project: Project, targets: readonly Target[
   }
   const plan = planScopedRun(
     selected,
-    { keepLegacyExport: options.keepLegacyExport === true, entry: options.to === "entry", verdictsOnly: options.verdictsOnly === true, callers: options.callers === true },
+    {
+      keepLegacyExport: options.keepLegacyExport === true,
+      entry: options.to === "entry",
+      verdictsOnly: options.verdictsOnly === true,
+      callers: options.callers === true,
+      ...(options.refuse === undefined ? {} : { refuse: options.refuse }),
+    },
     (f) => displayOf(f.getFilePath()),
   );
   results.push(...plan.results);

@@ -4,7 +4,7 @@
  * `--entry` across the project (to-scoped/). Nothing is written here; the caller shows a diff or writes the files.
  */
 import { migrateFiles, type FileTarget } from "./file-stage.ts";
-import type { FunctionResult } from "./result.ts";
+import { displayOf, type FunctionResult, type Reason } from "./result.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { parseTarget } from "./targets.ts";
 
@@ -29,6 +29,13 @@ export interface MigrateOptions {
   verdictsOnly?: boolean;
   /** Hears how many files are done, for a progress bar. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Check the rewrites' types before reporting them (default true): a function whose rewrite adds a type error to
+   * its file or to a file importing it is refused `would-break-types`, and the run settles again without it.
+   */
+  typeGate?: boolean;
+  /** Functions refused whatever the stage would do, by `functionKey` (file, line, name as reported). */
+  refuse?: Readonly<Record<string, Reason>>;
 }
 
 /** A file the run would change: its text before and after. */
@@ -43,11 +50,14 @@ export interface MigrateReport {
   changes: FileChange[];
   /** Files and folders not read: symbolic link loops, files over the size limit, binary files. */
   skipped: Skipped[];
+  /** What the run could not do as well as it should, and what to do about it (a type gate without corral's types). */
+  warnings?: string[];
 }
 
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const targets = options.targets.map(parseTarget);
   const skipped: Skipped[] = [];
+  const gate = options.typeGate !== false && options.verdictsOnly !== true && options.to !== "entry";
   if (options.to !== "async") {
     // Loaded only here: a run of the file-by-file stage on worker threads never needs the compiler in this thread.
     const { migrateProject } = await import("./migrate-project.ts");
@@ -56,16 +66,33 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       options.tsconfig,
       true,
     );
-    return migrateProject(project, targets, options, skipped);
+    const report = await migrateProject(project, targets, options, skipped);
+    if (!gate) return report;
+    // The whole project is decided again without the refused functions: their callers are written anew.
+    return (await import("./gate-types.ts")).gateTypes(report, options, (refuse) => migrateProject(project, targets, { ...options, refuse }, []));
   }
   // Decided file by file: in chunks, over worker threads for a large tree.
   const files: FileTarget[] = targets.flatMap((target) =>
-    sourceFiles([target.file], skipped).map((absolute) => ({ absolute, ...(target.selector === undefined ? {} : { selector: target.selector }) })),
+    sourceFiles([target.file], skipped).map((absolute) => ({
+      absolute,
+      ...(target.selector === undefined ? {} : { selector: target.selector }),
+      ...(options.refuse === undefined ? {} : { refuse: { ...options.refuse } }),
+    })),
   );
-  const { results, changes } = await migrateFiles(files, {
-    tsconfig: options.tsconfig,
-    jobs: options.jobs,
-    onProgress: options.onProgress,
+  const stage = (only: readonly FileTarget[]) =>
+    migrateFiles(only, { tsconfig: options.tsconfig, jobs: options.jobs, onProgress: options.onProgress });
+  const first = { ...(await stage(files)), skipped };
+  if (!gate) return first;
+  // Only the files with a refused function are decided again (a file's outcome depends on its own functions).
+  return (await import("./gate-types.ts")).gateTypes(first, options, async (refuse) => {
+    const again = files.filter((f) => Object.keys(refuse).some((key) => key.startsWith(`${displayOf(f.absolute)}:`)));
+    const redone = await stage(again.map((f) => ({ ...f, refuse })));
+    const files2 = new Set(again.map((f) => displayOf(f.absolute)));
+    const absolute = new Set(again.map((f) => f.absolute));
+    return {
+      results: [...first.results.filter((r) => !files2.has(r.file)), ...redone.results],
+      changes: [...first.changes.filter((c) => !absolute.has(c.file)), ...redone.changes],
+      skipped,
+    };
   });
-  return { results, changes, skipped };
 }

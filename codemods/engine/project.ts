@@ -6,24 +6,38 @@ import { sourceFiles } from "./source-files.ts";
 /**
  * A ts-morph project over `paths` (files or folders). With a tsconfig (given, or `tsconfig.json` in the working
  * directory) its compiler options are used, so types resolve as in the project; JavaScript is always read.
+ * `options` are set over the project's own; a file in `texts` (by absolute path) is read with that text instead.
  */
-export function openProject(paths: readonly string[], tsconfig?: string, whole = false): Project {
+export function openProject(
+  paths: readonly string[],
+  tsconfig?: string,
+  whole = false,
+  options: ts.CompilerOptions = {},
+  texts: ReadonlyMap<string, string> = new Map(),
+): Project {
   const config = tsconfig ?? (existsSync("tsconfig.json") ? "tsconfig.json" : undefined);
   const project =
     config === undefined
       ? new Project({
-          compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true },
+          compilerOptions: { allowJs: true, target: ts.ScriptTarget.ES2022, strict: true, skipLibCheck: true, ...options },
           skipAddingFilesFromTsConfig: true,
         })
-      : new Project({ tsConfigFilePath: config, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true } });
+      : new Project({ tsConfigFilePath: config, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true, ...options } });
   const targets = sourceFiles(paths);
   // A rewrite that reaches callers needs the rest of the project: the tsconfig's files, when the targets are among them.
   if (whole && config !== undefined) {
     const files = projectFiles(config);
-    if (targets.some((t) => files.has(t))) for (const file of files) project.addSourceFileAtPath(file);
+    if (targets.some((t) => files.has(t))) for (const file of files) add(project, file, texts);
   }
-  for (const file of targets) project.addSourceFileAtPath(file);
+  for (const file of targets) add(project, file, texts);
   return project;
+}
+
+function add(project: Project, file: string, texts: ReadonlyMap<string, string>): void {
+  const text = texts.get(file);
+  if (project.getSourceFile(file) !== undefined) return;
+  if (text === undefined) project.addSourceFileAtPath(file);
+  else project.createSourceFile(file, text, { overwrite: true });
 }
 
 /** The source files a tsconfig takes in (without reading them). */

@@ -1,5 +1,5 @@
 import type { Node } from "ts-morph";
-import type { Reason } from "./result.ts";
+import { displayOf, type Reason } from "./result.ts";
 
 /**
  * A decision not to transform, found by an eligibility check: thrown inside a check (so a check reads top to
@@ -14,9 +14,10 @@ export class Refusal extends Error {
     super(why);
   }
 
-  /** The reason as reported: the why, then where, then the source line. */
-  reason(file: string): Reason {
+  /** The reason as reported: the why, then where (the file the node is in: a caller may be in another), then the source line. */
+  reason(): Reason {
     const source = this.at.getSourceFile();
+    const file = displayOf(source.getFilePath());
     const { line, column } = source.getLineAndColumnAtPos(this.at.getStart());
     const text = source.getFullText().split("\n")[line - 1]?.trim() ?? "";
     return { code: this.code, message: `${this.why} (${file}:${line}:${column}: ${text})` };

@@ -22,6 +22,10 @@ export interface FunctionResult {
   notes: string[];
 }
 
+/** The stable name of a function across runs over the same text: its file, line and name as reported. */
+export function functionKey(result: Pick<FunctionResult, "file" | "line" | "function">): string {
+  return `${result.file}:${result.line}:${result.function}`;
+}
 
 /** A file as reports name it: relative to the working directory. */
 export function displayOf(absolute: string): string {

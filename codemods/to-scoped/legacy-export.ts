@@ -75,6 +75,8 @@ function shimOf(fn: FunctionNode, scope: Scope, cx: string): { params: string; t
   });
   const passed = params.filter((p) => !p.dropped).map((p) => p.arg);
   const signal = params.find((p) => p.dropped);
+  // An optional signal is passed only when given: `{ signal: undefined }` is no ToPromiseOptions under exactOptionalPropertyTypes.
+  const options = signal === undefined ? "" : dropped!.hasQuestionToken() ? `, ${signal.arg} === undefined ? {} : { signal: ${signal.arg} }` : `, { signal: ${signal.arg} }`;
   const typeParams = fn.getTypeParameters().map((t) => t.getText());
   const cxParam = typed ? `${cx}: ${scope.imports.take(scope.needed, "corral", "Cx", "Cx", true)}` : cx;
   const toPromise = corral(scope, "toPromise");
@@ -82,6 +84,6 @@ function shimOf(fn: FunctionNode, scope: Scope, cx: string): { params: string; t
     params: params.map((p) => p.decl).join(", "),
     typeParams: typeParams.length === 0 ? "" : `<${typeParams.join(", ")}>`,
     returnType: typed && fn.getReturnTypeNode() !== undefined ? `: ${fn.getReturnTypeNode()!.getText()}` : "",
-    call: (scoped) => `${toPromise}((${cxParam}) => ${scoped}(${[cx, ...passed].join(", ")})${signal === undefined ? "" : `, { signal: ${signal.arg} }`})()`,
+    call: (scoped) => `${toPromise}((${cxParam}) => ${scoped}(${[cx, ...passed].join(", ")})${options})()`,
   };
 }

@@ -8,7 +8,7 @@ import { EditSet } from "../engine/edit-set.ts";
 import { FileImports, type Import } from "../engine/imports.ts";
 import { lineOf, nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal } from "../engine/refusal.ts";
-import type { FunctionResult } from "../engine/result.ts";
+import { functionKey, type FunctionResult, type Reason } from "../engine/result.ts";
 import type { Scope } from "./body.ts";
 import { rewriteCallSites, nameNodeOf, usedOutsideTargets } from "./call-sites.ts";
 import { planEntry } from "./entry.ts";
@@ -36,7 +36,7 @@ export interface ScopedTarget {
  */
 export function planScopedRun(
   targets: readonly ScopedTarget[],
-  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean; callers?: boolean },
+  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean; callers?: boolean; refuse?: Readonly<Record<string, Reason>> },
   display: (file: SourceFile) => string,
 ): { results: FunctionResult[]; files: Map<SourceFile, FileState> } {
   const world = new ScopedWorld(options.keepLegacyExport, new Set(targets.map((t) => t.file)), options.callers === true);
@@ -51,9 +51,11 @@ export function planScopedRun(
         }
         try {
           checkScoped(fn);
+          const forced = options.refuse?.[functionKey(base(fn, file))];
+          if (forced !== undefined) throw new Refusal(forced.code, forced.message, fn);
           world.migrating.add(fn);
         } catch (error) {
-          results.set(fn, refusedOrError(base(fn, file), error, file));
+          results.set(fn, refusedOrError(base(fn, file), error));
         }
       }
     }
@@ -77,7 +79,7 @@ export function planScopedRun(
     for (const [fn, error] of refused) {
       world.migrating.delete(fn);
       const file = display(fn.getSourceFile());
-      results.set(fn, refusedOrError(base(fn, file), error, file));
+      results.set(fn, refusedOrError(base(fn, file), error));
     }
   }
   if (options.verdictsOnly === true) {
@@ -106,7 +108,7 @@ export function planScopedRun(
         if (entry !== undefined) results.set(file, { file: shown, function: entry.name, line: entry.line, outcome: "changed", notes: [...scope.notes] });
         else results.set(file, { file: shown, function: "<entry>", line: 0, outcome: "unchanged", notes: [] });
       } catch (error) {
-        results.set(file, refusedOrError({ file: shown, function: "<entry>", line: 0, notes: [] }, error, shown));
+        results.set(file, refusedOrError({ file: shown, function: "<entry>", line: 0, notes: [] }, error));
       }
     }
   }
@@ -132,8 +134,8 @@ function scopeFor(world: ScopedWorld, files: Map<SourceFile, FileState>, file: S
   return { world, ...state, notes: new Set(), cx: "cx" };
 }
 
-function refusedOrError(base: Omit<FunctionResult, "outcome">, error: unknown, file: string): FunctionResult {
-  if (error instanceof Refusal) return { ...base, outcome: "refused", reason: error.reason(file) };
+function refusedOrError(base: Omit<FunctionResult, "outcome">, error: unknown): FunctionResult {
+  if (error instanceof Refusal) return { ...base, outcome: "refused", reason: error.reason() };
   const message = error instanceof Error ? error.message : String(error);
   return { ...base, outcome: "error", reason: { code: "internal-error", message } };
 }

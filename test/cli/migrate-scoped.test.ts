@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
 import { corralIn, type Ran } from "../support/cli.ts";
 
@@ -38,6 +39,9 @@ beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "corral-scoped-"));
   mkdirSync(path.join(dir, "src"));
   for (const [name, text] of Object.entries(FILES)) writeFileSync(path.join(dir, name), text);
+  // corral installed, as a user's project has it: the type gate checks the rewrites against its types.
+  mkdirSync(path.join(dir, "node_modules"));
+  symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), path.join(dir, "node_modules/corral"), "dir");
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

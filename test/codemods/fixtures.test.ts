@@ -1,4 +1,4 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -46,6 +46,9 @@ const cases: Case[] = stages.flatMap((stage) =>
 // The cases run on a copy of the whole fixtures folder, so their imports of fixtures/support still resolve.
 const scratch = mkdtempSync(path.join(os.tmpdir(), "corral-fixtures-"));
 cpSync(root, scratch, { recursive: true });
+// As in a project that has installed corral: the type gate checks the rewrites against corral's own types.
+mkdirSync(path.join(scratch, "node_modules"));
+symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), path.join(scratch, "node_modules/corral"), "dir");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Migrate `file` (its function per the spec) as the CLI would; the report and the file's new text. */
