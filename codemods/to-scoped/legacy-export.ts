@@ -12,6 +12,7 @@ import { assignedExportAt, assignedExportsOf, type AssignedExport } from "./assi
 import { corral, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 import { hasExportKeyword } from "./exported.ts";
+import { isStrictlyCheckedJs } from "./world.ts";
 
 export function legacyExport(fn: FunctionNode, scope: Scope, cx: string): void {
   const scoped = scope.world.scopedName.get(fn)!;
@@ -27,7 +28,8 @@ export function legacyExport(fn: FunctionNode, scope: Scope, cx: string): void {
     fn,
   );
   const shim = shimOf(fn, scope, cx);
-  const doc = `/** The old signature of {@link ${scoped}}, for callers outside corral: runs it in the current loop, or a fresh run. */`;
+  const summary = `The old signature of {@link ${scoped}}, for callers outside corral: runs it in the current loop, or a fresh run.`;
+  const doc = shim.paramTags.length === 0 ? `/** ${summary} */` : ["/**", ` * ${summary}`, ...shim.paramTags.map((t) => ` * ${t}`), " */"].join("\n");
   if (assigned !== undefined && Node.isBinaryExpression(assigned.site)) {
     // `module.exports.f = async (...) => ...`: the scoped function is assigned to `fScoped`, `f` is the old form.
     const left = assigned.site.getLeft() as import("ts-morph").PropertyAccessExpression;
@@ -45,7 +47,7 @@ export function legacyExport(fn: FunctionNode, scope: Scope, cx: string): void {
     const indent = " ".repeat(holder.getIndentationLevel() * 2);
     const modifiers = holder.getModifiers().filter((m) => !Node.isDecorator(m) && m.getText() !== "async").map((m) => `${m.getText()} `).join("");
     const body = `return ${shim.call(`this.${scoped}`)};`;
-    scope.edits.insert(holder.getEnd(), `\n\n${indent}${doc}\n${indent}${modifiers}${name}${shim.typeParams}(${shim.params})${shim.returnType} {\n${indent}  ${body}\n${indent}}`);
+    scope.edits.insert(holder.getEnd(), `\n\n${indent}${doc.split("\n").join(`\n${indent}`)}\n${indent}${modifiers}${name}${shim.typeParams}(${shim.params})${shim.returnType} {\n${indent}  ${body}\n${indent}}`);
   } else {
     const exported = hasExportKeyword(fn) ? "export " : "";
     const statement = Node.isFunctionDeclaration(holder) ? holder : (holder as VariableDeclaration).getVariableStatementOrThrow();
@@ -63,15 +65,21 @@ function exportScoped(scope: Scope, site: AssignedExport, scoped: string): void 
 }
 
 /** The old signature's parts: its parameters, and the call of the scoped version through `toPromise`. */
-function shimOf(fn: FunctionNode, scope: Scope, cx: string): { params: string; typeParams: string; returnType: string; call: (scoped: string) => string } {
+function shimOf(fn: FunctionNode, scope: Scope, cx: string): { params: string; paramTags: string[]; typeParams: string; returnType: string; call: (scoped: string) => string } {
   const typed = /\.[cm]?tsx?$/.test(fn.getSourceFile().getFilePath());
+  const checkedJs = !typed && isStrictlyCheckedJs(fn.getSourceFile());
   const dropped = scope.world.droppedSignal.get(fn);
+  const checker = fn.getProject().getTypeChecker().compilerObject;
   const params = fn.getParameters().map((p) => {
     refuseUnless(Node.isIdentifier(p.getNameNode()), "legacy-export-shape", "a destructured parameter cannot be passed on by name", p);
     const rest = p.isRestParameter() ? "..." : "";
-    const optional = p.hasQuestionToken() || p.hasInitializer() ? "?" : "";
-    const type = !typed ? "" : `: ${p.getTypeNode()?.getText() ?? p.getType().getText(p)}`;
-    return { decl: `${rest}${p.getName()}${optional}${type}`, arg: `${rest}${p.getName()}`, dropped: p === dropped };
+    // `x?`, `x = 1`, and in JavaScript a JSDoc `[x]`: the checker says.
+    const optional = p.hasQuestionToken() || p.hasInitializer() || checker.isOptionalParameter(p.compilerNode);
+    const type = p.getTypeNode()?.getText() ?? p.getType().getText(p);
+    // TypeScript: `name?: T`; strictly checked JavaScript: a JSDoc `@param {T} [name]` (else an implicit any).
+    const decl = typed ? `${rest}${p.getName()}${optional && rest === "" ? "?" : ""}: ${type}` : `${rest}${p.getName()}`;
+    const jsDoc = !checkedJs ? undefined : `@param {${rest}${type.replace(/\[\]$/, rest === "" ? "[]" : "")}} ${optional && rest === "" ? `[${p.getName()}]` : p.getName()}`;
+    return { decl, jsDoc, arg: `${rest}${p.getName()}`, dropped: p === dropped };
   });
   const passed = params.filter((p) => !p.dropped).map((p) => p.arg);
   const signal = params.find((p) => p.dropped);
@@ -82,6 +90,7 @@ function shimOf(fn: FunctionNode, scope: Scope, cx: string): { params: string; t
   const toPromise = corral(scope, "toPromise");
   return {
     params: params.map((p) => p.decl).join(", "),
+    paramTags: params.flatMap((p) => (p.jsDoc === undefined ? [] : [p.jsDoc])),
     typeParams: typeParams.length === 0 ? "" : `<${typeParams.join(", ")}>`,
     returnType: typed && fn.getReturnTypeNode() !== undefined ? `: ${fn.getReturnTypeNode()!.getText()}` : "",
     call: (scoped) => `${toPromise}((${cxParam}) => ${scoped}(${[cx, ...passed].join(", ")})${options})()`,

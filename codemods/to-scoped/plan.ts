@@ -16,7 +16,7 @@ import { shimCall } from "./kept-legacy.ts";
 import { legacyExport } from "./legacy-export.ts";
 import { checkReturnContract } from "./return-contract.ts";
 import { NOTES } from "./notes.ts";
-import { cxNameFor, isAlreadyScoped } from "./world.ts";
+import { cxNameFor, isAlreadyScoped, isStrictlyCheckedJs } from "./world.ts";
 
 /** Whether the function is one `--to scoped` makes scoped: async, or returning a promise. */
 export function isCandidate(fn: FunctionNode): boolean {
@@ -87,9 +87,8 @@ export function checkScoped(fn: FunctionNode): void {
 /** Write the function as scoped into `scope.edits`. */
 export function planScoped(fn: FunctionNode, scope: Scope): void {
   const source = fn.getSourceFile().getFullText();
-  const typed = /\.[cm]?tsx?$/.test(fn.getSourceFile().getFilePath());
   const cx = cxNameFor(fn);
-  const param = typed ? `${cx}: ${scope.imports.take(scope.needed, "corral", "Cx", "Cx", true)}` : cx;
+  const param = cxParameter(fn, scope, cx);
   scope.notes.add(NOTES.scoped);
   if (!fn.isAsync()) {
     scope.notes.add(NOTES.madeAsync);
@@ -116,6 +115,17 @@ export function planScoped(fn: FunctionNode, scope: Scope): void {
     else scope.notes.add(NOTES.exported);
   }
   rewriteBody({ ...scope, cx }, fn.getBody()!);
+}
+
+/**
+ * The new first parameter as written: `cx: Cx` in TypeScript; in JavaScript the checker reads strictly (`checkJs`
+ * or `// @ts-check`, with `noImplicitAny`), `cx` typed by an inline JSDoc `@type {import("corral").Cx}`, since an
+ * untyped `cx` is an implicit any there; else `cx`.
+ */
+function cxParameter(fn: FunctionNode, scope: Scope, cx: string): string {
+  const file = fn.getSourceFile();
+  if (/\.[cm]?tsx?$/.test(file.getFilePath())) return `${cx}: ${scope.imports.take(scope.needed, "corral", "Cx", "Cx", true)}`;
+  return isStrictlyCheckedJs(file) ? `/** @type {import("corral").Cx} */ ${cx}` : cx;
 }
 
 /**

@@ -80,6 +80,17 @@ export function isAlreadyScoped(fn: FunctionNode): boolean {
   return first.getName() === "cx" && /\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath());
 }
 
+/**
+ * Whether a JavaScript file is type-checked with `noImplicitAny` (`checkJs` or `// @ts-check`, under `strict`): a new
+ * parameter there needs a JSDoc type, or it is an implicit any.
+ */
+export function isStrictlyCheckedJs(file: SourceFile): boolean {
+  const options = file.getProject().getCompilerOptions();
+  const header = file.getFullText().slice(0, file.getStatements()[0]?.getStart() ?? 0);
+  const checked = !/@ts-nocheck\b/.test(header) && (options.checkJs === true || /@ts-check\b/.test(header));
+  return checked && (options.noImplicitAny ?? options.strict) === true;
+}
+
 /** The name a function's new `cx` parameter takes: `cx`, or `cx2`... when the function already uses `cx`. */
 export function cxNameFor(fn: FunctionNode): string {
   const used = namesIn(fn.compilerNode);
