@@ -4,7 +4,7 @@
  * a temporary folder, runs `corral scan`, then:
  *   1. `corral migrate src --to async`: callbacks and Promise chains become async/await;
  *   2. `corral migrate src/main.ts --entry`: the program's main runs inside `run()`;
- *   3. `corral migrate src --to scoped`: async functions take `cx`, timeouts and fan-outs become corral's, legacy
+ *   3. `corral migrate src --to scoped --callers`: async functions take `cx`, timeouts and fan-outs become corral's, legacy
  *      awaits become checkpoints, and callers across the project (its tests too) are bridged;
  * then runs `corral check` on the scoped code, adds a test that cancels the whole run and shows nothing is left running, and shows that a rerun changes
  * nothing. Then a short tour of the runtime.
@@ -64,7 +64,7 @@ try {
 
   stage(project, "stage 1, callbacks and Promise chains to async/await", ["src", "--to", "async"]);
   stage(project, "stage 2, the program's main inside run()", ["src/main.ts", "--entry"]);
-  stage(project, "stage 3, async functions to scoped ones, callers bridged", ["src", "--to", "scoped"]);
+  stage(project, "stage 3, async functions to scoped ones, callers bridged", ["src", "--to", "scoped", "--callers"]);
 
   heading("corral check src (hazards left in scoped code: swallowed Cancelled, unbridged awaits, floating promises)");
   process.stdout.write(corral(project, "check", "src"));
@@ -74,7 +74,7 @@ try {
   process.stdout.write(`its tests with it: ${check(project)}\n`);
 
   heading("a second run of each stage changes nothing (the output is a fixed point)");
-  for (const args of [["src", "--to", "async"], ["src/main.ts", "--entry"], ["src", "--to", "scoped"]]) {
+  for (const args of [["src", "--to", "async"], ["src/main.ts", "--entry"], ["src", "--to", "scoped", "--callers"]]) {
     process.stdout.write(`corral migrate ${args.join(" ")}: ${corral(project, "migrate", ...args).split("\n").at(-2)}\n`);
   }
 } finally {

@@ -29,8 +29,8 @@ Stages:
   --to scoped   async functions take cx: Cx first; awaits of legacy promises become checkpoints (fromPromise, with
                 cx.signal where the callee takes a signal), Promise.all/allSettled/race become all/race, a race
                 against a setTimeout becomes failAfter/moveOnAfter, sleeps become sleep(cx, ms), catch-alls let
-                Cancelled through. Callers across the project are rewritten: scoped callers call f(cx, ...),
-                others go through toPromise(f) / toCallback(f)
+                Cancelled through. Callers in the targets are rewritten: scoped callers call f(cx, ...),
+                others go through toPromise(f) / toCallback(f); callers in other files only with --callers
   --entry       the entry file's main call runs inside run() (trio-asyncio's first step)
 
 Targets:
@@ -43,7 +43,10 @@ Options:
   --to async|scoped   the stage (see above)
   --entry             wrap the entry file's main call in run()
   --keep-legacy-export  with --to scoped: an exported function keeps its old signature for outside callers
-                      (the scoped version is named fScoped)
+                      (the scoped version is named fScoped); the same for methods of exported classes
+  --callers           with --to scoped: rewrite call sites outside the targets too (the project's tests, other
+                      modules). Without it, a function used there keeps its old signature for them
+                      (--keep-legacy-export) or is refused (callers-outside-targets)
   --all               every function under the given files and folders (no file:function targets)
   --write             write the changed files (atomically), instead of printing the diff; refused when a file
                       to write has uncommitted changes in its git work tree
@@ -55,7 +58,8 @@ Options:
   --no-type-check     skip the type gate: by default a rewrite that adds a type error to its file or to a file
                       importing it is refused would-break-types (JavaScript is compared with the checker's JS
                       inference, on what would break when it runs)
-  --json              print { "results": [ { file, function, line, outcome, reason, notes } ], "skipped": [...] } only
+  --json              print { "results": [ { file, function, line, outcome, reason, notes } ], "files": [...],
+                      "skipped": [...] } only; files lists every file changed (or written, with --write)
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
   --jobs <n>          worker threads for --to async (default: one per core for 200 files or more, else none);
                       the results are the same with any number
@@ -65,6 +69,7 @@ Examples:
   corral migrate src/ --to async --write
   corral migrate src/api.ts:12 --to async --json
   corral migrate src/ --to scoped --keep-legacy-export
+  corral migrate src/users.ts:loadUser --to scoped --callers
   corral migrate src/ --to async --write --verify "npm test"
   corral migrate src/main.ts --entry --write
 
@@ -103,6 +108,7 @@ export interface MigrateArgs {
   all: boolean;
   entry: boolean;
   keepLegacyExport: boolean;
+  callers: boolean;
   allowDirty: boolean;
   /** Refuse rewrites that add a type error (`--no-type-check` turns this off). */
   typeCheck: boolean;
@@ -121,6 +127,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     );
   }
   if (args.keepLegacyExport && args.to !== "scoped") throw new UsageFailure("--keep-legacy-export goes with --to scoped");
+  if (args.callers && args.to !== "scoped") throw new UsageFailure("--callers goes with --to scoped");
   if (args.targets.length === 0) throw new UsageFailure("no targets: give files, folders or file:function");
   for (const target of args.targets) {
     const { file, selector } = parseTarget(target);
@@ -149,6 +156,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     targets: args.targets,
     to: args.entry ? "entry" : (args.to as "async" | "scoped"),
     keepLegacyExport: args.keepLegacyExport,
+    callers: args.callers,
     typeGate: args.typeCheck,
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   };
@@ -177,7 +185,8 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
-    process.stdout.write(`${JSON.stringify({ results, skipped: report.skipped, warnings: report.warnings ?? [] }, null, 2)}\n`);
+    const files = report.changes.map((c) => path.relative(process.cwd(), c.file) || c.file);
+    process.stdout.write(`${JSON.stringify({ results, files, skipped: report.skipped, warnings: report.warnings ?? [] }, null, 2)}\n`);
   }
   else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;

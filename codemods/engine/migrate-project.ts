@@ -37,6 +37,7 @@ export async function migrateProject(project: Project, targets: readonly Target[
       keepLegacyExport: options.keepLegacyExport === true,
       entry: options.to === "entry",
       verdictsOnly: options.verdictsOnly === true,
+      callers: options.callers === true,
       ...(options.refuse === undefined ? {} : { refuse: options.refuse }),
     },
     (f) => displayOf(f.getFilePath()),

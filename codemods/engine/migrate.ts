@@ -18,6 +18,11 @@ export interface MigrateOptions {
   tsconfig?: string;
   /** `--to scoped`: exported functions keep their old signature beside the scoped version (`fScoped`). */
   keepLegacyExport?: boolean;
+  /**
+   * `--to scoped`: call sites outside the targets' files may be rewritten too. Without it, a function used outside
+   * them keeps its old signature there (`keepLegacyExport`) or is refused (`callers-outside-targets`).
+   */
+  callers?: boolean;
   /** Worker threads for the stages decided file by file (default: one per core for a large tree, else none). */
   jobs?: number;
   /** `--to scoped`: only what each function's outcome would be (for `scan`): no call sites, no new text. */

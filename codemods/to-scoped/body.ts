@@ -19,6 +19,7 @@ import { NOTES } from "./notes.ts";
 import { inlineHelper, sleepOf, timeoutRaceOf } from "./patterns.ts";
 import { signalForm } from "./signal.ts";
 import { type ScopedWorld } from "./world.ts";
+import { callScopedVersion, keptLegacyCallee } from "./kept-legacy.ts";
 
 /** What rewriting one scoped function's code needs; `cx` is the name of the context in the code being visited. */
 export interface Scope {
@@ -86,7 +87,7 @@ export function direct(scope: Scope, node: Expression, awaited = true): void {
     // A one-line sleep or timeout helper is read for what it does, even when it becomes scoped itself: inlined,
     // the work runs inside the timeout's scope and is cancelled with it.
     if (helperOrSleep(scope, node)) return;
-    const callee = scope.world.scopedCallee(node.getExpression());
+    const callee = scope.world.scopedCallee(node.getExpression()) ?? keptLegacyCallee(scope, node);
     if (callee !== undefined) return nativeCall(scope, node, callee);
     if (combinator(scope, node)) return;
     refuseChainOverScoped(scope, node);
@@ -168,7 +169,7 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   const index = dropped === undefined ? -1 : callee.getParameters().indexOf(dropped);
   const kept = args.filter((_, i) => i !== index);
   const renamed = scope.world.scopedName.get(callee);
-  if (renamed !== undefined) renameCallee(scope, call, renamed);
+  if (renamed !== undefined) callScopedVersion(scope, call, renamed);
   if (kept.length === args.length) {
     const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
     scope.edits.insert(open.getEnd(), args.length === 0 ? scope.cx : `${scope.cx}, `, false);
@@ -178,14 +179,6 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   const open = call.getFirstChildByKindOrThrow(SyntaxKind.OpenParenToken);
   const close = call.getLastChildByKindOrThrow(SyntaxKind.CloseParenToken);
   scope.edits.replaceRange(open.getEnd(), close.getStart(), text);
-}
-
-/** Call the scoped version (`fScoped`) of a function whose old signature is kept for outside callers. */
-function renameCallee(scope: Scope, call: CallExpression, name: string): void {
-  const expression = call.getExpression();
-  const id = Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression;
-  scope.edits.add({ start: id.getStart(), end: id.getEnd(), text: name, format: false });
-  scope.world.importScoped(id, name);
 }
 
 /** `await helper(...)` where the helper is a sleep or a timeout race written on one line: corral's own forms. */

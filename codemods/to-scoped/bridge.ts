@@ -10,6 +10,7 @@ import { refuseUnless } from "../engine/refusal.ts";
 import { corral, isBridgeCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
 import { functionOf } from "./world.ts";
+import { isModuleValue } from "./assigned-exports.ts";
 
 /** `f(args)` -> `toPromise(f)(args)` (or with `{ signal }` for the `AbortSignal` argument `f` no longer takes). */
 export function bridged(scope: Scope, call: CallExpression, callee: FunctionNode): void {
@@ -60,10 +61,14 @@ export function bridgedReference(scope: Scope, node: Node): boolean {
   return true;
 }
 
-/** The function as a value: `f`, or a method bound to its receiver (`this.load.bind(this)`). */
+/**
+ * The function as a value: `f`, a method bound to its receiver (`this.load.bind(this)`), or a function of a
+ * required module (`m.load`, `require("./x").load`: a module is no receiver to bind).
+ */
 function callable(scope: Scope, target: Node): string {
   if (!Node.isPropertyAccessExpression(target)) return scope.edits.textOf(target);
   const receiver = target.getExpression();
+  if (isModuleValue(receiver)) return scope.edits.textOf(target);
   refuseUnless(
     isPlainReceiver(receiver),
     "method-receiver",

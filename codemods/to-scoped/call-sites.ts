@@ -4,43 +4,99 @@
  * anywhere else the call or reference is bridged (`toPromise(f)(...)`, `toPromise(f)`, `toCallback(f)`).
  */
 import path from "node:path";
-import { Node, SyntaxKind, type CallExpression } from "ts-morph";
+import { Node, SyntaxKind, type CallExpression, type PropertyAccessExpression, type SourceFile } from "ts-morph";
+import { assignedExportAt, requiredUses } from "./assigned-exports.ts";
+import { EditSet } from "../engine/edit-set.ts";
+import { Refusal } from "../engine/refusal.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
 import { isCorralCall, nativeCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
-import { enclosingFunction, isAlreadyScoped } from "./world.ts";
+import { enclosingFunction, isAlreadyScoped, type ScopedWorld } from "./world.ts";
 import { isFunctionNode } from "../engine/functions.ts";
 
-/** Rewrite the call sites of `fn`; `scopeOf(file)` gives the edits of a file. Returns a note on the bridged ones. */
-export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: import("ts-morph").SourceFile) => Scope): string | undefined {
+/**
+ * Rewrite the call sites of `fn`; `scopeOf(file)` gives the edits of a file. Returns the notes on them: the bridged
+ * ones, and those outside the targets (rewritten only with `--callers`). Without `--callers`, a call site outside the
+ * targets is left as it is when the function keeps its old signature for it (`--keep-legacy-export`), and otherwise
+ * refuses the function (`callers-outside-targets`).
+ */
+export function rewriteCallSites(fn: FunctionNode, scopeOf: (file: SourceFile) => Scope): string[] {
   const nameNode = nameNodeOf(fn);
-  if (nameNode === undefined) return undefined;
+  if (nameNode === undefined) return [];
+  const world = scopeOf(fn.getSourceFile()).world;
   const bridgedAt: string[] = [];
-  for (const ref of scopeOf(fn.getSourceFile()).world.referencesOf(nameNode)) {
+  const outside: string[] = [];
+  for (const expression of usesOf(fn, nameNode, world)) {
+    const ref = Node.isPropertyAccessExpression(expression) ? expression.getNameNode() : expression;
+    const enclosing = enclosingFunction(expression);
+    if (enclosing !== undefined && (world.thunks.has(enclosing) || (isFunctionNode(enclosing) && world.migrating.has(enclosing)))) continue;
+    const file = ref.getSourceFile();
+    const inTargets = world.targetFiles.has(file);
+    if (!inTargets && !world.callers && world.scopedName.has(fn)) continue; // the old signature is kept for it
+    // Outside the targets without --callers, the rewrite is only tried (on edits of its own), to see if it needs one.
+    const base = scopeOf(file);
+    const scope = { ...base, notes: new Set<string>(), ...(inTargets || world.callers ? {} : { edits: new EditSet(file.getFullText()), needed: [] }) };
+    if (!rewriteUse(scope, expression, enclosing, fn)) continue;
+    const at = `${path.relative(process.cwd(), file.getFilePath())}:${ref.getStartLineNumber()}`;
+    if (!inTargets) outside.push(at);
+    if (scope.notes.size > 0) bridgedAt.push(at);
+  }
+  if (outside.length > 0 && !world.callers) {
+    throw new Refusal(
+      "callers-outside-targets",
+      `\`${nameNode.getText()}\` is used outside the targets (${listed(outside)}), where it would have to change; ` +
+        "pass --callers to rewrite those call sites too, or --keep-legacy-export to keep its old signature for them",
+      fn,
+    );
+  }
+  const notes: string[] = [];
+  if (bridgedAt.length > 0) notes.push(NOTES.bridgedCaller(nameNode.getText(), listed(bridgedAt)));
+  if (outside.length > 0) notes.push(NOTES.callersOutsideTargets(listed(outside)));
+  return notes;
+}
+
+/** Whether `fn` is used in files outside the targets (which `--keep-legacy-export` keeps its old signature for). */
+export function usedOutsideTargets(fn: FunctionNode, world: ScopedWorld): boolean {
+  const nameNode = nameNodeOf(fn);
+  return nameNode !== undefined && usesOf(fn, nameNode, world).some((use) => !world.targetFiles.has(use.getSourceFile()));
+}
+
+/**
+ * The expressions that use `fn` across the project (`f`, `obj.f`, `m.f` of a required module, ...), each once:
+ * its references, and the uses through `require` of what it is exported as by assignment. The export itself
+ * (`module.exports = { f }`, `exports.f = f`) is no use: the module exports the function as it now is.
+ */
+function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
+  const uses = new Set<Node>();
+  for (const ref of world.referencesOf(nameNode)) {
     if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
     const parent = ref.getParent();
     const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
     if (expression === ref && !bindsOrReads(ref)) continue;
-    const world = scopeOf(ref.getSourceFile()).world;
-    const enclosing = enclosingFunction(expression);
-    if (enclosing !== undefined && (world.thunks.has(enclosing) || (isFunctionNode(enclosing) && world.migrating.has(enclosing)))) continue;
-    const scope = { ...scopeOf(ref.getSourceFile()), notes: new Set<string>() };
-    const call = expression.getParent();
-    const isCall = Node.isCallExpression(call) && call.getExpression() === expression;
-    const cx = isCall && isAwaitedOnTheSpot(call) ? scopedContext(scope, enclosing) : undefined;
-    if (cx !== undefined) {
-      nativeCall({ ...scope, cx }, call as CallExpression, fn, false);
-      continue;
-    }
-    if (isCall) bridged(scope, call as CallExpression, fn);
-    else if (!bridgedReference(scope, expression)) continue;
-    if (scope.notes.size > 0) bridgedAt.push(`${path.relative(process.cwd(), ref.getSourceFile().getFilePath())}:${ref.getStartLineNumber()}`);
+    // `const { f: local } = require(...)`: the property names the export, and the uses of `local` are found through require.
+    if (Node.isBindingElement(parent) && parent.getPropertyNameNode() === ref) continue;
+    uses.add(expression);
   }
-  if (bridgedAt.length === 0) return undefined;
-  const shown = bridgedAt.length > 4 ? [...bridgedAt.slice(0, 4), `${bridgedAt.length - 4} more`] : bridgedAt;
-  return NOTES.bridgedCaller(nameNode.getText(), shown.join(", "));
+  for (const use of requiredUses(fn)) uses.add(use);
+  return [...uses].filter((use) => assignedExportAt(use) === undefined);
+}
+
+/** Rewrite one use of `fn` (a call or a reference): whether it needed an edit. */
+function rewriteUse(scope: Scope, expression: Node, enclosing: Node | undefined, fn: FunctionNode): boolean {
+  const before = scope.edits.edits.length;
+  const call = expression.getParent();
+  const isCall = Node.isCallExpression(call) && call.getExpression() === expression;
+  const cx = isCall && isAwaitedOnTheSpot(call) ? scopedContext(scope, enclosing) : undefined;
+  if (cx !== undefined) nativeCall({ ...scope, cx }, call as CallExpression, fn, false);
+  else if (isCall) bridged(scope, call as CallExpression, fn);
+  else bridgedReference(scope, expression);
+  return scope.edits.edits.length > before;
+}
+
+function listed(places: readonly string[]): string {
+  return (places.length > 4 ? [...places.slice(0, 4), `${places.length - 4} more`] : places).join(", ");
 }
 
 /**
@@ -60,11 +116,16 @@ function scopedContext(scope: Scope, enclosing: Node | undefined): string | unde
   return "cx";
 }
 
-/** The name callers use: a declaration's, a variable's or a property's holding the function, a method's. */
+/**
+ * The name callers use: a declaration's, a variable's or a property's holding the function, a method's, or the
+ * property it is assigned to (`module.exports.f = async () => ...`).
+ */
 export function nameNodeOf(fn: FunctionNode): Node | undefined {
   if (Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) return fn.getNameNode();
   const holder = fn.getParent();
   if (Node.isVariableDeclaration(holder) || Node.isPropertyAssignment(holder) || Node.isPropertyDeclaration(holder)) return holder.getNameNode();
+  const exported = assignedExportAt(fn);
+  if (exported !== undefined && exported.name !== undefined && Node.isBinaryExpression(exported.site)) return (exported.site.getLeft() as PropertyAccessExpression).getNameNode();
   return undefined;
 }
 

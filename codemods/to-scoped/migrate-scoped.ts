@@ -10,9 +10,10 @@ import { lineOf, nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal } from "../engine/refusal.ts";
 import { functionKey, type FunctionResult, type Reason } from "../engine/result.ts";
 import type { Scope } from "./body.ts";
-import { rewriteCallSites, nameNodeOf } from "./call-sites.ts";
+import { rewriteCallSites, nameNodeOf, usedOutsideTargets } from "./call-sites.ts";
 import { planEntry } from "./entry.ts";
-import { checkScoped, isCandidate, isExported, planScoped, signalParameter } from "./plan.ts";
+import { isExported } from "./exported.ts";
+import { checkScoped, isCandidate, planScoped, signalParameter } from "./plan.ts";
 import { ScopedWorld } from "./world.ts";
 
 /** One file's edits, imports and the imports its rewrites need. */
@@ -30,14 +31,15 @@ export interface ScopedTarget {
 
 /**
  * Plan `--to scoped` for the selected functions (or `--entry` for the files): results per function, and each changed
- * file's state, for the engine to apply and format.
+ * file's state, for the engine to apply and format. Call sites outside the targets' files are rewritten only with
+ * `callers`; otherwise a function that would need them keeps its old signature for them or is refused.
  */
 export function planScopedRun(
   targets: readonly ScopedTarget[],
-  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean; refuse?: Readonly<Record<string, Reason>> },
+  options: { keepLegacyExport: boolean; entry: boolean; verdictsOnly?: boolean; callers?: boolean; refuse?: Readonly<Record<string, Reason>> },
   display: (file: SourceFile) => string,
 ): { results: FunctionResult[]; files: Map<SourceFile, FileState> } {
-  const world = new ScopedWorld(options.keepLegacyExport);
+  const world = new ScopedWorld(options.keepLegacyExport, new Set(targets.map((t) => t.file)), options.callers === true);
   const results = new Map<FunctionNode | SourceFile, FunctionResult>();
   const base = (fn: FunctionNode, file: string) => ({ file, function: nameOf(fn), line: lineOf(fn), notes: [] as string[] });
   if (!options.entry) {
@@ -61,7 +63,9 @@ export function planScopedRun(
   for (const fn of world.migrating) {
     const signal = signalParameter(fn);
     if (signal !== undefined) world.droppedSignal.set(fn, signal);
-    if (options.keepLegacyExport && isExported(fn)) world.scopedName.set(fn, `${nameNodeOf(fn)!.getText()}Scoped`);
+    // Kept for callers outside: exported ones, and any used outside the targets (a method of a class handed out).
+    const name = nameNodeOf(fn);
+    if (options.keepLegacyExport && name !== undefined && (isExported(fn) || usedOutsideTargets(fn, world))) world.scopedName.set(fn, `${name.getText()}Scoped`);
   }
   // Until no plan refuses: a refused function stays legacy, which changes how its callers are written.
   for (;;) {
@@ -86,8 +90,7 @@ export function planScopedRun(
   const files = new Map<SourceFile, FileState>();
   const notes = new Map<FunctionNode, Set<string>>();
   for (const fn of world.migrating) {
-    const note = rewriteCallSites(fn, (file) => scopeFor(world, files, file));
-    notes.set(fn, new Set(note === undefined ? [] : [note]));
+    notes.set(fn, new Set(rewriteCallSites(fn, (file) => scopeFor(world, files, file))));
   }
   for (const fn of world.migrating) {
     const scope = { ...scopeFor(world, files, fn.getSourceFile()), notes: new Set<string>() };

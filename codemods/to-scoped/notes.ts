@@ -39,6 +39,8 @@ export const NOTES = {
     `${name}(...) is not awaited on the spot here, so it runs as a task of its own through toPromise: cancelling this code does not stop it`,
   bridgedCaller: (name: string, where: string) =>
     `legacy callers go through toPromise(${name}) (${where}): each call runs as a task in the current loop (or a fresh run) and settles once it has finished`,
+  callersOutsideTargets: (where: string) =>
+    `call sites outside the targets were rewritten too, as --callers allows (${where}): review those files with the rest`,
   callbackified: (name: string) => `callbackify(${name}) became toCallback(${name}): the same err-first shape, run as a task`,
   entry:
     "the program's main now runs inside run(): legacy timers, rejections and handles belong to its loop and are cleaned up when main returns (a main that " +

@@ -9,33 +9,20 @@ import { nameOf, type FunctionNode } from "../engine/functions.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { findOwn, usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
-import { isBridgeCall, rewriteBody, type Scope } from "./body.ts";
+import { rewriteBody, type Scope } from "./body.ts";
+import { assignedExportsOf } from "./assigned-exports.ts";
+import { isExported } from "./exported.ts";
+import { shimCall } from "./kept-legacy.ts";
 import { legacyExport } from "./legacy-export.ts";
+import { checkReturnContract } from "./return-contract.ts";
 import { NOTES } from "./notes.ts";
-import { cxNameFor, isAlreadyScoped } from "./world.ts";
+import { cxNameFor, isAlreadyScoped, isStrictlyCheckedJs } from "./world.ts";
 
 /** Whether the function is one `--to scoped` makes scoped: async, or returning a promise. */
 export function isCandidate(fn: FunctionNode): boolean {
-  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>" || isBridgeShim(fn)) return false;
+  if (isAlreadyScoped(fn) || nameOf(fn) === "<anonymous>" || shimCall(fn) !== undefined) return false; // an old signature kept for legacy callers stays legacy
   if (isGenerator(fn)) return fn.isAsync();
   return fn.isAsync() || returnsPromise(fn);
-}
-
-/**
- * `function f(...) { return toPromise(...)(...); }`: the old signature kept for legacy callers (what
- * `--keep-legacy-export` writes): legacy by design, it stays as it is.
- */
-function isBridgeShim(fn: FunctionNode): boolean {
-  if (fn.isAsync()) return false;
-  const body = fn.getBody();
-  let value: Node | undefined = body;
-  if (Node.isBlock(body)) {
-    const [only, ...rest] = body.getStatements();
-    value = rest.length === 0 && only !== undefined && Node.isReturnStatement(only) ? only.getExpression() : undefined;
-  }
-  if (value === undefined || !Node.isCallExpression(value)) return false;
-  const bridge = value.getExpression();
-  return isBridgeCall(bridge);
 }
 
 /** Decide, before any rewriting, whether `fn` can become scoped: a `Refusal` if not. */
@@ -83,6 +70,7 @@ export function checkScoped(fn: FunctionNode): void {
       fn,
     );
   }
+  checkReturnContract(fn);
   if (!fn.isAsync()) {
     const declared = fn.getReturnTypeNode();
     if (declared !== undefined) {
@@ -99,9 +87,8 @@ export function checkScoped(fn: FunctionNode): void {
 /** Write the function as scoped into `scope.edits`. */
 export function planScoped(fn: FunctionNode, scope: Scope): void {
   const source = fn.getSourceFile().getFullText();
-  const typed = /\.[cm]?tsx?$/.test(fn.getSourceFile().getFilePath());
   const cx = cxNameFor(fn);
-  const param = typed ? `${cx}: ${scope.imports.take(scope.needed, "corral", "Cx", "Cx", true)}` : cx;
+  const param = cxParameter(fn, scope, cx);
   scope.notes.add(NOTES.scoped);
   if (!fn.isAsync()) {
     scope.notes.add(NOTES.madeAsync);
@@ -123,11 +110,22 @@ export function planScoped(fn: FunctionNode, scope: Scope): void {
     dropParameter(scope, dropped, source);
     replaceSignalReads(scope, fn, dropped, cx);
   }
-  if (isExported(fn)) {
+  if (isExported(fn) || scope.world.scopedName.has(fn)) {
     if (scope.world.keepLegacyExport) legacyExport(fn, scope, cx);
     else scope.notes.add(NOTES.exported);
   }
   rewriteBody({ ...scope, cx }, fn.getBody()!);
+}
+
+/**
+ * The new first parameter as written: `cx: Cx` in TypeScript; in JavaScript the checker reads strictly (`checkJs`
+ * or `// @ts-check`, with `noImplicitAny`), `cx` typed by an inline JSDoc `@type {import("corral").Cx}`, since an
+ * untyped `cx` is an implicit any there; else `cx`.
+ */
+function cxParameter(fn: FunctionNode, scope: Scope, cx: string): string {
+  const file = fn.getSourceFile();
+  if (/\.[cm]?tsx?$/.test(file.getFilePath())) return `${cx}: ${scope.imports.take(scope.needed, "corral", "Cx", "Cx", true)}`;
+  return isStrictlyCheckedJs(file) ? `/** @type {import("corral").Cx} */ ${cx}` : cx;
 }
 
 /**
@@ -177,6 +175,7 @@ function escapingObject(fn: FunctionNode): Node | undefined {
   const object = holder?.getParent();
   if (!Node.isObjectLiteralExpression(object) || (!Node.isPropertyAssignment(holder) && !Node.isMethodDeclaration(holder))) return undefined;
   const declaration = object.getParent();
+  if (assignedExportsOf(fn).length > 0) return undefined; // `module.exports = { ... }`: callers are found through require
   if (!Node.isVariableDeclaration(declaration) || declaration.getTypeNode() !== undefined || !Node.isIdentifier(declaration.getNameNode())) return object;
   const uses = (declaration.getNameNode() as import("ts-morph").Identifier).findReferencesAsNodes().filter((r) => r !== declaration.getNameNode());
   return uses.every((r) => Node.isPropertyAccessExpression(r.getParent()) && (r.getParent() as import("ts-morph").PropertyAccessExpression).getExpression() === r)
@@ -263,12 +262,4 @@ function returnsPromise(fn: FunctionNode): boolean {
   if (Node.isBlock(body) && fn.getReturnTypeNode() === undefined && findOwn(body, (n) => ts.isReturnStatement(n) && n.expression !== undefined) === undefined) return false;
   const type = fn.getReturnType();
   return type.getSymbol()?.getName() === "Promise";
-}
-
-/** Whether code outside the file can call the function: an exported declaration, or an exported const holding it. */
-export function isExported(fn: FunctionNode): boolean {
-  // By its `export` keyword: `module.exports.f = f` is a reference, which the call-site pass bridges (old signature).
-  if (Node.isFunctionDeclaration(fn)) return fn.hasExportKeyword() || fn.isDefaultExport();
-  const holder = fn.getParent();
-  return Node.isVariableDeclaration(holder) && holder.getVariableStatement()?.hasExportKeyword() === true;
 }

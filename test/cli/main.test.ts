@@ -59,5 +59,6 @@ describe("the corral bin", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/src\/users\.ts:UserRepo\.load/);
     expect(stdout).toMatch(/Exit status: 0/);
+    expect(stdout).toMatch(/--callers +with --to scoped: rewrite call sites outside the targets too/);
   });
 });
