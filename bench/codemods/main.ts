@@ -3,7 +3,7 @@
  * promise-to-async codemod (@codemodsquad/asyncify) over the same files in the same run. On a generated legacy
  * project (2,000 files by default, `--files N`) and on real packages installed from npm (`--no-packages` to skip):
  * seconds, files per second, and the ratio (corral's throughput over jscodeshift's). Also checks that a run on one
- * thread and on every core give identical reports.
+ * thread and on every core give identical reports, and measures what the type gate costs each stage.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -46,6 +46,8 @@ function countJs(dir: string): number {
 }
 
 const rows: string[] = [];
+/** What the type gate costs each stage on the generated project. */
+const gates: string[] = [];
 function row(what: string, count: number, corral: Timing, peer: Timing | undefined, peerName = "jscodeshift+asyncify"): void {
   const rate = (t: Timing): string => `${(count / t.seconds).toFixed(0)} files/s (${t.seconds.toFixed(1)} s)`;
   rows.push(`| ${what} | ${count} | ${rate(corral)} | ${peer === undefined ? "" : `${rate(peer)} | ${(peer.seconds / corral.seconds).toFixed(2)}x`} |`);
@@ -64,10 +66,19 @@ try {
   const one = timed(corralBin, ["migrate", "src", "--all", "--to", "async", "--json", "--jobs", "1"], project);
   const peerOne = jscodeshift(peerCopy, 1);
   row(`generated project, migrate --all --to async, 1 thread`, files, one, peerOne);
+  // The type gate is work jscodeshift does not do: its cost, as the time without it over the time with it.
+  const ungated = timed(corralBin, ["migrate", "src", "--all", "--to", "async", "--json", "--jobs", "1", "--no-type-check"], project);
+  row(`generated project, the same without the type gate (--no-type-check)`, files, ungated, peerOne);
+  gates.push(`--to async: ${(one.seconds / ungated.seconds).toFixed(2)}x the time without the gate`);
   const many = timed(corralBin, ["migrate", "src", "--all", "--to", "async", "--json", "--jobs", String(cores)], project);
   const peerMany = jscodeshift(peerCopy, cores);
   row(`generated project, migrate --all --to async, ${cores} threads`, files, many, peerMany);
   const identical = one.stdout === many.stdout;
+  const scoped = timed(corralBin, ["migrate", "src", "--all", "--to", "scoped", "--json"], project);
+  const scopedUngated = timed(corralBin, ["migrate", "src", "--all", "--to", "scoped", "--json", "--no-type-check"], project);
+  row(`generated project, migrate --all --to scoped`, files, scoped, undefined);
+  row(`generated project, the same without the type gate`, files, scopedUngated, undefined);
+  gates.push(`--to scoped: ${(scoped.seconds / scopedUngated.seconds).toFixed(2)}x the time without the gate`);
   const scan = timed(corralBin, ["scan", "src", "--json"], project);
   row(`generated project, scan (both stages, call graph)`, files, scan, peerMany);
 
@@ -89,7 +100,8 @@ try {
   }
   process.stdout.write(
     `\n| run | files | corral | jscodeshift + asyncify | corral's speed-up |\n|---|---|---|---|---|\n${rows.join("\n")}\n\n` +
-      `one thread and ${cores} threads give identical reports: ${identical ? "yes" : "NO"}\n`,
+      `one thread and ${cores} threads give identical reports: ${identical ? "yes" : "NO"}\n` +
+      `the type gate: ${gates.join("; ")}\n`,
   );
   if (!identical) process.exitCode = 1;
 } finally {
