@@ -84,8 +84,8 @@ export function direct(scope: Scope, node: Expression, awaited = true): void {
   if (Node.isCallExpression(node)) {
     if (unbridged(scope, node)) return;
     if (isCorralCall(node)) return node.forEachChild((child) => visit(scope, child));
-    // A one-line sleep or timeout helper is read for what it does, even when it becomes scoped itself: inlined,
-    // the work runs inside the timeout's scope and is cancelled with it.
+    // A one-line timeout helper is read for what it does, even when it becomes scoped itself: inlined, the work
+    // runs inside the timeout's scope and is cancelled with it.
     if (helperOrSleep(scope, node)) return;
     const callee = scope.world.scopedCallee(node.getExpression()) ?? keptLegacyCallee(scope, node);
     if (callee !== undefined) return nativeCall(scope, node, callee);
@@ -181,11 +181,16 @@ export function nativeCall(scope: Scope, call: CallExpression, callee: import(".
   scope.edits.replaceRange(open.getEnd(), close.getStart(), text);
 }
 
-/** `await helper(...)` where the helper is a sleep or a timeout race written on one line: corral's own forms. */
+/**
+ * `await helper(...)` where the helper is a sleep or a timeout race written on one line: corral's own forms. A sleep
+ * helper that becomes scoped itself is called natively instead (`delay(cx, 20)`, the same sleep): inlined, it would
+ * be left without a caller, which `noUnusedLocals` reports.
+ */
 function helperOrSleep(scope: Scope, call: CallExpression): boolean {
   const inlined = inlineHelper(call, (n) => scope.edits.textOf(n));
   if (inlined === undefined) return false;
   if (sleepOf(inlined.body, (n) => n.getText()) !== undefined) {
+    if (scope.world.scopedCallee(call.getExpression()) !== undefined) return false;
     for (const arg of call.getArguments()) visit(scope, arg);
     scope.notes.add(NOTES.sleepHelper(call.getExpression().getText()));
     scope.edits.replace(call, `${corral(scope, "sleep")}(${scope.cx}, ${sleepOf(inlined.body, (n) => inlined.text(n))!})`);
