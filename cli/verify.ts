@@ -120,10 +120,15 @@ function runCommand(command: string): Promise<TestRun> {
   });
 }
 
-/** The first lines of a failure: from the first line that names one, else the end of the output. */
+/**
+ * The first lines of a failure: from the first line that opens one (a runner's `FAIL` or `not ok`, then an error's
+ * name, then any mark of failure: a runner lists its tests, failed ones marked, before it says why), else the end of
+ * the output.
+ */
 export function firstLines(output: string, count = 12): string {
   const lines = output.split("\n").map((line) => line.trimEnd());
-  const start = lines.findIndex((line) => /\b(FAIL|failed|failing|not ok|AssertionError|Error:)|[✗×✖]/.test(line));
+  const opens = [/^\s*(FAIL|not ok)\b/, /\b\w*Error\b.*:/, /\b(failed|failing)\b|[✗×✖]/];
+  const start = opens.map((mark) => lines.findIndex((line) => mark.test(line))).find((index) => index !== -1) ?? -1;
   const picked = start === -1 ? lines.filter((line) => line !== "").slice(-count) : lines.slice(start, start + count);
   return picked.map((line) => `  ${line}`).join("\n");
 }

@@ -9,6 +9,8 @@
  * error the file already had do not. This needs nothing from the stages: only the files before and after, and which
  * functions each run changed.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { Project, ts } from "ts-morph";
 import { lineMap, type LineMap } from "./line-map.ts";
 import { functionsOf, lineOf, nameOf } from "./functions.ts";
@@ -66,6 +68,15 @@ export function findTypeBreaks(
   results: readonly FunctionResult[],
 ): { breaks: Map<string, Reason>; warnings: string[] } {
   const javascript = comparisonOptions(project);
+  const warnings = new Set<string>();
+  const missing = changes.find((c) => IMPORTS_CORRAL.test(c.after) && !resolvesCorral(project, c.file));
+  if (missing !== undefined) {
+    warnings.add(
+      `the rewritten code imports corral, which ${displayOf(missing.file)} cannot resolve: install corral in the project ` +
+        "(npm install corral) before running it. The type gate checked it against the types of the corral running now",
+    );
+    useOwnTypes(project);
+  }
   const after = project.getProgram().compilerObject;
   let scratch: Project | undefined;
   const parse = (): Project => (scratch ??= new Project({ useInMemoryFileSystem: true, compilerOptions: { allowJs: true } }));
@@ -80,16 +91,9 @@ export function findTypeBreaks(
   // The program as it was is built only when a rewritten file has errors to compare (most have none).
   let before: ts.Program | undefined;
   const breaks = new Map<string, Reason>();
-  const warnings = new Set<string>();
   for (const name of checked) {
-    const now = diagnosticsOf(after, name, javascript).filter((d) => {
-      if (!CANNOT_FIND_MODULE.has(d.code) || !/'corral(\/[\w-]+)?'/.test(d.text)) return true;
-      warnings.add(
-        `the rewritten code imports corral, which ${displayOf(name)} cannot resolve, so the type gate checked it without corral's types: ` +
-          "install corral in the project (npm install corral) before writing, and run again",
-      );
-      return false;
-    });
+    // corral not installed is said once above, not laid at a rewrite's door.
+    const now = diagnosticsOf(after, name, javascript).filter((d) => !CANNOT_FIND_MODULE.has(d.code) || !/'corral(\/[\w-]+)?'/.test(d.text));
     if (now.length === 0) continue;
     before ??= programWith(after, new Map(changes.map((c) => [normal(c.file), c.before])));
     for (const diagnostic of added(diagnosticsOf(before, name, javascript), now, changed.get(name))) {
@@ -153,6 +157,28 @@ interface Found {
   start: number;
   code: number;
   text: string;
+}
+
+/** An import or require of corral or one of its entry points. */
+const IMPORTS_CORRAL = /(\bfrom|\brequire\()\s*["']corral(\/[\w-]+)?["']/;
+
+/** Whether `corral` resolves from `file` with the project's own options. */
+function resolvesCorral(project: Project, file: string): boolean {
+  const host = project.getModuleResolutionHost();
+  return ts.resolveModuleName("corral", file, project.compilerOptions.get(), host).resolvedModule !== undefined;
+}
+
+/**
+ * Resolve `corral` and its entry points to the declarations of the corral running now, for a project that has not
+ * installed it yet: without them its names would be `any`, and a thunk's `(cx) => ...` an implicit any.
+ */
+function useOwnTypes(project: Project): void {
+  const root = fileURLToPath(new URL(import.meta.url.includes("/dist/") ? "../../../" : "../../", import.meta.url));
+  const declarations = (entry: string) => [path.join(root, "dist/runtime", entry, "index.d.ts")];
+  const paths = { ...project.compilerOptions.get().paths };
+  paths["corral"] ??= declarations("");
+  for (const entry of ["testing", "node"]) paths[`corral/${entry}`] ??= declarations(entry);
+  project.compilerOptions.set({ paths });
 }
 
 /**

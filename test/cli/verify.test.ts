@@ -100,6 +100,10 @@ describe("the failure's first lines", () => {
   test("from the first line that names a failure", () => {
     expect(firstLines("setup\nok 1\nnot ok 2 - adds\n  expected 3\n", 2)).toBe("  not ok 2 - adds\n    expected 3");
   });
+  test("a runner's FAIL section before its list of tests with failures marked", () => {
+    const vitest = " ✓ a.test.ts > one\n × a.test.ts > two\n\n FAIL  a.test.ts > two\nUsageError: sleep: expected the cx\n";
+    expect(firstLines(vitest, 2)).toBe("   FAIL  a.test.ts > two\n  UsageError: sleep: expected the cx");
+  });
   test("else the end of the output", () => {
     expect(firstLines("a\nb\n\nc\n", 2)).toBe("  b\n  c");
   });
