@@ -1,9 +1,10 @@
 /** `--to scoped` and `--entry` across a project: the heavy half of {@link migrate}, loaded when one of them runs. */
-import type { Project } from "ts-morph";
+import { Node, type Project } from "ts-morph";
 import { planScopedRun, type ScopedTarget } from "../to-scoped/migrate-scoped.ts";
 import { applyEdits } from "./edits.ts";
 import { formatRanges } from "./format.ts";
-import { select } from "./functions.ts";
+import { functionsAndAccessorsOf, isAccessor, isFunctionNode, lineOf, nameOf, selectAmong, type Accessor } from "./functions.ts";
+import { Refusal } from "./refusal.ts";
 import type { FileChange, MigrateOptions, MigrateReport } from "./migrate.ts";
 import { syntaxError } from "./project.ts";
 import { pruneImports } from "./prune-imports.ts";
@@ -25,9 +26,11 @@ export async function migrateProject(project: Project, targets: readonly Target[
       const error = syntaxError(file, display);
       if (error !== undefined) results.push(parseFailure(display, error));
       else {
-        const functions = select(file, target.selector);
-        if (functions.length === 0 && target.selector !== undefined) results.push(noSuchFunction(display, target.selector));
-        selected.push({ file, display, functions });
+        const found = selectAmong(functionsAndAccessorsOf(file), target.selector);
+        if (found.length === 0 && target.selector !== undefined) results.push(noSuchFunction(display, target.selector));
+        const accessors = found.filter(isAccessor).filter((a) => target.selector !== undefined || returnsPromise(a));
+        results.push(...accessors.map((a) => accessorRefusal(a, display)));
+        selected.push({ file, display, functions: found.filter(isFunctionNode) });
       }
     }
   }
@@ -58,4 +61,15 @@ export async function migrateProject(project: Project, targets: readonly Target[
     }
   }
   return { results, changes, skipped };
+}
+
+/** A getter or setter returning a promise cannot take a `cx` (its readers read a property): refused, with what to do. */
+function accessorRefusal(accessor: Accessor, display: string): FunctionResult {
+  const kind = Node.isGetAccessorDeclaration(accessor) ? "getter" : "setter";
+  const why = `\`${nameOf(accessor)}\` is a ${kind}: it cannot take cx (its readers read a property); make it a method and migrate that, or leave it as it is`;
+  return { file: display, function: nameOf(accessor), line: lineOf(accessor), outcome: "refused", reason: new Refusal("accessor", why, accessor).reason(), notes: [] };
+}
+
+function returnsPromise(accessor: Accessor): boolean {
+  return Node.isGetAccessorDeclaration(accessor) && accessor.getReturnType().getSymbol()?.getName() === "Promise";
 }

@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
+import type { Hazard } from "../../codemods/engine/hazard.ts";
 import { corralIn, type Ran } from "../support/cli.ts";
 
 
@@ -304,19 +305,9 @@ function projectOf(files: Record<string, string>): string {
   return root;
 }
 
-interface Found {
-  code: string;
-  file: string;
-  line: number;
-  column: number;
-  function: string;
-  message: string;
-  hint: string;
-}
-
-async function hazardsIn(root: string, ...paths: string[]): Promise<{ code: number; hazards: Found[] }> {
+async function hazardsIn(root: string, ...paths: string[]): Promise<{ code: number; hazards: Hazard[] }> {
   const { code, stdout } = await corral(root, "check", ...paths, "--json");
-  return { code, hazards: (JSON.parse(stdout) as { hazards: Found[] }).hazards };
+  return { code, hazards: (JSON.parse(stdout) as { hazards: Hazard[] }).hazards };
 }
 
 describe("corral check: calls across the scoped/legacy line, across files", () => {
