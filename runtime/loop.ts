@@ -45,8 +45,12 @@ export interface LoopOptions {
 export interface LoopReport {
   /** Legacy resources the loop closed because they were still open, by kind: `{ "setInterval": 1, "socket": 2 }`. */
   closed: Record<string, number>;
-  /** Promises `fromPromise` detached on cancellation (it cannot stop a bare promise): how they have ended so far. */
-  orphans: { pending: number; resolved: number; rejected: number; errors: unknown[] };
+  /**
+   * Promises `fromPromise` detached on cancellation (it cannot stop a bare promise): how they have ended so far.
+   * `unstopped` counts those of `pending` whose signal or `onCancel` did not settle them within the default
+   * `detachAfter`: a stop that never settles its promise (`clearTimeout` without rejecting), a bug to fix.
+   */
+  orphans: { pending: number; resolved: number; rejected: number; unstopped: number; errors: unknown[] };
   /** Handles created inside the loop and still alive after close (strict loops under `corral/node` only). */
   alive: string[];
 }
@@ -114,7 +118,7 @@ export class LoopImpl implements Loop {
   private drained: (() => void) | null = null;
   private readonly owned = new Map<object, Closer>();
   private readonly closedCounts: Record<string, number> = {};
-  private readonly orphans = { pending: 0, resolved: 0, rejected: 0, errors: [] as unknown[] };
+  private readonly orphans = { pending: 0, resolved: 0, rejected: 0, unstopped: 0, errors: [] as unknown[] };
   /** Set by corral/node in strict loops: lists handles created inside the loop that are still alive after close. */
   aliveCheck: (() => Promise<string[]>) | null = null;
 
@@ -204,17 +208,25 @@ export class LoopImpl implements Loop {
     this.owned.delete(resource);
   }
 
-  /** A promise detached by cancellation: count how it ends, keep its late rejection (swallowed) for the report. */
-  adopt(promise: PromiseLike<unknown>): void {
+  /**
+   * A promise detached by cancellation: count how it ends, keep its late rejection (swallowed) for the report.
+   * `unstopped`: it was detached because its stop had not settled it within the default grace.
+   */
+  adopt(promise: PromiseLike<unknown>, unstopped = false): void {
     const orphans = this.orphans;
     orphans.pending++;
+    if (unstopped) orphans.unstopped++;
+    const ended = (): void => {
+      orphans.pending--;
+      if (unstopped) orphans.unstopped--;
+    };
     promise.then(
       () => {
-        orphans.pending--;
+        ended();
         orphans.resolved++;
       },
       (error: unknown) => {
-        orphans.pending--;
+        ended();
         orphans.rejected++;
         if (orphans.errors.length < KEPT_ERRORS) orphans.errors.push(error);
       },

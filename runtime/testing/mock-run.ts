@@ -32,6 +32,15 @@ export function mockRun(
     let report: LoopReport | undefined;
     const onClose = (r: LoopReport): void => void (report = r);
     await run((cx) => openLoop(cx, { onClose }, () => body(cx, clock)), { clock, strict });
+    const unstopped = report?.orphans.unstopped ?? 0;
+    if (unstopped > 0) {
+      throw new UsageError(
+        `${unstopped} fromPromise wait(s) were cancelled but their work never settled: the signal or onCancel ` +
+          "stopped nothing, or stopped the work without settling its promise (clearTimeout alone leaves it pending " +
+          "forever). corral detached it after the default detachAfter. Make the stop settle the promise (reject it " +
+          "in onCancel), or pass { detachAfter } to say how long to wait for it.",
+      );
+    }
     const left = Object.entries(report?.closed ?? {});
     if (left.length > 0) {
       const what = left.map(([kind, n]) => `${n} ${kind}`).join(", ");
