@@ -9,6 +9,7 @@
  * Closing the loop: stop taking work, cancel and join the tasks, abort its signal, close what it owns, then report.
  * No caller is left with a promise that never settles.
  */
+import { holding } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { ClosedResourceError, UsageError, isCancelled } from "./errors.ts";
 import { loopContext } from "./internal/loop-context.ts";
@@ -79,7 +80,15 @@ const KEPT_ERRORS = 20;
  */
 export function openLoop<T>(cx: Cx, body: (loop: Loop) => Promise<T> | T): Promise<T | undefined>;
 export function openLoop<T>(cx: Cx, options: LoopOptions, body: (loop: Loop) => Promise<T> | T): Promise<T | undefined>;
-export async function openLoop<T>(
+export function openLoop<T>(
+  cx: Cx,
+  optionsOrBody: LoopOptions | ((loop: Loop) => Promise<T> | T),
+  maybeBody?: (loop: Loop) => Promise<T> | T,
+): Promise<T | undefined> {
+  return holding(cx, () => loopIn(cx, optionsOrBody, maybeBody));
+}
+
+async function loopIn<T>(
   cx: Cx,
   optionsOrBody: LoopOptions | ((loop: Loop) => Promise<T> | T),
   maybeBody?: (loop: Loop) => Promise<T> | T,

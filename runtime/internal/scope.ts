@@ -39,6 +39,11 @@ export class Scope implements CancelScope, CancelRoot, HeapEntry {
   /** Waiters of parked tasks whose innermost scope this is (intrusive FIFO list). */
   parkedHead: Waiter | null = null;
   parkedTail: Waiter | null = null;
+  /**
+   * The promise the caller of the scope function holds (see `holding`): a sweep that closes this scope because it was
+   * left open marks it handled, so a forgotten `await` is reported once, by the scope around it.
+   */
+  holder: Promise<unknown> | null = null;
   /** Set on the scopes a loop opens: the loop that owns legacy work started below them (see {@link loopOf}). */
   loop: LoopImpl | null = null;
   private controller: AbortController | null = null;

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { Cancelled, SystemClock, UsageError, run, sleep, sleepForever, withCancelScope, withNursery } from "corral";
 import { MockClock, mockRun, waitAllTasksBlocked } from "corral/testing";
+import { runProgram } from "../support/run-program.ts";
 
 describe("run", () => {
   test("resolves to main's value and rejects with main's error", async () => {
@@ -136,4 +137,23 @@ describe("cx", () => {
       expect(outer.aborted).toBe(false);
     }),
   );
+});
+
+describe("run and a forgotten await", () => {
+  test("a scope function called without await is reported once: run rejects, nothing rejects unhandled", async () => {
+    const ran = await runProgram("forgotten-await.mjs");
+    expect(ran.stderr).toBe("");
+    expect(ran.code).toBe(0);
+    const misuse = "UsageError: a scope ended with 1 corral operation(s)";
+    expect(JSON.parse(ran.stdout)).toEqual({
+      withNursery: misuse,
+      withCancelScope: misuse,
+      moveOnAfter: misuse,
+      failAfter: misuse,
+      shield: misuse,
+      all: misuse,
+      race: misuse,
+      openLoop: misuse,
+    });
+  });
 });
