@@ -125,8 +125,7 @@ export async function runInScope<T>(task: Task, scope: Scope, body: ScopeBody<T>
       if (misuse !== undefined) throw misuse;
       return undefined;
     }
-    if (misuse !== undefined) MultiError.attach(error, [misuse]);
-    throw error;
+    throw misuse === undefined ? error : MultiError.keep(error, [misuse]);
   }
   const misuse = leaveScope(task, scope);
   if (misuse !== undefined) throw misuse;

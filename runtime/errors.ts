@@ -51,6 +51,8 @@ const suppressedKey: unique symbol = Symbol.for("corral.suppressed");
  * failure throws a `MultiError` whose `errors` are all of them, the first first. In the default mode the first
  * failure is rethrown unchanged (so `instanceof` checks written for `Promise.all` keep working) and the others
  * are kept on it: read them with {@link MultiError.suppressed}; they are also listed at the end of its `stack`.
+ * No failure is ever lost: when the first cannot carry the others (a thrown string or number, a frozen, sealed or
+ * non-extensible object), the default mode throws a `MultiError` too.
  */
 export class MultiError extends AggregateError {
   readonly code = "CORRAL_MULTI";
@@ -65,15 +67,29 @@ export class MultiError extends AggregateError {
     return (error as { [suppressedKey]?: unknown[] })[suppressedKey] ?? [];
   }
 
-  /** @internal Keep `others` on `first` (non-enumerable) and list them in its stack. */
-  static attach(first: unknown, others: readonly unknown[]): void {
-    if (typeof first !== "object" || first === null || Object.isFrozen(first)) return;
+  /**
+   * @internal The error to throw for `first` followed by `others` in the default mode: `first` itself with `others`
+   * kept on it (non-enumerable) and listed in its stack, or, when `first` cannot carry them, a `MultiError` of all.
+   */
+  static keep(first: unknown, others: readonly unknown[]): unknown {
+    if ((typeof first !== "object" && typeof first !== "function") || first === null) {
+      return new MultiError([first, ...others]);
+    }
     const kept = [...MultiError.suppressed(first), ...others];
-    Object.defineProperty(first, suppressedKey, { value: kept, configurable: true, writable: true });
+    try {
+      Object.defineProperty(first, suppressedKey, { value: kept, configurable: true, writable: true });
+    } catch {
+      return new MultiError([first, ...others]); // frozen, sealed, non-extensible, or a proxy that refuses
+    }
     if (first instanceof Error && typeof first.stack === "string") {
       const lines = others.map((e, i) => `  [also failed ${i + 1}/${others.length}] ${describe(e)}`);
-      first.stack = `${first.stack}\n${lines.join("\n")}`;
+      try {
+        first.stack = `${first.stack}\n${lines.join("\n")}`;
+      } catch {
+        // a read-only stack: the others are still kept on it, for MultiError.suppressed
+      }
     }
+    return first;
   }
 }
 

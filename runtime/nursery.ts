@@ -160,8 +160,7 @@ export class NurseryImpl implements Nursery, TaskEnd {
       const [first, ...others] = failures;
       if (others.length === 0) throw first;
       if (this.owner.run.strict) throw new MultiError(failures);
-      MultiError.attach(first, others);
-      throw first;
+      throw MultiError.keep(first, others);
     }
     if (this.cancelled !== undefined) {
       if (!this.scope.absorbs(this.cancelled)) throw this.cancelled;

@@ -21,7 +21,8 @@ export interface RunOptions {
   signals?: boolean;
   /**
    * When a nursery collects several failures: `false` (default) rethrows the first unchanged with the others kept on
-   * it (`MultiError.suppressed(e)`); `true` throws a `MultiError` holding all of them.
+   * it (`MultiError.suppressed(e)`), or a `MultiError` when the first cannot carry them (a thrown string or number, a
+   * frozen error); `true` throws a `MultiError` holding all of them.
    */
   strict?: boolean;
 }
@@ -74,8 +75,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   root.detach();
   const timers = state.close();
   if (failed) {
-    if (misuse !== undefined) MultiError.attach(failure, [misuse]);
-    throw failure;
+    throw misuse === undefined ? failure : MultiError.keep(failure, [misuse]);
   }
   if (misuse !== undefined) throw misuse;
   if (timers > 0) throw new Error(`corral bug: ${timers} timer(s) were still armed after the run was swept`);
