@@ -61,9 +61,7 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     if (onCancel !== undefined && typeof onCancel !== "function") {
       throw new UsageError(`fromPromise: options.onCancel must be a function, got ${typeof onCancel}`);
     }
-    if (detachAfter !== undefined && (typeof detachAfter !== "number" || !(detachAfter >= 0))) {
-      throw new UsageError(`fromPromise: options.detachAfter must be a number of ms >= 0, got ${String(detachAfter)}`);
-    }
+    checkDetachAfter("fromPromise", detachAfter);
     let promise: PromiseLike<T>;
     let stoppable = onCancel !== undefined;
     if (typeof work === "function") {
@@ -83,6 +81,13 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     return waiting;
   } catch (error) {
     return Promise.reject(error);
+  }
+}
+
+/** Throw a UsageError naming `operation` unless `detachAfter` is undefined or a number of ms >= 0. */
+export function checkDetachAfter(operation: string, detachAfter: unknown): void {
+  if (detachAfter !== undefined && (typeof detachAfter !== "number" || !(detachAfter >= 0))) {
+    throw new UsageError(`${operation}: options.detachAfter must be a number of ms >= 0, got ${String(detachAfter)}`);
   }
 }
 

@@ -35,10 +35,11 @@ export function mockRun(
     const unstopped = report?.orphans.unstopped ?? 0;
     if (unstopped > 0) {
       throw new UsageError(
-        `${unstopped} fromPromise wait(s) were cancelled but their work never settled: the signal or onCancel ` +
-          "stopped nothing, or stopped the work without settling its promise (clearTimeout alone leaves it pending " +
-          "forever). corral detached it after the default detachAfter. Make the stop settle the promise (reject it " +
-          "in onCancel), or pass { detachAfter } to say how long to wait for it.",
+        `${unstopped} bridged wait(s) (fromPromise, bridge, fromAsyncIterable) were stopped but their work never ` +
+          "settled: the signal or onCancel stopped nothing, or stopped the work without settling its promise " +
+          "(clearTimeout alone leaves it pending forever), or a source's return() never settled. corral detached it " +
+          "after the default detachAfter (1 s). Make the stop settle the promise (reject it in onCancel), or pass " +
+          "{ detachAfter } to say how long to wait for it.",
       );
     }
     const left = Object.entries(report?.closed ?? {});
