@@ -133,6 +133,24 @@ export class WouldBlock extends CorralError {
   }
 }
 
+/**
+ * What an err-first callback gets from `toCallback` when the scoped function failed with a falsy value (`throw
+ * undefined`, a rejection with `null`, `0` or `""`): passed as is, the callback would read it as success. Same `code`
+ * as Node's `util.callbackify` gives (`ERR_FALSY_VALUE_REJECTION`), so code written for it keeps working; the value
+ * is its `reason`.
+ */
+export class FalsyRejectionError extends CorralError {
+  readonly reason: unknown;
+  constructor(reason: unknown, where: string) {
+    super(
+      "ERR_FALSY_VALUE_REJECTION",
+      `${where}: the scoped function failed with a falsy value (${String(reason)}), kept as this error's .reason; ` +
+        "an err-first callback would read the value itself as success. Throw an Error instead.",
+    );
+    this.reason = reason;
+  }
+}
+
 /** corral was called in a way it does not support; the message says how to call it instead. */
 export class UsageError extends CorralError {
   constructor(message: string) {
