@@ -2,7 +2,7 @@ import type { Cx } from "./cx.ts";
 import { MultiError, UsageError } from "./errors.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Scope } from "./internal/scope.ts";
-import { Task, taskOf } from "./internal/task.ts";
+import { isTask, taskOf, type Task } from "./internal/task.ts";
 
 /**
  * A region of a task that can be cancelled as a unit, by `cancel()` or by its deadline. When its cancellation
@@ -66,7 +66,7 @@ export function withCancelScope<T>(
  * (`all` records its own promise over the `withNursery` it awaits).
  */
 export function holding<T>(cx: Cx, open: () => Promise<T>): Promise<T> {
-  const before = cx instanceof Task ? cx.scope : null;
+  const before = isTask(cx) ? cx.scope : null;
   const promise = open();
   if (before === null) return promise;
   // The body may have entered scopes of its own synchronously: the one this call entered is the one below `before`.

@@ -1,3 +1,5 @@
+import { brandPublic } from "./internal/brand.ts";
+
 /**
  * Every error corral throws, in one place. Each class has a stable `code` so callers can branch without
  * comparing message strings, and every message says what happened and what to do about it.
@@ -157,3 +159,20 @@ export class UsageError extends CorralError {
     super("CORRAL_USAGE", message);
   }
 }
+
+// `instanceof` recognises these across duplicate copies of corral (see internal/brand.ts). Names are spelt out: a
+// bundler may rename the classes.
+const branded: [Function, string][] = [
+  [CorralError, "CorralError"],
+  [Cancelled, "Cancelled"],
+  [TooSlowError, "TooSlowError"],
+  [MultiError, "MultiError"],
+  [ClosedResourceError, "ClosedResourceError"],
+  [BrokenResourceError, "BrokenResourceError"],
+  [BusyResourceError, "BusyResourceError"],
+  [EndOfChannel, "EndOfChannel"],
+  [WouldBlock, "WouldBlock"],
+  [FalsyRejectionError, "FalsyRejectionError"],
+  [UsageError, "UsageError"],
+];
+for (const [cls, name] of branded) brandPublic(cls, name);

@@ -12,6 +12,7 @@
 import { holding } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { ClosedResourceError, UsageError, isCancelled } from "./errors.ts";
+import { brandInternal, hasBrand } from "./internal/brand.ts";
 import { loopContext } from "./internal/loop-context.ts";
 import type { RunState } from "./internal/run-state.ts";
 import { Scope } from "./internal/scope.ts";
@@ -61,6 +62,11 @@ export interface Closer<T extends object = object> {
   /** The name the report counts it under: "setTimeout", "socket", "child process". */
   readonly kind: string;
   close(resource: T): void;
+}
+
+/** Whether `value` is a loop, opened by this copy of corral or by a duplicate one (see brand.ts). */
+export function isLoop(value: unknown): value is LoopImpl {
+  return value instanceof LoopImpl || hasBrand(value, "LoopImpl");
 }
 
 /** How many late rejections of orphans a report keeps (the counts are always exact). */
@@ -292,6 +298,8 @@ export class LoopImpl implements Loop {
     }
   }
 }
+
+brandInternal(LoopImpl, "LoopImpl");
 
 /** The corral cancellation behind `error`: the error itself, or the cause of an `AbortError` raised by a signal. */
 function cancellationIn(error: unknown): unknown {

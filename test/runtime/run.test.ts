@@ -1,3 +1,7 @@
+import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Cancelled, SystemClock, UsageError, run, sleep, sleepForever, withCancelScope, withNursery } from "corral";
 import { MockClock, mockRun, waitAllTasksBlocked } from "corral/testing";
@@ -155,5 +159,32 @@ describe("run and a forgotten await", () => {
       race: misuse,
       openLoop: misuse,
     });
+  });
+});
+
+describe("corral loaded twice", () => {
+  test("two copies of the runtime recognise each other's cx, loops and errors, and share their single state", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "corral-two-copies-"));
+    const link = join(dir, "corral");
+    await symlink(fileURLToPath(new URL("../..", import.meta.url)), link, "dir");
+    try {
+      const ran = await runProgram("two-copies.mjs", ["--preserve-symlinks"], [link]);
+      expect(ran.stderr).toBe("");
+      expect(JSON.parse(ran.stdout)).toEqual({
+        twoCopies: true,
+        crossed: {
+          now: 1_025,
+          fromB: "bridged",
+          timedOut: "moved on",
+          tooSlow: [true, true, true],
+          usage: [true, true, false],
+        },
+        cancelled: [true, true, true],
+        loop: "in loop",
+        currentLoop: "found",
+      });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
   });
 });

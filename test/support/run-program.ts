@@ -13,9 +13,9 @@ export interface Ran {
   stderr: string;
 }
 
-export function runProgram(name: string, nodeArgs: string[] = []): Promise<Ran> {
+export function runProgram(name: string, nodeArgs: string[] = [], args: string[] = []): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeArgs, programs + name], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...nodeArgs, programs + name, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
       resolve({ code, stdout, stderr });
     });
