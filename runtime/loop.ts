@@ -12,7 +12,7 @@
 import { holding } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { ClosedResourceError, UsageError, isCancelled } from "./errors.ts";
-import { brandInternal, hasBrand } from "./internal/brand.ts";
+import { brandInternal, hasBrand, shared } from "./internal/brand.ts";
 import { loopContext } from "./internal/loop-context.ts";
 import type { RunState } from "./internal/run-state.ts";
 import { Scope } from "./internal/scope.ts";
@@ -69,6 +69,12 @@ export function isLoop(value: unknown): value is LoopImpl {
   return value instanceof LoopImpl || hasBrand(value, "LoopImpl");
 }
 
+/**
+ * How many loops are open in the process, in every copy of corral (see internal/brand.ts): `installLoopHooks()`
+ * cannot give an open loop its hooks, so it refuses to install while one is.
+ */
+export const openLoops: { count: number } = shared("openLoops", () => ({ count: 0 }));
+
 /** How many late rejections of orphans a report keeps (the counts are always exact). */
 const KEPT_ERRORS = 20;
 
@@ -107,12 +113,17 @@ async function loopIn<T>(
   }
   return withNursery(cx, async (nursery) => {
     const loop = new LoopImpl(nursery as NurseryImpl, options);
+    openLoops.count++;
     try {
       return await loopContext.enter(loop, () => body(loop));
     } finally {
-      loop.close();
-      await loop.drain();
-      await loop.finish();
+      try {
+        loop.close();
+        await loop.drain();
+        await loop.finish();
+      } finally {
+        openLoops.count--;
+      }
     }
   });
 }

@@ -10,12 +10,8 @@ import type { LoopImpl } from "../loop.ts";
 /** The storage, once created; one per process, shared with duplicate copies of corral (see internal/brand.ts). */
 const store = shared("loopStorage", () => ({ storage: undefined as AsyncLocalStorage<LoopImpl> | undefined }));
 
-/**
- * Create the storage and route the core's loop context through it; `opened` hears of every new loop. Returns false
- * if it already existed.
- */
-export function createLoopStorage(opened: (loop: LoopImpl) => void): boolean {
-  if (store.storage !== undefined) return false;
+/** Create the storage and route the core's loop context through it; `opened` hears of every new loop. Once only. */
+export function createLoopStorage(opened: (loop: LoopImpl) => void): void {
   const loops = new AsyncLocalStorage<LoopImpl>();
   store.storage = loops;
   setLoopContext({
@@ -23,7 +19,11 @@ export function createLoopStorage(opened: (loop: LoopImpl) => void): boolean {
     current: () => loops.getStore(),
     opened,
   });
-  return true;
+}
+
+/** Whether the storage exists (`installLoopHooks()` has run, through any copy of corral). */
+export function hooksInstalled(): boolean {
+  return store.storage !== undefined;
 }
 
 /** The loop the calling code runs in (`undefined` outside any, or before the hooks are installed). */

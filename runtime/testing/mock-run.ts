@@ -13,8 +13,9 @@ export interface MockRunOptions extends MockClockOptions {
 /**
  * Turn a scoped test body into a test function: each call runs `body(cx, clock)` in a fresh `run()` on a new
  * `MockClock` (autojump on unless `autojump: false`). The test fails if the body fails, or if a task, scope or
- * timer outlives it; with `corral/node`'s `installLoopHooks()`, also if legacy timers, sockets, servers, child
- * processes or watchers the body started were still open when it returned (they are closed, then reported).
+ * timer outlives it; with `corral/node`'s `installLoopHooks()` (called before the test runs: at the top of the test
+ * file or in a setup file, not in the body), also if legacy timers, sockets, servers, child processes or watchers the
+ * body started were still open when it returned (they are closed, then reported).
  * @example
  * import { test, expect } from "vitest";
  * test("retries after a second", mockRun(async (cx, clock) => {
