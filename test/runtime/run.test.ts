@@ -40,6 +40,10 @@ describe("run", () => {
     const error = await running.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Cancelled);
     expect(error).toMatchObject({ source: "signal", reason: new Error("shutting down") });
+    // What run rejects with speaks of the run, at top level: no in-scope hint.
+    expect((error as Error).message).toBe(
+      "run(main) was cancelled: its options.signal was aborted: shutting down. Every task has stopped and cleaned up.",
+    );
     expect(log).toEqual(["a stopped", "b stopped"]);
   });
 
