@@ -74,8 +74,8 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
         `fromPromise(cx, work): work must be a promise or a function (signal) => promise, got ${typeof work}`,
       );
     }
-    const bridge = new PromiseBridge(task, promise, detachAfter ?? (stoppable ? DEFAULT_DETACH_AFTER : 0), onCancel);
-    bridge.defaulted = detachAfter === undefined;
+    const defaulted = detachAfter === undefined && stoppable;
+    const bridge = new PromiseBridge(task, promise, defaulted ? DEFAULT_DETACH_AFTER : (detachAfter ?? 0), onCancel, defaulted);
     const waiting = park<T>(task, bridge);
     promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
@@ -98,8 +98,6 @@ export function checkDetachAfter(operation: string, detachAfter: unknown): void 
 class PromiseBridge implements Waitable, HeapEntry {
   private state: "waiting" | "stopping" | "detached" | "done" = "waiting";
   private cancelled: unknown = undefined;
-  /** Whether `detachAfter` is the default: then running out of it means the stop is broken, and is reported. */
-  defaulted = false;
   at = 0;
   seq = 0;
   heapIndex = -1;
@@ -109,6 +107,8 @@ class PromiseBridge implements Waitable, HeapEntry {
     private readonly work: PromiseLike<unknown>,
     private readonly detachAfter: number,
     private readonly onCancel: (() => void) | undefined,
+    /** Whether `detachAfter` is the default for stoppable work: running out of it means the stop is broken (reported). */
+    private readonly defaulted: boolean,
   ) {}
 
   deferCancel(_waiter: Waiter, error: unknown): boolean {
