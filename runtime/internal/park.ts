@@ -95,16 +95,6 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
   return promise;
 }
 
-/**
- * Block `task` on `on` out of reach of cancellation: only `on` settles the wait, with {@link wake} or {@link fail}
- * (a cleanup wait that its own bound ends). The caller has checked that the task is not already waiting.
- */
-export function parkOutOfReach<T>(task: Task, on: Waitable): Promise<T> {
-  const promise = park<T>(task, on);
-  unlink(task.wait!);
-  return promise;
-}
-
 /** Take the task's waiter out of its scope's parked list; returns it still holding what resumes the task. */
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
-import { fail, parkOutOfReach, wake, type Waitable } from "./park.ts";
+import { fail, park, wake, type Waitable } from "./park.ts";
 import { loopOf } from "./scope.ts";
 import type { Task } from "./task.ts";
 
@@ -27,7 +27,7 @@ export function settleWithin(
     );
   }
   const wait = new BoundedWait(task, work, defaulted);
-  const waiting = parkOutOfReach(task, wait);
+  const waiting = park(task, wait);
   if (detachAfter !== Infinity) {
     wait.at = task.now() + detachAfter;
     task.run.schedule(wait);
@@ -48,16 +48,27 @@ class BoundedWait implements Waitable, HeapEntry {
     private readonly defaulted: boolean,
   ) {}
 
-  /** Never interrupted (it waits out of reach of cancellation); nothing to take it off. */
-  abandon(): void {}
+  /** Cancellation does not cut a cleanup short: the bound ends it. */
+  deferCancel(): boolean {
+    return true;
+  }
+
+  /** The wait was swept (nobody awaited the close): the work goes on without it. */
+  abandon(): void {
+    if (this.end()) this.detach();
+  }
 
   /** The bound passed: go on without the work. */
   expire(): void {
     if (!this.end()) return;
-    loopOf(this.task.scope)?.adopt(this.work, this.defaulted);
+    this.detach();
     const cancelled = this.task.scope.cancelRoot;
     if (cancelled !== null) fail(this.task, cancelled.error);
     else wake(this.task, undefined);
+  }
+
+  private detach(): void {
+    loopOf(this.task.scope)?.adopt(this.work, this.defaulted);
   }
 
   settle(value: unknown): void {

@@ -145,6 +145,15 @@ describe("fromAsyncIterable: a deadline ends every wait", () => {
     }),
   );
 
+  test("a close nobody awaits is swept and reported like any forgotten wait, its bound disarmed", async () => {
+    const body = mockRun(async (cx) => {
+      const steps = fromAsyncIterable(cx, stuckOnReturn(), { detachAfter: 50 });
+      await steps.next();
+      steps.return().catch(() => {}); // not awaited: the task returns with the close still waiting
+    });
+    await expect(body()).rejects.toThrow(/1 corral operation\(s\) still waiting/);
+  });
+
   test("without detachAfter, the default (1 s) bounds the wait for return()", async () => {
     const clock = new MockClock({ autojump: true });
     await run(async (cx) => {
