@@ -1,0 +1,118 @@
+/**
+ * `npm run bench:yield`: what corral converts in real callback code (issue 15). Installs the packages of
+ * `packages.ts` from npm into a scratch folder, takes each one's library code, and runs the built CLI over it as a
+ * user would: `corral scan --json`, `corral migrate --all --to async --write --json`, then `--to scoped` on the
+ * result. Prints per package the functions by style and, for each stage, what it changed, refused (by reason) and
+ * left unchanged with and without a reason, over the err-first and Promise functions and over all.
+ *
+ * With `--repos DIR`, where `DIR/<name>` is the package's repository at the published version, its own tests run
+ * on a copy of it with the published library files, then with the migrated ones after each stage.
+ *
+ * Options: `--dir DIR` (the scratch folder, kept; default a fresh one under the system's temporary folder, removed),
+ * `--repos DIR`, `--only name,name`, `--suite-timeout SECONDS` (per suite run, default 600), `--json`.
+ * Progress goes to stderr. Needs the network (npm): not part of CI.
+ */
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { overlay, prepareCheckout } from "./checkout.ts";
+import { copyFiles, libraryFiles } from "./library-files.ts";
+import { PACKAGES, type BenchPackage } from "./packages.ts";
+import { renderReport, yieldReport, describeRun, type PackageReport, type SuiteReport } from "./report.ts";
+import { runSuite } from "./run-suite.ts";
+import { countStyles, tallyStage, type MigrateEntry, type ScanEntry } from "./tally.ts";
+
+const root = fileURLToPath(new URL("../../../", import.meta.url));
+const corralBin = path.join(root, "dist/cli/main.js");
+
+const { values } = parseArgs({
+  options: {
+    dir: { type: "string" },
+    repos: { type: "string" },
+    only: { type: "string" },
+    "suite-timeout": { type: "string", default: "600" },
+    json: { type: "boolean", default: false },
+  },
+});
+const only = values.only?.split(",");
+const packages = PACKAGES.filter((p) => only === undefined || only.includes(p.name));
+const suiteTimeout = Number(values["suite-timeout"]);
+const work = values.dir === undefined ? mkdtempSync(path.join(os.tmpdir(), "corral-bench-yield-")) : path.resolve(values.dir);
+mkdirSync(work, { recursive: true });
+
+function progress(message: string): void {
+  process.stderr.write(`bench:yield: ${message}\n`);
+}
+
+/** The built CLI in `dir`, as a user runs it; its `--json` output. */
+function corral(dir: string, argv: string[]): unknown {
+  const run = spawnSync(process.execPath, [corralBin, ...argv], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: "1" } });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`corral ${argv.join(" ")} in ${dir} exited ${run.status}:\n${run.stderr.slice(0, 2000)}`);
+  return JSON.parse(run.stdout);
+}
+
+function install(): string {
+  const into = path.join(work, "install");
+  mkdirSync(into, { recursive: true });
+  writeFileSync(path.join(into, "package.json"), "{}");
+  const specs = packages.map((p) => `${p.name}@${p.version}`);
+  progress(`npm install ${specs.join(" ")}`);
+  const run = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts", "--loglevel=error", ...specs], { cwd: into, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`npm install failed:\n${run.stderr}`);
+  return path.join(into, "node_modules");
+}
+
+async function measure(pkg: BenchPackage, installed: string): Promise<PackageReport> {
+  const published = path.join(installed, pkg.name);
+  const files = libraryFiles(published);
+  const stageDir = (stage: string): string => path.join(work, stage, pkg.name);
+  for (const stage of ["pristine", "async", "scoped"]) rmSync(stageDir(stage), { recursive: true, force: true });
+  copyFiles(files, published, stageDir("pristine"));
+  copyFiles(files, published, stageDir("async"));
+  progress(`${pkg.name}: scan, migrate --to async (${files.length} files)`);
+  const before = (corral(stageDir("async"), ["scan", "--json", "."]) as { functions: ScanEntry[] }).functions;
+  const toAsync = (corral(stageDir("async"), ["migrate", "--all", "--to", "async", "--write", "--json", "."]) as { results: MigrateEntry[] }).results;
+  cpSync(stageDir("async"), stageDir("scoped"), { recursive: true });
+  progress(`${pkg.name}: scan, migrate --to scoped`);
+  const between = (corral(stageDir("scoped"), ["scan", "--json", "."]) as { functions: ScanEntry[] }).functions;
+  const toScoped = (corral(stageDir("scoped"), ["migrate", "--all", "--to", "scoped", "--write", "--json", "."]) as { results: MigrateEntry[] }).results;
+  const suite = values.repos === undefined ? { missing: "no --repos given" } : await suites(pkg, published, files, stageDir);
+  return { name: pkg.name, version: pkg.version, files: files.filter((f) => f !== "package.json").length, styles: countStyles(before), async: tallyStage(before, toAsync), scoped: tallyStage(between, toScoped), suite };
+}
+
+/** The package's own tests on its checkout: with the published library, then with each stage's output. */
+async function suites(pkg: BenchPackage, published: string, files: readonly string[], stageDir: (stage: string) => string): Promise<SuiteReport> {
+  progress(`${pkg.name}: preparing its checkout (npm install)`);
+  const checkout = prepareCheckout(pkg, path.resolve(values.repos!), published, files, path.join(work, "suites", pkg.name), root);
+  if ("missing" in checkout) {
+    progress(`${pkg.name}: no suite: ${checkout.missing}`);
+    return checkout;
+  }
+  const command = pkg.test ?? "npm test";
+  mkdirSync(path.join(work, "logs"), { recursive: true });
+  const run = async (stage: string) => {
+    overlay(pkg, files, stageDir(stage), checkout.dir);
+    progress(`${pkg.name}: ${command} on the ${stage} library`);
+    const result = await runSuite(checkout.dir, command, suiteTimeout, path.join(work, "logs", `${pkg.name}-${stage}.log`));
+    progress(`${pkg.name}: ${describeRun(result, stage === "pristine")}`);
+    return result;
+  };
+  const before = await run("pristine");
+  const afterAsync = await run("async");
+  const afterScoped = await run("scoped");
+  return { checkout: checkout.note, before, afterAsync, afterScoped };
+}
+
+try {
+  const installed = install();
+  const measured: PackageReport[] = [];
+  for (const pkg of packages) measured.push(await measure(pkg, installed));
+  const report = yieldReport(measured);
+  process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
+} finally {
+  if (values.dir === undefined) rmSync(work, { recursive: true, force: true });
+  else progress(`the packages, each stage's output and the suites' logs are in ${work}`);
+}
