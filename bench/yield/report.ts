@@ -64,6 +64,7 @@ export function renderReport(report: YieldReport): string {
       const reasons = refusals(tally);
       if (reasons !== "") out.push(`- ${name}: ${reasons}`);
     }
+    if (refusedCount(of(report.totals).all) === 0) out.push("- none");
   }
   out.push("", "Test suites (the package's repository at the published version; passed/failed):", "");
   out.push("| package | before | after --to async | after --to scoped |", "|---|---|---|---|");

@@ -1,7 +1,8 @@
 /**
  * How many tests passed and failed, read from a test runner's output. The packages of the benchmark use mocha
- * (`N passing`, `N failing`), tap and tape (`# pass N`, `# fail N`, or raw TAP lines), and vows (`OK » N honored`,
- * `N broken`, `N errored`); whatever else a suite prints, its exit status still says green or red.
+ * (`N passing`, `N failing`), tape (`# pass N`, `# fail N`), tap (raw TAP: its assertions, the test points that
+ * are not the summary of a subtest), and vows (`OK » N honored`, `N broken`, `N errored`); whatever else a suite
+ * prints, its exit status still says green or red.
  */
 export interface SuiteCounts {
   passed: number;
@@ -21,11 +22,31 @@ export function suiteCounts(output: string): SuiteCounts | undefined {
     if (passed === undefined) continue;
     return { passed, failed: fail.reduce((n, pattern) => n + (sum(output, pattern) ?? 0), 0) };
   }
-  // Raw TAP: the top-level test points.
-  const points = output.match(/^(?:not )?ok \d+\b/gm);
-  if (points === null) return undefined;
-  const failed = points.filter((p) => p.startsWith("not ")).length;
-  return { passed: points.length - failed, failed };
+  return tapCounts(output);
+}
+
+/** Raw TAP: the test points that do not close a subtest (a subtest's lines are indented deeper than its point). */
+function tapCounts(output: string): SuiteCounts | undefined {
+  const counts = { passed: 0, failed: 0 };
+  let previousIndent = -1;
+  let inYaml = false;
+  for (const line of output.split("\n")) {
+    const trimmed = line.trim();
+    if (trimmed === "") continue;
+    if (inYaml) {
+      inYaml = trimmed !== "...";
+      continue;
+    }
+    if (trimmed === "---") {
+      inYaml = true;
+      continue;
+    }
+    const indent = line.length - line.trimStart().length;
+    const point = /^(not )?ok\b/.exec(trimmed);
+    if (point !== null && previousIndent <= indent) counts[point[1] === undefined ? "passed" : "failed"] += 1;
+    previousIndent = indent;
+  }
+  return counts.passed + counts.failed === 0 ? undefined : counts;
 }
 
 function sum(output: string, pattern: RegExp): number | undefined {
