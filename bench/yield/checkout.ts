@@ -18,7 +18,9 @@ export type Checkout = { dir: string; note: string } | { missing: string };
  */
 export function prepareCheckout(pkg: BenchPackage, repos: string, published: string, files: readonly string[], into: string, corralRoot: string): Checkout {
   const source = path.join(repos, pkg.name);
-  if (!existsSync(path.join(source, "package.json"))) return { missing: `no checkout at ${source}` };
+  if (!existsSync(path.join(source, "package.json"))) {
+    return { missing: `no checkout at ${source} (${pkg.repository} ${pkg.ref === undefined ? `has no tag or commit of ${pkg.version}` : `at ${pkg.ref}`})` };
+  }
   const version = (JSON.parse(readFileSync(path.join(source, "package.json"), "utf8")) as { version?: string }).version;
   let note = `${source} at ${version}`;
   if (version !== pkg.version) {
@@ -27,7 +29,11 @@ export function prepareCheckout(pkg: BenchPackage, repos: string, published: str
     note += `, library identical to ${pkg.version}`;
   }
   rmSync(into, { recursive: true, force: true });
-  cpSync(source, into, { recursive: true, filter: (f) => path.basename(f) !== ".git" && path.basename(f) !== "node_modules" });
+  mkdirSync(path.dirname(into), { recursive: true });
+  // cp, not cpSync: fixtures hold symbolic links (cpSync makes relative ones absolute) and names that are not UTF-8.
+  const copy = spawnSync("cp", ["-R", source, into], { encoding: "utf8" });
+  if (copy.status !== 0) return { missing: `could not copy the checkout: ${copy.stderr.trim()}` };
+  for (const generated of [".git", "node_modules"]) rmSync(path.join(into, generated), { recursive: true, force: true });
   const install = spawnSync("npm", ["install", "--no-audit", "--no-fund", "--no-package-lock", "--ignore-scripts", "--loglevel=error"], { cwd: into, encoding: "utf8" });
   if (install.status !== 0) return { missing: `npm install failed in the checkout: ${install.stderr.trim().split("\n").slice(-3).join(" ")}` };
   installCorral(corralRoot, path.join(into, "node_modules/corral"));

@@ -109,7 +109,16 @@ async function suites(pkg: BenchPackage, published: string, files: readonly stri
 try {
   const installed = install();
   const measured: PackageReport[] = [];
-  for (const pkg of packages) measured.push(await measure(pkg, installed));
+  for (const pkg of packages) {
+    measured.push(
+      await measure(pkg, installed).catch((error: unknown): PackageReport => {
+        const failure = error instanceof Error ? error.message : String(error);
+        progress(`${pkg.name}: not measured: ${failure}`);
+        const nothing = tallyStage([], []);
+        return { name: pkg.name, version: pkg.version, files: 0, styles: {}, async: nothing, scoped: nothing, suite: { missing: "not measured" }, failure };
+      }),
+    );
+  }
   const report = yieldReport(measured);
   process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report));
 } finally {

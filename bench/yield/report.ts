@@ -20,6 +20,8 @@ export interface PackageReport {
   async: StageTally;
   scoped: StageTally;
   suite: SuiteReport;
+  /** Why the CLI could not measure the package (it exited 2 or crashed): a bug to report, counted as nothing. */
+  failure?: string;
 }
 
 export interface YieldReport {
@@ -69,6 +71,7 @@ export function renderReport(report: YieldReport): string {
   out.push("", "Test suites (the package's repository at the published version; passed/failed):", "");
   out.push("| package | before | after --to async | after --to scoped |", "|---|---|---|---|");
   for (const p of report.packages) out.push(suiteRow(label(p), p.suite));
+  for (const p of report.packages) if (p.failure !== undefined) out.push("", `${label(p)}: not measured: ${p.failure}`);
   out.push(
     "",
     `--to async converted ${report.asyncConvertedPercent.toFixed(1)}% of ${report.totals.async.waiting.functions} err-first and Promise functions ` +
