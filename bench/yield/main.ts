@@ -18,11 +18,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { overlay, prepareCheckout } from "./checkout.ts";
+import { freshCheckout, prepareCheckout } from "./checkout.ts";
 import { copyFiles, libraryFiles } from "./library-files.ts";
 import { PACKAGES, type BenchPackage } from "./packages.ts";
 import { renderReport, yieldReport, describeRun, type PackageReport, type SuiteReport } from "./report.ts";
-import { runSuite } from "./run-suite.ts";
+import { runSuite, type SuiteRun } from "./run-suite.ts";
 import { countStyles, tallyStage, type MigrateEntry, type ScanEntry } from "./tally.ts";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
@@ -86,17 +86,19 @@ async function measure(pkg: BenchPackage, installed: string): Promise<PackageRep
 /** The package's own tests on its checkout: with the published library, then with each stage's output. */
 async function suites(pkg: BenchPackage, published: string, files: readonly string[], stageDir: (stage: string) => string): Promise<SuiteReport> {
   progress(`${pkg.name}: preparing its checkout (npm install)`);
-  const checkout = prepareCheckout(pkg, path.resolve(values.repos!), published, files, path.join(work, "suites", pkg.name), root);
+  const checkout = prepareCheckout(pkg, path.resolve(values.repos!), published, files, path.join(work, "suites", `${pkg.name}-installed`), root);
   if ("missing" in checkout) {
     progress(`${pkg.name}: no suite: ${checkout.missing}`);
     return checkout;
   }
   const command = pkg.test ?? "npm test";
   mkdirSync(path.join(work, "logs"), { recursive: true });
-  const run = async (stage: string) => {
-    overlay(pkg, files, stageDir(stage), checkout.dir);
+  const run = async (stage: string): Promise<SuiteRun> => {
+    const dir = path.join(work, "suites", `${pkg.name}-${stage}`);
+    const copied = freshCheckout(pkg, checkout, files, stageDir(stage), dir);
+    if (copied !== undefined) throw new Error(copied);
     progress(`${pkg.name}: ${command} on the ${stage} library`);
-    const result = await runSuite(checkout.dir, command, suiteTimeout, path.join(work, "logs", `${pkg.name}-${stage}.log`));
+    const result = await runSuite(dir, command, suiteTimeout, path.join(work, "logs", `${pkg.name}-${stage}.log`));
     progress(`${pkg.name}: ${describeRun(result, stage === "pristine")}`);
     return result;
   };

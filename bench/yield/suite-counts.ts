@@ -16,7 +16,9 @@ const SUMMARIES: readonly { pass: RegExp; fail: readonly RegExp[] }[] = [
 ];
 
 /** Passed and failed tests, summed over every summary the output holds; `undefined` when it holds none. */
-export function suiteCounts(output: string): SuiteCounts | undefined {
+export function suiteCounts(coloured: string): SuiteCounts | undefined {
+  // Old runners colour their output whatever NO_COLOR says.
+  const output = coloured.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
   for (const { pass, fail } of SUMMARIES) {
     const passed = sum(output, pass);
     if (passed === undefined) continue;

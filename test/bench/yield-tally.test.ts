@@ -70,6 +70,10 @@ describe("bench:yield's suite counts", () => {
     expect(suiteCounts("  ok\n\n  41 passing (2s)\n  2 failing\n")).toEqual({ passed: 41, failed: 2 });
   });
 
+  it("reads a summary its runner coloured", () => {
+    expect(suiteCounts("\x1b[92m \x1b[0m\x1b[32m 10 passing\x1b[0m\x1b[90m (46ms)\x1b[0m\n\x1b[31m  1 failing\x1b[0m\n")).toEqual({ passed: 10, failed: 1 });
+  });
+
   it("reads tape's summary", () => {
     expect(suiteCounts("ok 1 a\n# tests 3\n# pass  2\n# fail  1\n")).toEqual({ passed: 2, failed: 1 });
   });
