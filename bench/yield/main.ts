@@ -38,8 +38,17 @@ const { values } = parseArgs({
   },
 });
 const only = values.only?.split(",");
+const unknown = only?.filter((name) => !PACKAGES.some((p) => p.name === name)) ?? [];
+if (unknown.length > 0) {
+  process.stderr.write(`bench:yield: --only ${unknown.join(",")}: not in bench/yield/packages.ts (add a line there to measure it)\n`);
+  process.exit(2);
+}
 const packages = PACKAGES.filter((p) => only === undefined || only.includes(p.name));
 const suiteTimeout = Number(values["suite-timeout"]);
+if (!(suiteTimeout > 0)) {
+  process.stderr.write(`bench:yield: --suite-timeout ${values["suite-timeout"]}: expected a number of seconds > 0\n`);
+  process.exit(2);
+}
 const work = values.dir === undefined ? mkdtempSync(path.join(os.tmpdir(), "corral-bench-yield-")) : path.resolve(values.dir);
 mkdirSync(work, { recursive: true });
 
@@ -52,6 +61,11 @@ function corral(dir: string, argv: string[]): unknown {
   const run = spawnSync(process.execPath, [corralBin, ...argv], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: "1" } });
   if (run.status !== 0 && run.status !== 1) throw new Error(`corral ${argv.join(" ")} in ${dir} exited ${run.status}:\n${run.stderr.slice(0, 2000)}`);
   return JSON.parse(run.stdout);
+}
+
+/** `corral migrate --all --to <stage> --json .` in `dir`, written or a dry run (a rerun must change nothing). */
+function migrate(dir: string, to: "async" | "scoped", write: boolean): MigrateEntry[] {
+  return (corral(dir, ["migrate", "--all", "--to", to, ...(write ? ["--write"] : []), "--json", "."]) as { results: MigrateEntry[] }).results;
 }
 
 function install(): string {
@@ -74,13 +88,24 @@ async function measure(pkg: BenchPackage, installed: string): Promise<PackageRep
   copyFiles(files, published, stageDir("async"));
   progress(`${pkg.name}: scan, migrate --to async (${files.length} files)`);
   const before = (corral(stageDir("async"), ["scan", "--json", "."]) as { functions: ScanEntry[] }).functions;
-  const toAsync = (corral(stageDir("async"), ["migrate", "--all", "--to", "async", "--write", "--json", "."]) as { results: MigrateEntry[] }).results;
+  const toAsync = migrate(stageDir("async"), "async", true);
+  const asyncAgain = migrate(stageDir("async"), "async", false).filter((r) => r.outcome === "changed").length;
   cpSync(stageDir("async"), stageDir("scoped"), { recursive: true });
   progress(`${pkg.name}: scan, migrate --to scoped`);
   const between = (corral(stageDir("scoped"), ["scan", "--json", "."]) as { functions: ScanEntry[] }).functions;
-  const toScoped = (corral(stageDir("scoped"), ["migrate", "--all", "--to", "scoped", "--write", "--json", "."]) as { results: MigrateEntry[] }).results;
+  const toScoped = migrate(stageDir("scoped"), "scoped", true);
+  const scopedAgain = migrate(stageDir("scoped"), "scoped", false).filter((r) => r.outcome === "changed").length;
   const suite = values.repos === undefined ? { missing: "no --repos given" } : await suites(pkg, published, files, stageDir);
-  return { name: pkg.name, version: pkg.version, files: files.filter((f) => f !== "package.json").length, styles: countStyles(before), async: tallyStage(before, toAsync), scoped: tallyStage(between, toScoped), suite };
+  return {
+    name: pkg.name,
+    version: pkg.version,
+    files: files.filter((f) => f !== "package.json").length,
+    styles: countStyles(before),
+    async: tallyStage(before, toAsync),
+    scoped: tallyStage(between, toScoped),
+    rerunChanges: { async: asyncAgain, scoped: scopedAgain },
+    suite,
+  };
 }
 
 /** The package's own tests on its checkout: with the published library, then with each stage's output. */
@@ -117,7 +142,8 @@ try {
         const failure = error instanceof Error ? error.message : String(error);
         progress(`${pkg.name}: not measured: ${failure}`);
         const nothing = tallyStage([], []);
-        return { name: pkg.name, version: pkg.version, files: 0, styles: {}, async: nothing, scoped: nothing, suite: { missing: "not measured" }, failure };
+        const rerunChanges = { async: 0, scoped: 0 };
+        return { name: pkg.name, version: pkg.version, files: 0, styles: {}, async: nothing, scoped: nothing, rerunChanges, suite: { missing: "not measured" }, failure };
       }),
     );
   }

@@ -19,6 +19,8 @@ export interface PackageReport {
   styles: Styles;
   async: StageTally;
   scoped: StageTally;
+  /** Functions a second run of each stage over its own output would change: 0 where the output is a fixed point. */
+  rerunChanges: { async: number; scoped: number };
   suite: SuiteReport;
   /** Why the CLI could not measure the package (it exited 2 or crashed): a bug to report, counted as nothing. */
   failure?: string;
@@ -55,11 +57,16 @@ export function renderReport(report: YieldReport): string {
   out.push(styleRow("**total**", String(report.packages.reduce((n, p) => n + p.files, 0)), report.totals.styles, styles));
   type Staged = { async: StageTally; scoped: StageTally };
   const stages = [["async", (t: Staged) => t.async] as const, ["scoped", (t: Staged) => t.scoped] as const];
+  const rerunTotals = { async: 0, scoped: 0 };
+  for (const p of report.packages) for (const stage of ["async", "scoped"] as const) rerunTotals[stage] += p.rerunChanges[stage];
   for (const [stage, of] of stages) {
     out.push("", `\`corral migrate --all --to ${stage} --write\`${stage === "scoped" ? " (after --to async)" : ""}: err-first and Promise functions / all functions`, "");
-    out.push("| package | changed | refused | unchanged, with a reason | unchanged, no reason | errors | converted |", "|---|---:|---:|---:|---:|---:|---:|");
-    for (const p of report.packages) out.push(stageRow(label(p), of(p)));
-    out.push(stageRow("**total**", of(report.totals)));
+    out.push(
+      "| package | changed | refused | unchanged, with a reason | unchanged, no reason | errors | converted | a rerun changes |",
+      "|---|---:|---:|---:|---:|---:|---:|---:|",
+    );
+    for (const p of report.packages) out.push(stageRow(label(p), of(p), p.rerunChanges[stage]));
+    out.push(stageRow("**total**", of(report.totals), rerunTotals[stage]));
     out.push("", "Refused, by reason (err-first and Promise functions/all):", "");
     const rows: [string, StageTally][] = [...report.packages.map((p): [string, StageTally] => [label(p), of(p)]), ["**total**", of(report.totals)]];
     for (const [name, tally] of rows) {
@@ -85,10 +92,10 @@ function styleRow(label: string, files: string, counts: Styles, styles: readonly
   return `| ${label} | ${files} | ${total} | ${styles.map((s) => counts[s] ?? 0).join(" | ")} |`;
 }
 
-function stageRow(label: string, tally: StageTally): string {
+function stageRow(label: string, tally: StageTally, rerunChanges: number): string {
   const pair = (of: (o: Outcomes) => number): string => `${of(tally.waiting)} / ${of(tally.all)}`;
   const converted = tally.waiting.functions === 0 ? "-" : `${convertedPercent(tally.waiting).toFixed(0)}% of ${tally.waiting.functions}`;
-  return `| ${label} | ${pair((o) => o.changed)} | ${pair(refusedCount)} | ${pair((o) => o.unchangedWithReason)} | ${pair((o) => o.unchangedWithoutReason)} | ${pair((o) => o.errors)} | ${converted} |`;
+  return `| ${label} | ${pair((o) => o.changed)} | ${pair(refusedCount)} | ${pair((o) => o.unchangedWithReason)} | ${pair((o) => o.unchangedWithoutReason)} | ${pair((o) => o.errors)} | ${converted} | ${rerunChanges} |`;
 }
 
 /** `code waiting/all` for each refusal code, most frequent first. */

@@ -50,6 +50,7 @@ describe("bench:yield's counts", () => {
       styles: countStyles(scan),
       async: tallyStage(scan, results),
       scoped: tallyStage(scan, []),
+      rerunChanges: { async: 1, scoped: 0 },
       suite: { missing: "no --repos given" },
     });
     const report = yieldReport([pkg("one"), pkg("two")]);
@@ -58,7 +59,7 @@ describe("bench:yield's counts", () => {
     expect(report.asyncConvertedPercent).toBe(20);
     const text = renderReport(report);
     expect(text).toContain("| one@1.0.0 | 3 | 6 | 3 | 1 | 0 | 1 | 0 | 1 |");
-    expect(text).toContain("| **total** | 2 / 2 | 4 / 6 | 2 / 2 | 2 / 2 | 0 / 2 | 20% of 10 |");
+    expect(text).toContain("| **total** | 2 / 2 | 4 / 6 | 2 / 2 | 2 / 2 | 0 / 2 | 20% of 10 | 2 |");
     expect(text).toContain("- **total**: callback-escapes 4/4, fire-and-forget-chain 0/2");
     expect(text).toContain("| one@1.0.0 | no suite: no --repos given | | |");
     expect(text).toContain("--to async converted 20.0% of 10 err-first and Promise functions (target 60%); 2 of them unchanged without a reason.");
