@@ -1,6 +1,6 @@
 /**
  * How many tests passed and failed, read from a test runner's output. The packages of the benchmark use mocha
- * (`N passing`, `N failing`), tape (`# pass N`, `# fail N`), tap (raw TAP: its assertions, the test points that
+ * (`N passing`, `N failing`), tape (`# pass N`, `# fail N`), taper (`total ..... passed/all`), tap (raw TAP: its assertions, the test points that
  * are not the summary of a subtest), and vows (`OK » N honored`, `N broken`, `N errored`); whatever else a suite
  * prints, its exit status still says green or red.
  */
@@ -19,6 +19,8 @@ const SUMMARIES: readonly { pass: RegExp; fail: readonly RegExp[] }[] = [
 export function suiteCounts(coloured: string): SuiteCounts | undefined {
   // Old runners colour their output whatever NO_COLOR says.
   const output = coloured.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
+  const taper = /^total \.+ (\d+)\/(\d+)\s*$/m.exec(output);
+  if (taper !== null) return { passed: Number(taper[1]), failed: Number(taper[2]) - Number(taper[1]) };
   for (const { pass, fail } of SUMMARIES) {
     const passed = sum(output, pass);
     if (passed === undefined) continue;

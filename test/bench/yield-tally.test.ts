@@ -79,6 +79,10 @@ describe("bench:yield's suite counts", () => {
     expect(suiteCounts("ok 1 a\n# tests 3\n# pass  2\n# fail  1\n")).toEqual({ passed: 2, failed: 1 });
   });
 
+  it("reads taper's total over the TAP of its files", () => {
+    expect(suiteCounts("ok test-a.js ....... 20/20\nnot ok test-b.js .... 43/45\nnot ok 44 should be equal\ntotal ........... 63/65\n\nnot ok\n")).toEqual({ passed: 63, failed: 2 });
+  });
+
   it("reads vows' summary", () => {
     expect(suiteCounts("✗ Broken » 30 honored ∙ 2 broken ∙ 1 errored\n")).toEqual({ passed: 30, failed: 3 });
   });
