@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freshCheckout, prepareCheckout } from "./checkout.ts";
 import { copyFiles, libraryFiles } from "./library-files.ts";
+import { syncButWaiting } from "./looks-waiting.ts";
 import { PACKAGES, type BenchPackage } from "./packages.ts";
 import { renderReport, yieldReport, describeRun, type PackageReport, type SuiteReport } from "./report.ts";
 import { runSuite, type SuiteRun } from "./run-suite.ts";
@@ -101,6 +102,7 @@ async function measure(pkg: BenchPackage, installed: string): Promise<PackageRep
     version: pkg.version,
     files: files.filter((f) => f !== "package.json").length,
     styles: countStyles(before),
+    syncButWaiting: syncButWaiting(stageDir("pristine"), before).map((f) => `${f.file}:${f.line}:${f.function}`),
     async: tallyStage(before, toAsync),
     scoped: tallyStage(between, toScoped),
     rerunChanges: { async: asyncAgain, scoped: scopedAgain },
@@ -143,7 +145,7 @@ try {
         progress(`${pkg.name}: not measured: ${failure}`);
         const nothing = tallyStage([], []);
         const rerunChanges = { async: 0, scoped: 0 };
-        return { name: pkg.name, version: pkg.version, files: 0, styles: {}, async: nothing, scoped: nothing, rerunChanges, suite: { missing: "not measured" }, failure };
+        return { name: pkg.name, version: pkg.version, files: 0, styles: {}, syncButWaiting: [], async: nothing, scoped: nothing, rerunChanges, suite: { missing: "not measured" }, failure };
       }),
     );
   }

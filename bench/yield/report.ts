@@ -17,6 +17,8 @@ export interface PackageReport {
   /** Library files migrated. */
   files: number;
   styles: Styles;
+  /** Functions (`file:line:name`) scan calls `sync` that look err-first or Promise-returning by their shape. */
+  syncButWaiting: string[];
   async: StageTally;
   scoped: StageTally;
   /** Functions a second run of each stage over its own output would change: 0 where the output is a fixed point. */
@@ -52,9 +54,13 @@ export function renderReport(report: YieldReport): string {
   const styles = [...new Set([...STYLE_ORDER, ...Object.keys(report.totals.styles)])];
   const out: string[] = [];
   out.push("Functions by style (`corral scan`):", "");
-  out.push(`| package | files | functions | ${styles.join(" | ")} |`, `|---|---:|---:|${styles.map(() => "---:").join("|")}|`);
-  for (const p of report.packages) out.push(styleRow(label(p), String(p.files), p.styles, styles));
-  out.push(styleRow("**total**", String(report.packages.reduce((n, p) => n + p.files, 0)), report.totals.styles, styles));
+  out.push(
+    `| package | files | functions | ${styles.join(" | ")} | sync, but err-first or Promise by its shape |`,
+    `|---|---:|---:|${styles.map(() => "---:").join("|")}|---:|`,
+  );
+  for (const p of report.packages) out.push(styleRow(label(p), String(p.files), p.styles, styles, p.syncButWaiting.length));
+  const sum = (of: (p: PackageReport) => number): number => report.packages.reduce((n, p) => n + of(p), 0);
+  out.push(styleRow("**total**", String(sum((p) => p.files)), report.totals.styles, styles, sum((p) => p.syncButWaiting.length)));
   type Staged = { async: StageTally; scoped: StageTally };
   const stages = [["async", (t: Staged) => t.async] as const, ["scoped", (t: Staged) => t.scoped] as const];
   const rerunTotals = { async: 0, scoped: 0 };
@@ -87,9 +93,9 @@ export function renderReport(report: YieldReport): string {
   return out.join("\n") + "\n";
 }
 
-function styleRow(label: string, files: string, counts: Styles, styles: readonly string[]): string {
+function styleRow(label: string, files: string, counts: Styles, styles: readonly string[], syncButWaiting: number): string {
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
-  return `| ${label} | ${files} | ${total} | ${styles.map((s) => counts[s] ?? 0).join(" | ")} |`;
+  return `| ${label} | ${files} | ${total} | ${styles.map((s) => counts[s] ?? 0).join(" | ")} | ${syncButWaiting} |`;
 }
 
 function stageRow(label: string, tally: StageTally, rerunChanges: number): string {

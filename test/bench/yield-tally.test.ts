@@ -48,6 +48,7 @@ describe("bench:yield's counts", () => {
       version: "1.0.0",
       files: 3,
       styles: countStyles(scan),
+      syncButWaiting: ["lib/a.js:30:helper"],
       async: tallyStage(scan, results),
       scoped: tallyStage(scan, []),
       rerunChanges: { async: 1, scoped: 0 },
@@ -58,7 +59,8 @@ describe("bench:yield's counts", () => {
     expect(report.totals.async.waiting.refused).toEqual({ "callback-escapes": 4 });
     expect(report.asyncConvertedPercent).toBe(20);
     const text = renderReport(report);
-    expect(text).toContain("| one@1.0.0 | 3 | 6 | 3 | 1 | 0 | 1 | 0 | 1 |");
+    expect(text).toContain("| one@1.0.0 | 3 | 6 | 3 | 1 | 0 | 1 | 0 | 1 | 1 |");
+    expect(text).toContain("| **total** | 6 | 12 | 6 | 2 | 0 | 2 | 0 | 2 | 2 |");
     expect(text).toContain("| **total** | 2 / 2 | 4 / 6 | 2 / 2 | 2 / 2 | 0 / 2 | 20% of 10 | 2 |");
     expect(text).toContain("- **total**: callback-escapes 4/4, fire-and-forget-chain 0/2");
     expect(text).toContain("| one@1.0.0 | no suite: no --repos given | | |");
