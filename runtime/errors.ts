@@ -1,4 +1,4 @@
-import { brandPublic } from "./internal/brand.ts";
+import { brandPublic, publicKey } from "./internal/brand.ts";
 
 /**
  * Every error corral throws, in one place. Each class has a stable `code` so callers can branch without
@@ -34,9 +34,13 @@ export class Cancelled extends CorralError {
   }
 }
 
-/** Whether `e` is a corral {@link Cancelled}, also across duplicate copies of the package. */
+const cancelledKey = publicKey("Cancelled");
+
+/** Whether `e` is a corral {@link Cancelled}, also across duplicate copies of the package (older ones by its code). */
 export function isCancelled(e: unknown): e is Cancelled {
-  return e instanceof Cancelled || (e instanceof Error && (e as { code?: unknown }).code === "CORRAL_CANCELLED");
+  if (typeof e !== "object" || e === null) return false;
+  if ((e as Record<symbol, unknown>)[cancelledKey] === true) return true;
+  return e instanceof Error && (e as { code?: unknown }).code === "CORRAL_CANCELLED";
 }
 
 /** Thrown by `failAfter`/`failAt` when the body did not finish before the deadline. Its stack points at the caller. */

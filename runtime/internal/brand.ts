@@ -35,17 +35,23 @@ export function shared<T extends object>(name: string, make: () => T): T {
   return (global[key] ??= make());
 }
 
+/** The registered symbol that marks instances of the public class `name` in every copy of corral. */
+export function publicKey(name: string): symbol {
+  return Symbol.for(`corral/error/${name}`);
+}
+
 /**
  * Make `instanceof cls` recognise instances of the same public class from another copy of corral (any version: the
- * error classes are public API, keyed by name). A subclass a user writes keeps plain `instanceof`.
+ * error classes are public API, keyed by name): the check reads the brand its prototype carries, one property
+ * lookup, as fast as the ordinary check. A subclass a user writes keeps the ordinary `instanceof`.
  */
 export function brandPublic(cls: Function, name: string): void {
-  const key = Symbol.for(`corral/error/${name}`);
+  const key = publicKey(name);
   Object.defineProperty(cls.prototype, key, { value: true });
   Object.defineProperty(cls, Symbol.hasInstance, {
     value(this: Function, value: unknown): boolean {
-      if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-      return this === cls && typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[key] === true;
+      if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, value);
+      return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[key] === true;
     },
   });
 }
