@@ -8,14 +8,19 @@
  * middleware called as `next()` and an iteratee `fn(item)` are not err-first callbacks: an iteratee called with a
  * value first gives no evidence, and `fn` needs an error-ish first argument.
  */
-import { Node, ts, type Identifier, type ParameterDeclaration, type Type } from "ts-morph";
+import { Node, SyntaxKind, ts, type Identifier, type ParameterDeclaration, type Type } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
 import { findAll } from "../engine/walk.ts";
 
 const CALLBACK_NAMES = /^_?(cb|cbk|callback|done|next|cont|fn)_?$/i;
-/** Names whose call with no argument or hand-over says nothing: an iteratee is called with a value. */
+/** Names no other kind of parameter goes by: any use says the function takes a callback. */
+const STRONG_NAMES = /^_?(cb|cbk|callback)_?$/i;
+/** Names an iteratee goes by: only a call with an error-ish first argument says it is a callback. */
 const WEAK_NAMES = /^_?fn_?$/i;
-const ERROR_NAME = /^(e|er|err|error|ex|exc|exception)$|(err|error)$/i;
+/** `err`, `er2`, `e`, `error`, `errState`, `closeErr`, `originalEr`: not `user` or `buffer` (a suffix counts camel-cased). */
+function isErrorName(name: string): boolean {
+  return /^(e|er|err|error|ex|exc|exception)\d*$/i.test(name) || /(Er|Err|Error|Exception)\d*$/.test(name) || /^(er|err|error)[A-Z_$\d]/.test(name);
+}
 
 /**
  * The err-first callback parameter of `fn`: the last parameter that is one, by its type or by its name and use.
@@ -46,7 +51,7 @@ export function isErrFirstType(type: Type): boolean {
   return type.getCallSignatures().some((signature) => {
     const first = signature.getParameters()[0];
     if (first === undefined) return false;
-    if (ERROR_NAME.test(first.getName())) return true;
+    if (isErrorName(first.getName())) return true;
     const declaration = first.getDeclarations()[0];
     return declaration !== undefined && isErrorType(first.getTypeAtLocation(declaration).getNonNullableType());
   });
@@ -70,26 +75,61 @@ function references(fn: Node, name: Identifier): Identifier[] {
     .filter((id) => id !== name && id.getSymbol() === symbol) as Identifier[];
 }
 
-/** A call of the callback with an error-ish first argument (or, for a callback's usual names, none), or a hand-over. */
+/**
+ * Evidence that the parameter `name` is a callback: for `cb`/`callback`, any use; for `done`/`next`/`cont`, a call with
+ * an error-ish first argument or none, a call from a nested function (later), or a hand-over as the last argument
+ * of a call; for `fn`, a call with an error-ish first argument.
+ */
 function hasEvidence(fn: Node, name: Identifier): boolean {
+  const refs = references(fn, name);
+  if (STRONG_NAMES.test(name.getText())) return refs.length > 0;
   const weak = WEAK_NAMES.test(name.getText());
-  return references(fn, name).some((ref) => {
+  return refs.some((ref) => {
     const parent = ref.getParent();
-    if (!Node.isCallExpression(parent)) return false;
+    if (!Node.isCallExpression(parent) && !Node.isNewExpression(parent)) return false;
     if (parent.getExpression() === ref) {
       const first = parent.getArguments()[0];
-      return first === undefined ? !weak : isErrorish(first);
+      if (first !== undefined && isErrorish(first)) return true;
+      return !weak && (first === undefined || ownerOf(ref) !== fn);
     }
     return !weak && parent.getArguments().at(-1) === ref;
   });
 }
 
-/** `null`, `undefined`, `void 0`, a name like an error (`err`, `closeErr`), `new XError(...)`, or a value typed as an error. */
+/** The function a node is in. */
+function ownerOf(node: Node): Node | undefined {
+  return node.getFirstAncestor((a) => isFunctionNode(a) || Node.isConstructorDeclaration(a) || Node.isGetAccessorDeclaration(a) || Node.isSetAccessorDeclaration(a));
+}
+
+/**
+ * The first call of an untyped callback with a first argument that may not be an error (`done(true)`,
+ * `callback(result)`): such a callback is not err-first, and `callback(x)` must not become `throw x`.
+ */
+export function notErrFirstCall(fn: Node, cb: Identifier): Node | undefined {
+  const param = cb.getParent();
+  if (Node.isParameterDeclaration(param) && param.getTypeNode() !== undefined && !param.getType().isAny()) return undefined;
+  return references(fn, cb).find((ref) => {
+    const call = ref.getParent();
+    if (!Node.isCallExpression(call) || call.getExpression() !== ref) return false;
+    const first = call.getArguments()[0];
+    return first !== undefined && !isErrorish(first);
+  });
+}
+
+/** `null`, `undefined`, `void 0`, a name like an error (`err`, `closeErr`), `new XError(...)`, a value typed as an
+ * error, or made of those (`a || b`, `c ? null : err`, `errList[0]`, `errState = er`). */
 export function isErrorish(node: Node): boolean {
   if (Node.isNullLiteral(node) || Node.isVoidExpression(node)) return true;
-  if (Node.isIdentifier(node)) return node.getText() === "undefined" || ERROR_NAME.test(node.getText()) || isErrorType(node.getType());
-  if (Node.isPropertyAccessExpression(node)) return ERROR_NAME.test(node.getName()) || isErrorType(node.getType());
+  if (Node.isIdentifier(node)) return node.getText() === "undefined" || isErrorName(node.getText()) || isErrorType(node.getType());
+  if (Node.isPropertyAccessExpression(node)) return isErrorName(node.getName()) || isErrorType(node.getType());
   if (Node.isNewExpression(node) || Node.isCallExpression(node)) return /Error$/i.test(node.getExpression().getText()) || isErrorType(node.getType());
-  if (Node.isAsExpression(node) || Node.isParenthesizedExpression(node)) return isErrorish(node.getExpression());
+  if (Node.isAsExpression(node) || Node.isParenthesizedExpression(node) || Node.isElementAccessExpression(node)) return isErrorish(node.getExpression());
+  if (Node.isConditionalExpression(node)) return isErrorish(node.getWhenTrue()) && isErrorish(node.getWhenFalse());
+  if (Node.isBinaryExpression(node)) {
+    const operator = node.getOperatorToken().getKind();
+    if (operator === SyntaxKind.EqualsToken) return isErrorish(node.getRight());
+    const either = [SyntaxKind.BarBarToken, SyntaxKind.QuestionQuestionToken, SyntaxKind.AmpersandAmpersandToken].includes(operator);
+    return either && isErrorish(node.getLeft()) && isErrorish(node.getRight());
+  }
   return false;
 }

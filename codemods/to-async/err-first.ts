@@ -17,6 +17,7 @@ import { usesOwn } from "./analysis.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
 import { planKeptShape } from "./err-first-kept-shape.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
+import { notErrFirstCall } from "./callback-param.ts";
 
 export interface ErrFirstRewrite {
   edits: Edit[];
@@ -60,6 +61,14 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
     "callback-arrow-expression-body",
     "the arrow's body is an expression; give it a block body (`=> { ... }`) and run again",
     fn,
+  );
+  const odd = notErrFirstCall(fn, cb);
+  refuseUnless(
+    odd === undefined,
+    "callback-not-err-first",
+    `\`${odd?.getParent()?.getText()}\` passes a first argument that may not be an error; an err-first callback takes ` +
+      "the error (or null) first, and the async form would throw that value: leave it as it is, or pass `(null, value)`",
+    odd ?? cb,
   );
   const writer = new ErrFirstWriter(cb, imports, inner);
   const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
