@@ -1,20 +1,21 @@
 /**
- * Which parameter of a function is its err-first callback, in every shape a function is written (a declaration, a
- * function expression or an arrow held by a variable, a property or an export, a method of a class or of an object
- * literal). A typed parameter says so by its type (`(err: Error | null, v?: T) => void`, a `Callback<T>` alias, an
- * interface with such a call signature). An untyped one is recognised by its name (`cb`, `callback`, `done`, `next`,
- * `cont`, `fn`, with or without `_`) only with evidence in the body: it is called with an error-ish first argument
- * (`null`, `undefined`, `err`, `new Error(...)`) or with none, or handed on as the last argument of a call. `next` of a
- * middleware called as `next()` and an iteratee `fn(item)` are not err-first callbacks: an iteratee called with a
- * value first gives no evidence, and `fn` needs an error-ish first argument.
+ * Which parameter of a function is its callback, in every shape a function is written (a declaration, a function
+ * expression or an arrow held by a variable, a property or an export, a method of a class or of an object literal).
+ * A typed parameter says so by its type: `(err: Error | null, v?: T) => void`, a `Callback<T>` alias, an interface
+ * with such a call signature (the first parameter named like an error, or typed as one). An untyped one is
+ * recognised by its name and by its use in the body: `cb`, `callback`, `errback` by any use; `done`, `next`, `cont`
+ * when called with an error-ish first argument or none, called later (from a nested function), or handed on as the
+ * last argument of a call; `fn`, the usual name of an iteratee (`fn(item)`), only when called with an error-ish
+ * first argument. A middleware's `next()` is recognised and refused as called synchronously, with its reason; a
+ * callback called with something else first (`done(true)`) is refused `callback-not-err-first` by the planner.
  */
 import { Node, SyntaxKind, ts, type Identifier, type ParameterDeclaration, type Type } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
 import { findAll } from "../engine/walk.ts";
 
-const CALLBACK_NAMES = /^_?(cb|cbk|callback|done|next|cont|fn)_?$/i;
+const CALLBACK_NAMES = /^_?(cb|cbk|callback|errback|done|next|cont|fn)_?$/i;
 /** Names no other kind of parameter goes by: any use says the function takes a callback. */
-const STRONG_NAMES = /^_?(cb|cbk|callback)_?$/i;
+const STRONG_NAMES = /^_?(cb|cbk|callback|errback)_?$/i;
 /** Names an iteratee goes by: only a call with an error-ish first argument says it is a callback. */
 const WEAK_NAMES = /^_?fn_?$/i;
 /** `err`, `er2`, `e`, `error`, `errState`, `closeErr`, `originalEr`: not `user` or `buffer` (a suffix counts camel-cased). */
