@@ -48,6 +48,14 @@ export interface AsyncVersion {
  */
 export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
   const params = fn.getParameters();
+  const constructed = constructorName(fn);
+  refuseUnless(
+    constructed === undefined,
+    "callback-constructor",
+    `\`${constructed}\` is a constructor (called with \`new\`, or given a prototype): \`new ${constructed}(...)\` cannot ` +
+      "become async; move the callback work into a method and migrate that, or leave it as it is",
+    fn,
+  );
   refuseUnless(
     params.at(-1)?.getNameNode() === cb,
     "callback-not-last-parameter",
@@ -85,6 +93,17 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
   };
   if (Node.isFunctionDeclaration(fn)) return planDeclaration(fn, cb, version, imports);
   return planKeptShape(fn, version, imports);
+}
+
+/** The name of `fn` if the file uses it as a constructor: `new F(...)`, or `F.prototype` (a function named `F`). */
+function constructorName(fn: FunctionNode): string | undefined {
+  const name = Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) ? fn.getName() : undefined;
+  const parent = fn.getParent();
+  const held = name ?? (Node.isVariableDeclaration(parent) ? parent.getName() : undefined);
+  if (held === undefined || Node.isArrowFunction(fn)) return undefined;
+  const escaped = held.replace(/\$/g, "\\$");
+  const used = new RegExp(`\\bnew\\s+${escaped}\\b|(^|[^\\w$.])${escaped}\\.prototype\\b`).test(fn.getSourceFile().getFullText());
+  return used ? held : undefined;
 }
 
 /**
