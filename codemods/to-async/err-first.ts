@@ -57,6 +57,13 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
     fn,
   );
   refuseUnless(
+    !usesOwn(fn, "arguments"),
+    "callback-reads-arguments",
+    "it reads `arguments`, which its async version (called without the callback) would see differently; name the " +
+      "parameters it reads, or leave it as it is",
+    fn,
+  );
+  refuseUnless(
     params.at(-1)?.getNameNode() === cb,
     "callback-not-last-parameter",
     `the callback \`${cb.getText()}\` is not the last parameter; the kept callback shape (util.callbackify) hands the ` +
