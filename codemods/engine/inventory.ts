@@ -6,7 +6,7 @@
  * project, as the compiler's work is then done twice.
  */
 import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from "ts-morph";
-import { findOwn, outsideBoundary } from "../to-async/analysis.ts";
+import { hasOwnChain, outsideBoundary } from "../to-async/analysis.ts";
 import { callbackParam } from "../to-async/callback-param.ts";
 import { planToAsync } from "../to-async/plan.ts";
 import { returnsPromise } from "../to-async/returns-promise.ts";
@@ -81,9 +81,7 @@ function styleOf(fn: FunctionNode): Style {
   const kinds = new Set<Style>();
   if (fn.isAsync()) kinds.add("async");
   if (callbackParam(fn) !== undefined) kinds.add("callback");
-  const link = (node: ts.Node): boolean =>
-    ts.isPropertyAccessExpression(node) && ["then", "catch", "finally"].includes(node.name.text) && ts.isCallExpression(node.parent);
-  if (findOwn(fn, link) !== undefined) kinds.add("chain");
+  if (hasOwnChain(fn)) kinds.add("chain");
   if (kinds.size === 0) return returnsPromise(fn) ? "promise" : "sync";
   return kinds.size === 1 ? [...kinds][0]! : "mixed";
 }

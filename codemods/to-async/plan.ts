@@ -10,7 +10,7 @@ import { callbackParam } from "./callback-param.ts";
 import { planErrFirst } from "./err-first.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { returnsPromise } from "./returns-promise.ts";
-import { directReturns, endReachable, outsideBoundary } from "./analysis.ts";
+import { directReturns, endReachable, hasOwnChain, outsideBoundary } from "./analysis.ts";
 import { ChainWriter } from "./generate.ts";
 
 /** The rewrite of one function: edits against its file's original text, and what changes in behaviour. */
@@ -67,10 +67,16 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
     if (returnsPromise(fn)) {
       throw new Unchanged(
         "promise-returned-as-is",
-        "it returns a promise it does not wait on (no chain or `new Promise` wrapper to rewrite): its callers await it " +
-          "already; nothing to do for --to async",
+        "it returns a promise it does not build in its return (a call's promise, or a chain held in a variable): its " +
+          "callers await it already; nothing for --to async to rewrite",
         fn,
       );
+    }
+    if (hasOwnChain(fn)) {
+      throw new Unchanged("chain-not-returned", "its chains are held, not returned nor left running: nothing for --to async to rewrite", fn);
+    }
+    if (callback !== undefined) {
+      throw new Unchanged("callback-unused", `it takes a callback (\`${callback.getText()}\`) it never calls nor hands on: nothing to convert`, fn);
     }
     return undefined;
   }
