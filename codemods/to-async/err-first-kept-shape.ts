@@ -61,7 +61,7 @@ export function planKeptShape(fn: FunctionNode, version: AsyncVersion, imports: 
       ? { start: statement.getStart(), end: statement.getStart(), text: `${asyncFunction}\n\n` }
       : { start: statement.getEnd(), end: statement.getEnd(), text: `\n\n${asyncFunction}` },
   ];
-  const callee = calleeText(fn);
+  const callee = calleeText(fn, statement);
   if (callee !== undefined) imports.madeAsync.set(callee, impl);
   version.notes.push(`the async version is ${impl}, beside it; it keeps its callback shape for callers nobody can list`);
   return { edits, notes: version.notes, imports: version.writer.needed };
@@ -116,11 +116,16 @@ function baseName(fn: FunctionNode): string | undefined {
   return name !== undefined && /^[A-Za-z_$][\w$]*$/.test(name) ? name : undefined;
 }
 
-/** How the file calls the function by name (`f`, `exports.f`): its callers rewritten in this run await the async version. */
-function calleeText(fn: FunctionNode): string | undefined {
+/**
+ * How the file calls the function by name (`f`, `exports.f`): its callers rewritten in this run await the async
+ * version. The variable's callers are in its scope, which is the async version's too; `exports.f` is called from
+ * anywhere in the file, so only an assignment at the top level (where the async version then sits) counts.
+ */
+function calleeText(fn: FunctionNode, statement: Statement): string | undefined {
   const parent = fn.getParent();
   if (Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) return parent.getName();
-  if (Node.isBinaryExpression(parent) && parent.getRight() === fn && /^(module\.)?exports\.[\w$]+$/.test(parent.getLeft().getText())) {
+  const topLevel = Node.isSourceFile(statement.getParent());
+  if (topLevel && Node.isBinaryExpression(parent) && parent.getRight() === fn && /^(module\.)?exports\.[\w$]+$/.test(parent.getLeft().getText())) {
     return parent.getLeft().getText();
   }
   return undefined;
