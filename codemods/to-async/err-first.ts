@@ -63,13 +63,6 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
       "parameters it reads, or leave it as it is",
     fn,
   );
-  refuseUnless(
-    params.at(-1)?.getNameNode() === cb,
-    "callback-not-last-parameter",
-    `the callback \`${cb.getText()}\` is not the last parameter; the kept callback shape (util.callbackify) hands the ` +
-      "callback last: move it last (callers too), or leave the function as it is",
-    cb,
-  );
   const body = fn.getBody();
   refuseUnless(
     Node.isBlock(body),
@@ -85,15 +78,18 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
       "the error (or null) first, and the async form would throw that value: leave it as it is, or pass `(null, value)`",
     odd ?? cb,
   );
+  const callbackParameter = params.find((p) => p.getNameNode() === cb)!;
+  const others = params.filter((p) => p !== callbackParameter);
   const writer = new ErrFirstWriter(cb, imports, inner);
   const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
   const version: AsyncVersion = {
     writer,
     body: `{\n${statements.join("\n")}\n}`,
-    kept: params.slice(0, -1).map((p) => p.getText()).join(", "),
-    keptNames: params.slice(0, -1).map((p) => p.getName()),
-    allNames: params.map((p) => p.getNameNode().getText()).join(", "),
+    kept: others.map((p) => p.getText()).join(", "),
+    keptNames: others.map((p) => p.getName()),
+    // The legacy shape passes the callback last, wherever it sits (`files(dir, type, callback, options)`).
+    allNames: [...others, callbackParameter].map((p) => p.getNameNode().getText()).join(", "),
     typeParams: fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "",
     callbackify: writer.use("node:util", "callbackify"),
     notes: [`became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`],
@@ -144,6 +140,13 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
+  refuseUnless(
+    params.at(-1)?.getNameNode() === cb,
+    "callback-not-last-parameter",
+    `the callback \`${cb.getText()}\` is not the last parameter, and ${name}'s callers here would call it through ` +
+      "callbackify, which takes the callback last: move it last (callers too), or leave the function as it is",
+    cb,
+  );
   const edits: Edit[] = [];
   for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
     if (ref === fn.getNameNode()) continue;
