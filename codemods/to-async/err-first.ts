@@ -105,7 +105,8 @@ function constructorName(fn: FunctionNode): string | undefined {
   const held = name ?? (Node.isVariableDeclaration(parent) ? parent.getName() : undefined);
   if (held === undefined || Node.isArrowFunction(fn)) return undefined;
   const escaped = held.replace(/\$/g, "\\$");
-  const used = new RegExp(`\\bnew\\s+${escaped}\\b|(^|[^\\w$.])${escaped}\\.prototype\\b`).test(fn.getSourceFile().getFullText());
+  // `new F(...)`, not `new F.Other(...)`; `F.prototype`, not `x.F.prototype`
+  const used = new RegExp(`\\bnew\\s+${escaped}(?![\\w$.])|(^|[^\\w$.])${escaped}\\.prototype\\b`).test(fn.getSourceFile().getFullText());
   return used ? held : undefined;
 }
 
