@@ -79,8 +79,9 @@ function planClassMethod(fn: MethodDeclaration, version: AsyncVersion, imports: 
   const owner = fn.getParent() as import("ts-morph").ClassDeclaration;
   const impl = freshName(fn.getSourceFile(), imports, `${nameNode.getText()}Async`);
   const className = owner.getName();
-  // A method that does not read `this` may be called detached: it reaches its sibling through the class.
-  const holder = usesOwn(fn, SyntaxKind.ThisKeyword) || className === undefined ? "this" : fn.isStatic() ? className : `${className}.prototype`;
+  // Through the class, not `this`: a subclass's own `mAsync` must not answer `super.m(...)`, and a method that does
+  // not read `this` may be called detached. (`this` passes on with `.call(this, ...)` where the method reads it.)
+  const holder = className === undefined ? "this" : fn.isStatic() ? className : `${className}.prototype`;
   const body = fn.getBody()!;
   const modifiers = fn
     .getModifiers()
