@@ -8,25 +8,16 @@
  * answers later), possibly twice, or not last on its path (code after it would no longer run), a path that ends
  * without calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
  */
-import { Node, type FunctionDeclaration, type Identifier } from "ts-morph";
+import { Node, SyntaxKind, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
+import type { FunctionNode } from "../engine/functions.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
+import { usesOwn } from "./analysis.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
+import { planKeptShape } from "./err-first-kept-shape.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
-import { isErrFirstCallbackType } from "./types.ts";
-
-const CALLBACK_NAMES = /^(cb|callback|done|next|cont)$/i;
-
-/** The callback parameter of an err-first function: its last parameter, by name or by its `(err, ...)` type. */
-export function callbackParam(fn: Node): Identifier | undefined {
-  if (!Node.isFunctionDeclaration(fn)) return undefined;
-  const last = fn.getParameters().at(-1);
-  const name = last?.getNameNode();
-  if (last === undefined || !Node.isIdentifier(name)) return undefined;
-  if (last.getTypeNode() === undefined || last.getType().isAny()) return CALLBACK_NAMES.test(name.getText()) ? name : undefined;
-  return isErrFirstCallbackType(last.getType()) ? name : undefined;
-}
+import { notErrFirstCall } from "./callback-param.ts";
 
 export interface ErrFirstRewrite {
   edits: Edit[];
@@ -34,42 +25,129 @@ export interface ErrFirstRewrite {
   imports: Import[];
 }
 
+/** What every shape's rewrite is made of: the async body, the parameters it keeps, and the callbackify import. */
+export interface AsyncVersion {
+  writer: ErrFirstWriter;
+  /** `{ ... }`: the body of the async version. */
+  body: string;
+  /** The parameters but the callback, as written. */
+  kept: string;
+  keptNames: string[];
+  /** Every parameter's name, as the legacy shape passes them on. */
+  allNames: string;
+  /** `<T>` or empty. */
+  typeParams: string;
+  callbackify: string;
+  notes: string[];
+}
+
 /**
  * Plan the rewrite of the err-first function `fn` with callback parameter `cb` (`inner`: the edits inside it made
- * already, carried by the code it moves); throws a `Refusal`.
+ * already, carried by the code it moves); throws a `Refusal`. A declaration is rewritten here; a method, a function
+ * held by a variable, a property or an export keeps its shape for callers nobody can list (err-first-kept-shape.ts).
  */
-export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
+export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
+  const params = fn.getParameters();
+  const constructed = constructorName(fn);
+  refuseUnless(
+    constructed === undefined,
+    "callback-constructor",
+    `\`${constructed}\` is a constructor (called with \`new\`, or given a prototype): \`new ${constructed}(...)\` cannot ` +
+      "become async; move the callback work into a method and migrate that, or leave it as it is",
+    fn,
+  );
+  refuseUnless(
+    !usesOwn(fn, "arguments"),
+    "callback-reads-arguments",
+    "it reads `arguments`, which its async version (called without the callback) would see differently; name the " +
+      "parameters it reads, or leave it as it is",
+    fn,
+  );
+  const body = fn.getBody();
+  refuseUnless(
+    Node.isBlock(body),
+    "callback-arrow-expression-body",
+    "the arrow's body is an expression; give it a block body (`=> { ... }`) and run again",
+    fn,
+  );
+  const odd = notErrFirstCall(fn, cb);
+  refuseUnless(
+    odd === undefined,
+    "callback-not-err-first",
+    `\`${odd?.getParent()?.getText()}\` passes a first argument that may not be an error; an err-first callback takes ` +
+      "the error (or null) first, and the async form would throw that value: leave it as it is, or pass `(null, value)`",
+    odd ?? cb,
+  );
+  const callbackParameter = params.find((p) => p.getNameNode() === cb)!;
+  const others = params.filter((p) => p !== callbackParameter);
   const writer = new ErrFirstWriter(cb, imports, inner);
-  const body = fn.getBody() as import("ts-morph").Block;
   const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
+  const version: AsyncVersion = {
+    writer,
+    body: `{\n${statements.join("\n")}\n}`,
+    kept: others.map((p) => p.getText()).join(", "),
+    keptNames: others.map((p) => p.getName()),
+    // The legacy shape passes the callback last, wherever it sits (`files(dir, type, callback, options)`).
+    allNames: [...others, callbackParameter].map((p) => p.getNameNode().getText()).join(", "),
+    typeParams: fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "",
+    callbackify: writer.use("node:util", "callbackify"),
+    notes: [`became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`],
+  };
+  if (Node.isFunctionDeclaration(fn)) return planDeclaration(fn, cb, version, imports);
+  return planKeptShape(fn, version, imports);
+}
+
+/** The name of `fn` if the file uses it as a constructor: `new F(...)`, or `F.prototype` (a function named `F`). */
+function constructorName(fn: FunctionNode): string | undefined {
+  const name = Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) ? fn.getName() : undefined;
+  const parent = fn.getParent();
+  const held = name ?? (Node.isVariableDeclaration(parent) ? parent.getName() : undefined);
+  if (held === undefined || Node.isArrowFunction(fn)) return undefined;
+  const escaped = held.replace(/\$/g, "\\$");
+  // `new F(...)`, not `new F.Other(...)`; `F.prototype`, not `x.F.prototype`
+  const used = new RegExp(`\\bnew\\s+${escaped}(?![\\w$.])|(^|[^\\w$.])${escaped}\\.prototype\\b`).test(fn.getSourceFile().getFullText());
+  return used ? held : undefined;
+}
+
+/**
+ * The call the legacy shape makes: `callbackify(impl)(a, cb)`, or `callbackify(impl).call(this, a, cb)` where the
+ * function reads `this` (callbackify passes its own `this` on to the async version).
+ */
+export function shimCall(fn: FunctionNode, impl: string, version: AsyncVersion): string {
+  const args = version.allNames;
+  return usesOwn(fn, SyntaxKind.ThisKeyword)
+    ? `${version.callbackify}(${impl}).call(this, ${args});`
+    : `${version.callbackify}(${impl})(${args});`;
+}
+
+function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: AsyncVersion, imports: FileImports): ErrFirstRewrite {
   const name = fn.getName();
   refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
+  const { writer, kept, keptNames, typeParams, notes } = version;
   const params = fn.getParameters();
-  const kept = params.slice(0, -1).map((p) => p.getText()).join(", ");
-  const keptNames = params.slice(0, -1).map((p) => p.getName());
   const source = fn.getSourceFile().getFullText();
-  const typeParams = fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "";
-  const asyncBody = `{\n${statements.join("\n")}\n}`;
-  const callbackify = writer.use("node:util", "callbackify");
   const exported = fn.isExported() || fn.isDefaultExport();
-  const notes = [
-    `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
-  ];
   if (exported) {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
     const impl = `${name}Async`;
-    const allParams = params.map((p) => p.getNameNode().getText()).join(", ");
     const wrapper =
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
-      `  ${callbackify}(${impl})(${allParams});\n}\n\n` +
-      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
+      `  ${shimCall(fn, impl, version)}\n}\n\n` +
+      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${version.body}`;
     notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
     imports.madeAsync.set(name, impl);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
+  refuseUnless(
+    params.at(-1)?.getNameNode() === cb,
+    "callback-not-last-parameter",
+    `the callback \`${cb.getText()}\` is not the last parameter, and ${name}'s callers here would call it through ` +
+      "callbackify, which takes the callback last: move it last (callers too), or leave the function as it is",
+    cb,
+  );
   const edits: Edit[] = [];
   for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
     if (ref === fn.getNameNode()) continue;
@@ -83,10 +161,10 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
     );
     refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
     refuseUnless(!(ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()), "callback-recursive", `${name} calls itself`, ref);
-    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})`, format: false });
+    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${version.callbackify}(${name})`, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
-  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${asyncBody}` });
+  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${version.body}` });
   const staleTag = callbackTagRemoval(fn, cb.getText());
   if (staleTag !== undefined) edits.push(staleTag);
   notes.push(`its callers in this file call it through callbackify(${name})`);
