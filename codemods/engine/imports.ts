@@ -47,6 +47,11 @@ export class FileImports {
    * (itself, or `nameAsync` when the old shape is kept): callers rewritten later call that natively.
    */
   readonly madeAsync = new Map<string, string>();
+  /**
+   * Function declarations of this file selected in this run and not planned yet, by name: a caller planned before
+   * such a callee (they call each other) cannot know whether it will keep its callback form.
+   */
+  readonly pending = new Set<string>();
   private readonly added = new Map<string, Import>();
   private readonly taken: Set<string>;
 

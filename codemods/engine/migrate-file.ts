@@ -4,7 +4,7 @@
  * report one result per function. Nothing is written here. The new text is formatted by `formatter`, which may
  * wait to format several files at once.
  */
-import type { SourceFile } from "ts-morph";
+import { Node, type SourceFile } from "ts-morph";
 import type { Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
 import type { Formatter } from "./format.ts";
@@ -85,7 +85,9 @@ function planRound(
   const imports = new FileImports(file);
   const added: { fn: Candidate; imports: Import[] }[] = [];
   const dropped = new Map<Candidate, Refusal>();
+  for (const fn of selected) if (Node.isFunctionDeclaration(fn) && fn.getName() !== undefined) imports.pending.add(fn.getName()!);
   for (const fn of planOrder(selected)) {
+    if (Node.isFunctionDeclaration(fn)) imports.pending.delete(fn.getName() ?? "");
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
     const result = check(fn, display, (f) => {
       const refused = settled.get(f);

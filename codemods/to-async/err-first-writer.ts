@@ -8,6 +8,7 @@ import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { textWith } from "./rename.ts";
+import { answersThroughCallbackify, declarationsOf } from "./callbackify-shim.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 export interface Context {
@@ -17,8 +18,18 @@ export interface Context {
   mustLeave: boolean;
 }
 
+/** How the writer treats a callback that may be called in the same turn. */
+export interface WriterSettings {
+  /** Refuse it (`--strict`) instead of converting it with a note that the async form always answers later. */
+  strict?: boolean;
+}
+
 export class ErrFirstWriter {
   readonly needed: Import[] = [];
+  /** Where the old function could answer in the same turn (converted, not refused, unless strict): for the note. */
+  readonly sameTurn: string[] = [];
+  /** Calls of functions made async in this run the writer rewrote to await (a recursive call among them). */
+  readonly awaited = new Set<Node>();
   /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
   private readonly moved = new Set<object>();
 
@@ -30,6 +41,7 @@ export class ErrFirstWriter {
     private readonly cb: Identifier,
     private readonly imports: FileImports,
     private readonly inner: readonly Edit[] = [],
+    private readonly settings: WriterSettings = {},
   ) {}
 
   /** The code of `node` as it moves into the async function, with the inner edits applied. */
@@ -157,38 +169,61 @@ export class ErrFirstWriter {
   }
 
   /**
-   * Called in the function's own turn, an API must surely call back later, or the callback may run synchronously
-   * through it: Node's own APIs do, and so do functions this run made async; for others nobody can tell.
+   * Called in the function's own turn, an API that may call back synchronously takes the callback with it: Node's
+   * own APIs never do, nor functions this run made async, nor the callback shapes an earlier run kept (through
+   * `callbackify`). For any other, the async form answers later where the old one may have answered at once: noted,
+   * or refused under `--strict`.
    */
   private checkAnswersLater(call: CallExpression, ctx: Context): void {
     const callee = call.getExpression();
-    if (ctx.later || this.madeAsync(callee) !== undefined) return;
-    // A function of this file not made async before this one: refused, not a target, or planned after this one.
+    if (ctx.later || this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return;
+    const name = callee.getText();
+    // A function of this file planned after this one (they call each other): it may yet become async.
     const local = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations().some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === call.getSourceFile());
     refuseUnless(
-      isNodeApi(callee),
+      !(local && this.imports.pending.has(name)),
+      "callback-callee-planned-later",
+      `\`${name}\` and this function call each other, and \`${name}\` is planned after this one: migrate \`${name}\` ` +
+        "first (`corral migrate file:" + name + " --to async`), then this one",
+      call,
+    );
+    if (this.settings.strict !== true) {
+      this.sameTurn.push(`\`${name}\` may call back in the same turn`);
+      return;
+    }
+    refuseUnless(
+      false,
       "callback-may-run-synchronously",
-      `\`${callee.getText()}\` may call back synchronously, and the callback with it; the async form always answers later ` +
+      `\`${name}\` may call back synchronously, and the callback with it; the async form always answers later ` +
         (local
-          ? `(if \`${callee.getText()}\` is migrated in this run, run again for this one; if it is refused, see why)`
-          : "(migrate that function first, then this one)"),
+          ? `(\`${name}\` keeps its callback form in this run: migrate it too, and this one calls its async version; if it is refused, see why)`
+          : declaresFunction(callee)
+            ? `(migrate \`${name}\` first: its callback form then answers through callbackify, always later, and this one converts on the next run)`
+            : "(corral cannot tell whether it does; without --strict this converts, with a note)"),
       call,
     );
   }
 
   /** The async version of a file-local err-first function this run rewrote, if `callee` names one. */
   private madeAsync(callee: Node): string | undefined {
-    return Node.isIdentifier(callee) ? this.imports.madeAsync.get(callee.getText()) : undefined;
+    if (!Node.isIdentifier(callee)) return undefined;
+    const made = this.imports.madeAsync.get(callee.getText());
+    if (made !== undefined) this.awaited.add(callee);
+    return made;
   }
 
   /** `callback(err)` -> `throw err`; `callback(null, value)` -> `return value`. */
   private completion(call: CallExpression, ctx: Context): string[] {
-    refuseUnless(
-      ctx.later,
-      "callback-called-synchronously",
-      "the callback is called synchronously here; the async form always answers later",
-      call,
-    );
+    if (!ctx.later) {
+      refuseUnless(
+        this.settings.strict !== true,
+        "callback-called-synchronously",
+        "the callback is called synchronously here; the async form always answers later (without --strict this " +
+          "converts, with a note)",
+        call,
+      );
+      this.sameTurn.push(`\`${call.getText()}\` answered in the same turn`);
+    }
     const [error, value, extra] = call.getArguments();
     refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
     if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${this.text(value)};`];
@@ -291,4 +326,9 @@ function containsOwnReturn(node: Node): boolean {
 
 function usesOwnThis(fn: FunctionExpression): boolean {
   return fn.getDescendantsOfKind(SyntaxKind.ThisKeyword).some((t) => t.getFirstAncestor((a) => Node.isFunctionExpression(a) || Node.isFunctionDeclaration(a)) === fn);
+}
+
+/** Whether `callee` resolves to a function declared somewhere in the project (it can be migrated). */
+function declaresFunction(callee: Node): boolean {
+  return declarationsOf(callee).some((d) => Node.isFunctionDeclaration(d));
 }

@@ -4,15 +4,16 @@
  * An exported function keeps its old shape for callers outside the project: `f(a, callback)` stays, and runs the
  * async version through `util.callbackify`. Calls of a file-local function are bridged the same way.
  *
- * Refused, because the rewrite would change behaviour: a callback called synchronously (the async form always
- * answers later), possibly twice, or not last on its path (code after it would no longer run), a path that ends
+ * A callback called in the same turn (`if (done) return cb()`), or handed to an API that may call it in the same
+ * turn, converts with a note: the async form always answers later (`--strict` refuses it instead). A call of the
+ * function itself awaits its async version. Refused, because the rewrite would change behaviour: a callback possibly called twice, or not last on its path (code after it would no longer run), a path that ends
  * without calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
  */
 import { Node, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
-import { ErrFirstWriter } from "./err-first-writer.ts";
+import { ErrFirstWriter, type WriterSettings } from "./err-first-writer.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { isErrFirstCallbackType } from "./types.ts";
 
@@ -38,13 +39,29 @@ export interface ErrFirstRewrite {
  * Plan the rewrite of the err-first function `fn` with callback parameter `cb` (`inner`: the edits inside it made
  * already, carried by the code it moves); throws a `Refusal`.
  */
-export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
-  const writer = new ErrFirstWriter(cb, imports, inner);
-  const body = fn.getBody() as import("ts-morph").Block;
-  const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
-  if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
+export function planErrFirst(
+  fn: FunctionDeclaration,
+  cb: Identifier,
+  imports: FileImports,
+  inner: readonly Edit[],
+  settings: WriterSettings = {},
+): ErrFirstRewrite {
   const name = fn.getName();
   refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
+  const exported = fn.isExported() || fn.isDefaultExport();
+  const writer = new ErrFirstWriter(cb, imports, inner, settings);
+  const body = fn.getBody() as import("ts-morph").Block;
+  // A call of the function itself (recursion) awaits its async version, as a call of any function made async here.
+  const before = imports.madeAsync.get(name);
+  imports.madeAsync.set(name, exported ? `${name}Async` : name);
+  let statements: string[];
+  try {
+    statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
+  } finally {
+    if (before === undefined) imports.madeAsync.delete(name);
+    else imports.madeAsync.set(name, before);
+  }
+  if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
   const params = fn.getParameters();
   const kept = params.slice(0, -1).map((p) => p.getText()).join(", ");
   const keptNames = params.slice(0, -1).map((p) => p.getName());
@@ -52,10 +69,15 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
   const typeParams = fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "";
   const asyncBody = `{\n${statements.join("\n")}\n}`;
   const callbackify = writer.use("node:util", "callbackify");
-  const exported = fn.isExported() || fn.isDefaultExport();
   const notes = [
     `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
   ];
+  if (writer.sameTurn.length > 0) {
+    notes.push(
+      `it could answer in the same turn (${writer.sameTurn.join("; ")}); the async form always answers later, the ` +
+        "usual fix for such APIs (--strict refuses this instead)",
+    );
+  }
   if (exported) {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
     const impl = `${name}Async`;
@@ -82,7 +104,17 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
       ref,
     );
     refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
-    refuseUnless(!(ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()), "callback-recursive", `${name} calls itself`, ref);
+    if (ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()) {
+      // A call of itself the body's rewrite awaits; any other is left calling the old shape, which is gone.
+      refuseUnless(
+        writer.awaited.has(ref),
+        "callback-recursive",
+        `${name} calls itself other than as the last step of a path (or inside a function that stays a callback); ` +
+          "the async version could not await that call: export it (its callback shape stays beside the async version), or rewrite the call by hand",
+        ref,
+      );
+      continue;
+    }
     edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})`, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");

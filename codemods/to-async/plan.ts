@@ -6,6 +6,7 @@ import { refuseUnless } from "../engine/refusal.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
+import { isCallbackifyShim } from "./callbackify-shim.ts";
 import { callbackParam, planErrFirst } from "./err-first.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { directReturns, endReachable, outsideBoundary } from "./analysis.ts";
@@ -28,11 +29,17 @@ const FIRE_AND_FORGET =
 const SYNC_THROW_NOTE =
   "became async: if code before its first await throws, it now returns a rejected promise instead of throwing";
 
+/** How strictly `--to async` plans (`MigrateOptions.strict`). */
+export interface PlanSettings {
+  /** Refuse an err-first function whose callback may be called in the same turn, instead of converting it. */
+  strict?: boolean;
+}
+
 /**
  * The `--to async` eligibility check and plan for one function, shared by `scan` and `migrate`: a rewrite,
  * `undefined` when there is nothing to rewrite, or a thrown `Refusal` saying why it would change behaviour.
  */
-export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: FileImports): Rewrite | undefined {
+export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: FileImports, settings: PlanSettings = {}): Rewrite | undefined {
   if (isAccessor(fn)) return planAccessor(fn);
   // An async function already answers with a promise: only the chains it returns are rewritten, with no note.
   const already = fn.isAsync();
@@ -50,7 +57,7 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   if (isCallbackifyShim(body)) return undefined; // the callback shape kept by an earlier run of this stage
   const callback = already ? undefined : callbackParam(fn);
   if (callback !== undefined && Node.isFunctionDeclaration(fn) && findAll(fn.getBody()!, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
-    return { ...planErrFirst(fn, callback, imports, inner), inlined: [] };
+    return { ...planErrFirst(fn, callback, imports, inner, settings), inlined: [] };
   }
   const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
@@ -112,17 +119,6 @@ function planAccessor(fn: Accessor): undefined {
   const floating = floatingChain(fn);
   refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
   return undefined;
-}
-
-/** `{ callbackify(fAsync)(...args); }`: the old shape of an exported err-first function, kept by this stage. */
-function isCallbackifyShim(body: Node): boolean {
-  if (!Node.isBlock(body)) return false;
-  const [only, ...rest] = body.getStatements();
-  if (only === undefined || rest.length > 0 || !Node.isExpressionStatement(only)) return false;
-  const call = only.getExpression();
-  if (!Node.isCallExpression(call)) return false;
-  const inner = call.getExpression();
-  return Node.isCallExpression(inner) && /(^|\.)callbackify$/.test(inner.getExpression().getText());
 }
 
 export function isGenerator(fn: FunctionNode): boolean {
