@@ -30,6 +30,8 @@ export class ErrFirstWriter {
   readonly sameTurn: string[] = [];
   /** Calls of functions made async in this run the writer rewrote to await (a recursive call among them). */
   readonly awaited = new Set<Node>();
+  /** Whether a call awaits a function of the file planned after this one (so the two are in a cycle of calls). */
+  assumedHere = false;
   /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
   private readonly moved = new Set<object>();
 
@@ -178,15 +180,7 @@ export class ErrFirstWriter {
     const callee = call.getExpression();
     if (ctx.later || this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return;
     const name = callee.getText();
-    // A function of this file planned after this one (they call each other): it may yet become async.
-    const local = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations().some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === call.getSourceFile());
-    refuseUnless(
-      !(local && this.imports.pending.has(name)),
-      "callback-callee-planned-later",
-      `\`${name}\` and this function call each other, and \`${name}\` is planned after this one: migrate \`${name}\` ` +
-        "first (`corral migrate file:" + name + " --to async`), then this one",
-      call,
-    );
+    const local = isLocalFunction(callee);
     if (this.settings.strict !== true) {
       this.sameTurn.push(`\`${name}\` may call back in the same turn`);
       return;
@@ -206,8 +200,22 @@ export class ErrFirstWriter {
 
   /** The async version of a file-local err-first function this run rewrote, if `callee` names one. */
   private madeAsync(callee: Node): string | undefined {
+    // `callbackify(f)(args, cb)`: a call site an earlier run bridged calls the async function natively.
+    const bridged = Node.isCallExpression(callee) && /(^|\.)callbackify$/.test(callee.getExpression().getText()) ? callee.getArguments() : [];
+    if (bridged.length === 1 && Node.isIdentifier(bridged[0])) return bridged[0].getText();
     if (!Node.isIdentifier(callee)) return undefined;
-    const made = this.imports.madeAsync.get(callee.getText());
+    const name = callee.getText();
+    let made = this.imports.madeAsync.get(name);
+    if (made === undefined && this.imports.pending.has(name)) {
+      // A function of this file planned after this one (they call each other): taken to become async, as it is
+      // planned to; if it does not, the file is planned again with it kept a callback function.
+      const declaration = callee.getSymbol()?.getDeclarations().find((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
+      if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
+        this.imports.assumed.add(name);
+        this.assumedHere = true;
+        made = declaration.isExported() || declaration.isDefaultExport() ? `${name}Async` : name;
+      }
+    }
     if (made !== undefined) this.awaited.add(callee);
     return made;
   }
@@ -331,4 +339,9 @@ function usesOwnThis(fn: FunctionExpression): boolean {
 /** Whether `callee` resolves to a function declared somewhere in the project (it can be migrated). */
 function declaresFunction(callee: Node): boolean {
   return declarationsOf(callee).some((d) => Node.isFunctionDeclaration(d));
+}
+
+/** Whether `callee` names a function declared in its own file. */
+function isLocalFunction(callee: Node): boolean {
+  return Node.isIdentifier(callee) && (callee.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
 }

@@ -9,7 +9,7 @@
  * function itself awaits its async version. Refused, because the rewrite would change behaviour: a callback possibly called twice, or not last on its path (code after it would no longer run), a path that ends
  * without calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
  */
-import { Node, type FunctionDeclaration, type Identifier } from "ts-morph";
+import { Node, ts, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
@@ -62,6 +62,7 @@ export function planErrFirst(
     else imports.madeAsync.set(name, before);
   }
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
+  const returnType = cyclic(writer, name, imports) ? promiseTypeOf(fn, cb) : "";
   const params = fn.getParameters();
   const kept = params.slice(0, -1).map((p) => p.getText()).join(", ");
   const keptNames = params.slice(0, -1).map((p) => p.getName());
@@ -86,9 +87,10 @@ export function planErrFirst(
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
       `  ${callbackify}(${impl})(${allParams});\n}\n\n` +
-      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
+      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept})${returnType} ${asyncBody}`;
     notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
     imports.madeAsync.set(name, impl);
+    for (const call of writer.awaited) imports.nativeCalls.add(call);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
@@ -104,6 +106,7 @@ export function planErrFirst(
       ref,
     );
     refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
+    if (imports.nativeCalls.has(ref)) continue; // a caller planned before this one awaits it natively
     if (ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()) {
       // A call of itself the body's rewrite awaits; any other is left calling the old shape, which is gone.
       refuseUnless(
@@ -118,10 +121,27 @@ export function planErrFirst(
     edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})`, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
-  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${asyncBody}` });
+  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept})${returnType} ${asyncBody}` });
   const staleTag = callbackTagRemoval(fn, cb.getText());
   if (staleTag !== undefined) edits.push(staleTag);
   notes.push(`its callers in this file call it through callbackify(${name})`);
   imports.madeAsync.set(name, name);
+  for (const call of writer.awaited) imports.nativeCalls.add(call);
   return { edits, notes, imports: writer.needed };
+}
+
+/** Whether the function calls itself, or another of the file's functions that calls it back, as it is rewritten. */
+function cyclic(writer: ErrFirstWriter, name: string, imports: FileImports): boolean {
+  return imports.assumed.has(name) || writer.assumedHere || [...writer.awaited].some((callee) => callee.getText() === name);
+}
+
+/**
+ * `: Promise<T>` for TypeScript, T the type of the callback's value: in a cycle of calls TypeScript cannot infer an
+ * async function's return type (TS7023). JavaScript infers none to break.
+ */
+function promiseTypeOf(fn: FunctionDeclaration, cb: Identifier): string {
+  if (/\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath())) return "";
+  const value = cb.getType().getCallSignatures()[0]?.getParameters()[1];
+  if (value === undefined) return ": Promise<void>";
+  return `: Promise<${value.getTypeAtLocation(fn).getText(fn, ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope)}>`;
 }
