@@ -9,6 +9,7 @@ import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf } from "./callbackify-shim.ts";
+import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 export interface Context {
@@ -253,6 +254,8 @@ export class ErrFirstWriter {
       "the inner callback uses its own `this`",
       fn,
     );
+    const combination = cleanupCombination(fn, (node) => this.isCallback(node));
+    if (combination !== undefined) return this.cleanup(call, fn, combination);
     const params = fn.getParameters();
     refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
     const err = params[0]!.getName();
@@ -279,6 +282,22 @@ export class ErrFirstWriter {
     const value = params[1]?.getNameNode().getText();
     const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
     return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
+  }
+
+  /**
+   * `step(args, (err) => cleanup(more, (closeErr) => cb(err || closeErr)))`: the cleanup runs whether the step
+   * failed or not, and the same error wins (see cleanup-errors.ts).
+   */
+  private cleanup(call: CallExpression, fn: ArrowFunction | FunctionExpression, { cleanup, error, precedence }: CleanupCombination): string[] {
+    const inner = cleanup.getArguments().at(-1)!;
+    this.moved.add(fn);
+    this.moved.add(inner);
+    const step = `await ${this.promiseForm(call)}(${call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")});`;
+    const end = `await ${this.promiseForm(cleanup)}(${cleanup.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")});`;
+    const quiet = ["try {", end, "} catch {}"];
+    if (precedence === "cleanup") return ["try {", step, "} finally {", end, "}", "return;"];
+    const rethrow = ["try {", step, `} catch (${error}) {`, ...quiet, `throw ${error};`, "}"];
+    return [...rethrow, ...(precedence === "first" ? [end] : quiet), "return;"];
   }
 
   private promiseForm(call: CallExpression): string {
