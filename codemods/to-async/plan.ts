@@ -41,6 +41,16 @@ export interface PlanSettings {
  */
 export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: FileImports, settings: PlanSettings = {}): Rewrite | undefined {
   if (isAccessor(fn)) return planAccessor(fn);
+  const rewrite = planFunction(fn, inner, imports, settings);
+  const floating = rewrite === undefined || fn.isAsync() ? undefined : floatingChain(fn);
+  if (floating !== undefined) {
+    const text = floating.getText().replace(/\s+/g, " ").replace(/;$/, "");
+    rewrite!.notes.push(`\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` still starts a chain nobody awaits: it runs on beside the function, as before`);
+  }
+  return rewrite;
+}
+
+function planFunction(fn: Exclude<Candidate, Accessor>, inner: readonly Edit[], imports: FileImports, settings: PlanSettings): Rewrite | undefined {
   // An async function already answers with a promise: only the chains it returns are rewritten, with no note.
   const already = fn.isAsync();
   if (already && isGenerator(fn)) return undefined;
@@ -59,13 +69,10 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   if (callback !== undefined && Node.isFunctionDeclaration(fn) && findAll(fn.getBody()!, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
     return { ...planErrFirst(fn, callback, imports, inner, settings), inlined: [] };
   }
+  // A chain started and not returned (`this.connect().catch(noop)`) stays as it is, here and in any rewrite: it
+  // runs on beside the function, before and after. With nothing else to rewrite, the function is unchanged.
   const returned = returnedPromises(fn, body);
-  if (returned.length === 0) {
-    if (already) return undefined;
-    const floating = floatingChain(fn);
-    refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
-    return undefined;
-  }
+  if (returned.length === 0) return undefined;
   refuseUnless(!isGenerator(fn), "generator", "a generator function cannot become async without changing what it returns", fn);
   if (!already) {
     checkReturnType(fn);
