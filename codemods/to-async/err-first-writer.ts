@@ -2,13 +2,13 @@
  * The body of an err-first function, rewritten statement by statement into its async form (see err-first.ts for
  * what is rewritten and what is refused).
  */
-import { Node, SyntaxKind, ts, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
+import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { textWith } from "./rename.ts";
-import { answersThroughCallbackify, declarationsOf } from "./callbackify-shim.ts";
+import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
@@ -194,7 +194,7 @@ export class ErrFirstWriter {
           ? `(\`${name}\` keeps its callback form in this run: migrate it too, and this one calls its async version; if it is refused, see why)`
           : declaresFunction(callee)
             ? `(migrate \`${name}\` first: its callback form then answers through callbackify, always later, and this one converts on the next run)`
-            : "(corral cannot tell whether it does; without --strict this converts, with a note)"),
+            : "(corral cannot tell whether it does; without --strict this alone refuses nothing: the rewrite notes it)"),
       call,
     );
   }
@@ -206,7 +206,7 @@ export class ErrFirstWriter {
     if (bridged.length === 1 && Node.isIdentifier(bridged[0])) return bridged[0].getText();
     if (!Node.isIdentifier(callee)) return undefined;
     const name = callee.getText();
-    let made = this.imports.madeAsync.get(name);
+    let made = this.imports.madeAsync.get(name) ?? keptAsyncVersion(callee);
     if (made === undefined && this.imports.pending.has(name)) {
       // A function of this file planned after this one (they call each other): taken to become async, as it is
       // planned to; if it does not, the file is planned again with it kept a callback function.
@@ -228,7 +228,7 @@ export class ErrFirstWriter {
         this.settings.strict !== true,
         "callback-called-synchronously",
         "the callback is called synchronously here; the async form always answers later (without --strict this " +
-          "converts, with a note)",
+          "alone refuses nothing: the rewrite notes it)",
         call,
       );
       this.sameTurn.push(`\`${call.getText()}\` answered in the same turn`);
@@ -363,4 +363,20 @@ function declaresFunction(callee: Node): boolean {
 /** Whether `callee` names a function declared in its own file. */
 function isLocalFunction(callee: Node): boolean {
   return Node.isIdentifier(callee) && (callee.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
+}
+
+/**
+ * `fAsync` for `f`, a function of this file whose callback shape an earlier run kept
+ * (`function f(a, cb) { callbackify(fAsync)(a, cb); }`): its callers here call the async version natively.
+ */
+function keptAsyncVersion(callee: Identifier): string | undefined {
+  for (const declaration of callee.getSymbol()?.getDeclarations() ?? []) {
+    if (!Node.isFunctionDeclaration(declaration) || declaration.getSourceFile() !== callee.getSourceFile()) continue;
+    const body = declaration.getBody();
+    if (body === undefined || !isCallbackifyShim(body)) continue;
+    const shim = ((body as Block).getStatements()[0] as ExpressionStatement).getExpression() as CallExpression;
+    const [inner] = (shim.getExpression() as CallExpression).getArguments();
+    if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
+  }
+  return undefined;
 }

@@ -54,4 +54,28 @@ describe("corral migrate --to async --strict", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("--strict goes with --to async");
   });
+
+  test("--strict: the advice works: once the callee in another file is migrated, a second run converts its caller", async () => {
+    writeFileSync(
+      path.join(dir, "size.js"),
+      `const fs = require("fs");\n\nfunction size(path, cb) {\n  fs.stat(path, (err, stats) => {\n    if (err) return cb(err);\n    cb(null, stats.size);\n  });\n}\n\nmodule.exports = { size };\n`,
+    );
+    writeFileSync(
+      path.join(dir, "twice.js"),
+      `const { size } = require("./size");\n\nfunction twiceSize(path, cb) {\n  size(path, (err, n) => {\n    if (err) return cb(err);\n    cb(null, n * 2);\n  });\n}\n\nmodule.exports = { twiceSize };\n`,
+    );
+    const outcomes = async () => {
+      const { stdout } = await corralIn(dir, ["migrate", "size.js", "twice.js", "--to", "async", "--strict", "--write", "--json"]);
+      return Object.fromEntries((JSON.parse(stdout) as { results: Result[] }).results.map((r) => [r.function, r]));
+    };
+    const first = await outcomes();
+    expect(first.size).toMatchObject({ outcome: "changed" });
+    expect(first.twiceSize).toMatchObject({ outcome: "refused", reason: { code: "callback-may-run-synchronously" } });
+    expect((first.twiceSize!.reason as unknown as { message: string }).message).toContain("migrate `size` first");
+    const second = await outcomes();
+    expect(second.twiceSize).toMatchObject({ outcome: "changed" });
+    expect(readFileSync(path.join(dir, "twice.js"), "utf8")).toContain("await promisify(size)(path)");
+    const third = await outcomes();
+    expect(new Set(Object.values(third).map((r) => r.outcome))).toEqual(new Set(["unchanged"]));
+  });
 });
