@@ -260,28 +260,53 @@ export class ErrFirstWriter {
     refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
     const err = params[0]!.getName();
     const body = fn.getBody();
-    refuseUnless(Node.isBlock(body), "error-not-forwarded", "the inner callback's body is not a block starting with the error check", fn);
-    const [check, ...rest] = (body as import("ts-morph").Block).getStatements();
     refuseUnless(
-      check !== undefined && this.isErrorForward(check, err),
+      Node.isBlock(body),
       "error-not-forwarded",
-      `the inner callback does not start by passing \`${err}\` on (\`if (${err}) return callback(${err});\`); awaiting ` +
-        "would throw where it did something else",
-      check ?? fn,
-    );
-    const errSymbol = params[0]!.getNameNode().getSymbol();
-    refuseUnless(
-      !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol)),
-      "error-not-forwarded",
-      `\`${err}\` is read after the check`,
+      "the inner callback's body is an expression, not a block: write it as a block (`(err) => { return callback(...); }`) and run again",
       fn,
     );
+    const [check, ...rest] = (body as Block).getStatements();
+    const errSymbol = params[0]!.getNameNode().getSymbol();
+    const forwards =
+      check !== undefined && this.isErrorForward(check, err) && !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol));
+    // The callback looks at the error itself (`if (err && err.code === "ENOENT") ...`): the error is caught into it.
+    if (!forwards) return this.inspected(call, fn, (body as Block).getStatements());
     this.moved.add(fn);
     const form = this.promiseForm(call);
     const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
     const value = params[1]?.getNameNode().getText();
     const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
     return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
+  }
+
+  /**
+   * `api(args, (err, value) => { ...reads err... })`: the awaited call's error is caught into `err` (null when it
+   * succeeds, as the callback was given), and the callback's code follows, answering as it did.
+   */
+  private inspected(call: CallExpression, fn: ArrowFunction | FunctionExpression, statements: readonly Statement[]): string[] {
+    const [errParam, valueParam] = fn.getParameters();
+    for (const param of [errParam!, ...(valueParam === undefined ? [] : [valueParam])]) {
+      refuseUnless(Node.isIdentifier(param.getNameNode()), "error-not-forwarded", "the inner callback destructures its parameters", param);
+    }
+    this.moved.add(fn);
+    const typed = !/\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath());
+    const typeOf = (node: Node): string => node.getType().getText(node, ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope);
+    const err = errParam!.getName();
+    const value = valueParam?.getName();
+    const caught = err === "caught" || value === "caught" ? "caught2" : "caught";
+    const form = this.promiseForm(call);
+    const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
+    return [
+      `let ${err}${typed ? `: ${typeOf(errParam!)}` : ""} = null;`,
+      ...(value === undefined ? [] : [`let ${value}${typed ? `!: ${typeOf(valueParam!)}` : ""};`]),
+      "try {",
+      `${value === undefined ? "" : `${value} = `}await ${form}(${args});`,
+      `} catch (${caught}) {`,
+      `${err} = ${caught}${typed ? ` as ${typeOf(errParam!)}` : ""};`,
+      "}",
+      ...this.block(statements, { later: true, mustLeave: false }, fn),
+    ];
   }
 
   /**
