@@ -10,6 +10,7 @@ import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
+import { checkLoop, startedLoop } from "./next-loop.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 export interface Context {
@@ -33,6 +34,9 @@ export class ErrFirstWriter {
   readonly awaited = new Set<Node>();
   /** Whether a call awaits a function of the file planned after this one (so the two are in a cycle of calls). */
   assumedHere = false;
+  /** The `next()` loops being written, innermost last (next-loop.ts), and the calls of them that became `continue`. */
+  private readonly loops: FunctionExpression[] = [];
+  private readonly continued = new Set<Node>();
   /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
   private readonly moved = new Set<object>();
 
@@ -63,6 +67,11 @@ export class ErrFirstWriter {
   block(statements: readonly Statement[], ctx: Context, at: Node): string[] {
     const out: string[] = [];
     for (const [i, statement] of statements.entries()) {
+      const loop = startedLoop(statement);
+      if (loop !== undefined && this.mentionsCallback(loop)) {
+        refuseUnless(i === statements.length - 1, "callback-not-last", "code runs after the `next()` loop starts; as a loop it would wait for the loop to end", statement);
+        return [...out, ...this.loop(loop, ctx)];
+      }
       const answer = this.answer(statement, ctx);
       if (answer !== undefined) {
         const next = statements[i + 1];
@@ -96,8 +105,7 @@ export class ErrFirstWriter {
       }
       refuseUnless(
         !this.mentionsCallback(statement),
-        "callback-escapes",
-        "the callback is used other than by calling it or handing it to a callback API at the end of a path",
+        ...this.escapes(statement),
         statement,
       );
       refuseUnless(
@@ -155,6 +163,11 @@ export class ErrFirstWriter {
     const expr = Node.isExpressionStatement(statement) ? statement.getExpression() : Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
     if (expr === undefined || !Node.isCallExpression(expr)) return undefined;
     if (this.isCallback(expr.getExpression())) return this.completion(expr, ctx);
+    const loop = this.loopCalled(expr);
+    if (loop !== undefined) {
+      this.continued.add(expr.getExpression());
+      return [`continue ${loop.getName()!};`];
+    }
     const args = expr.getArguments();
     const lastArg = args.at(-1);
     if (lastArg === undefined) return undefined;
@@ -351,12 +364,52 @@ export class ErrFirstWriter {
     return inner.length === 2 && forwards(inner[0]) && Node.isReturnStatement(inner[1]) && inner[1].getExpression() === undefined;
   }
 
+  /** `next: for (;;) { ... }` for `(function next() { ... })()`: each `next()` a `continue next;`. */
+  private loop(fn: FunctionExpression, ctx: Context): string[] {
+    checkLoop(fn);
+    this.moved.add(fn);
+    this.loops.push(fn);
+    const body = this.block((fn.getBody() as Block).getStatements(), { later: ctx.later, mustLeave: false }, fn.getBody());
+    this.loops.pop();
+    const symbol = fn.getNameNode()!.getSymbol();
+    const stray = named(fn.getBody(), fn.getName()!).find((id) => id.getSymbol() === symbol && !this.continued.has(id));
+    refuseUnless(
+      stray === undefined,
+      "next-loop-escapes",
+      `\`${fn.getName()}\` is used other than by calling it as the last step of a path (or inside a function that stays a ` +
+        "callback); as a loop, only such a call can become `continue`",
+      stray ?? fn,
+    );
+    if (body.at(-1) === `continue ${fn.getName()};`) body.pop(); // the end of a turn goes round anyway
+    return [`${fn.getName()}: for (;;) {`, ...body, "}"];
+  }
+
+  /** Why a statement that mentions the callback (or a `next()` loop) without answering is refused: code and message. */
+  private escapes(statement: Statement): [string, string] {
+    if (named(statement, this.cb.getText()).some((id) => this.isCallback(id))) {
+      return ["callback-escapes", "the callback is used other than by calling it or handing it to a callback API at the end of a path"];
+    }
+    return [
+      "next-loop-escapes",
+      "the `next()` loop function is used other than by calling it as the last step of a path; as a loop, only such a call can become `continue`",
+    ];
+  }
+
+  /** The `next()` loop `call` goes round again, if it calls one being written (with no arguments). */
+  private loopCalled(call: CallExpression): FunctionExpression | undefined {
+    const callee = call.getExpression();
+    if (!Node.isIdentifier(callee) || call.getArguments().length > 0) return undefined;
+    return this.loops.find((fn) => fn.getNameNode()!.getSymbol() === callee.getSymbol());
+  }
+
   private isCallback(node: Node): boolean {
     return Node.isIdentifier(node) && node.getSymbol() === this.cb.getSymbol();
   }
 
+  /** Whether `node` mentions the callback, or a `next()` loop being written (its calls answer too). */
   private mentionsCallback(node: Node): boolean {
-    return named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node);
+    if (named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node)) return true;
+    return this.loops.some((fn) => named(node, fn.getName()!).some((id) => id.getSymbol() === fn.getNameNode()!.getSymbol()));
   }
 }
 
