@@ -289,7 +289,9 @@ export class ErrFirstWriter {
     const form = this.promiseForm(call);
     const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
     const value = params[1]?.getNameNode().getText();
-    const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
+    // The callback's parameter was a variable of its own: one it assigns stays assignable (`let`).
+    const kind = params[1] !== undefined && isAssigned(rest, params[1].getNameNode()) ? "let" : "const";
+    const awaited = value === undefined ? `await ${form}(${args});` : `${kind} ${value} = await ${form}(${args});`;
     return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
   }
 
@@ -457,4 +459,17 @@ function keptAsyncVersion(callee: Identifier): string | undefined {
     if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
   }
   return undefined;
+}
+
+/** Whether code in `statements` assigns the variable `name` declares (`x = ...`, `x += ...`, `x++`). */
+function isAssigned(statements: readonly Statement[], name: Node): boolean {
+  const symbol = name.getSymbol();
+  return statements.some((statement) =>
+    named(statement, name.getText()).some((id) => {
+      if (id.getSymbol() !== symbol) return false;
+      const parent = id.getParent();
+      if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && parent.getOperatorToken().getKind() >= SyntaxKind.FirstAssignment && parent.getOperatorToken().getKind() <= SyntaxKind.LastAssignment;
+      return Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent) ? [SyntaxKind.PlusPlusToken, SyntaxKind.MinusMinusToken].includes(parent.getOperatorToken()) : false;
+    }),
+  );
 }
