@@ -455,8 +455,8 @@ function keptAsyncVersion(callee: Identifier): string | undefined {
     const body = declaration.getBody();
     if (body === undefined || !isCallbackifyShim(body)) continue;
     const shim = ((body as Block).getStatements()[0] as ExpressionStatement).getExpression() as CallExpression;
-    const callee = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
-    const made = (Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee) as CallExpression;
+    const head = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
+    const made = (Node.isPropertyAccessExpression(head) ? head.getExpression() : head) as CallExpression;
     const [inner] = made.getArguments();
     if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
   }

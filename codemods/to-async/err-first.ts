@@ -94,7 +94,10 @@ export function planErrFirst(
   // A call of a declaration itself (recursion) awaits its async version, as a call of any function made async here.
   const self = Node.isFunctionDeclaration(fn) ? fn.getName() : undefined;
   const before = self === undefined ? undefined : imports.madeAsync.get(self);
-  if (self !== undefined) imports.madeAsync.set(self, fn.isExported() || (fn as FunctionDeclaration).isDefaultExport() ? `${self}Async` : self);
+  if (self !== undefined) {
+    const declaration = fn as FunctionDeclaration;
+    imports.madeAsync.set(self, declaration.isExported() || declaration.isDefaultExport() ? `${self}Async` : self);
+  }
   let statements: string[];
   try {
     statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
