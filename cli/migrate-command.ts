@@ -203,18 +203,18 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
 function review(report: MigrateReport, args: MigrateArgs, { reviewItems, reviewText }: typeof import("./review.ts")): number {
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   const items = reviewItems(report);
+  const refusals = report.results.filter((r) => r.outcome === "refused" || r.outcome === "error");
   const stage = args.entry ? "--entry" : `--to ${args.to}`;
   if (args.json) {
-    const refusals = report.results.filter((r) => r.outcome === "refused" || r.outcome === "error").map((r) => ({ ...r, reason: r.reason ?? null }));
-    process.stdout.write(`${JSON.stringify({ items, refusals, skipped: report.skipped }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ items, refusals: refusals.map((r) => ({ ...r, reason: r.reason ?? null })), skipped: report.skipped }, null, 2)}\n`);
     return report.results.some((r) => r.outcome === "error") ? 1 : 0;
   }
   if (args.review!.html !== undefined) {
-    writeFileSync(args.review!.html, reviewHtml(items, `corral review: ${args.targets.join(" ")} ${stage}`));
+    writeFileSync(args.review!.html, reviewHtml(items, refusals, `corral review: ${args.targets.join(" ")} ${stage}`));
     process.stderr.write(`corral: wrote the review to ${args.review!.html}\n`);
   } else process.stdout.write(reviewText(items, process.stdout.columns ?? 160));
-  for (const result of report.results) {
-    if (result.outcome === "refused" || result.outcome === "error") process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
+  for (const result of refusals) {
+    process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
   }
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }
