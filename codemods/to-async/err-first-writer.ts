@@ -9,6 +9,7 @@ import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { textWith } from "./rename.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
+import { asyncLibraryAnswer } from "./async-library.ts";
 
 export interface Context {
   /** Whether code here runs in a callback of an API (later), not synchronously in the function's call. */
@@ -17,23 +18,61 @@ export interface Context {
   mustLeave: boolean;
 }
 
-export class ErrFirstWriter {
-  readonly needed: Import[] = [];
+/**
+ * How a path answers with a value (`undefined`: none), once it is written: `return value;` in the function itself;
+ * an iteratee of the `async` library written as a loop's body goes on with the next iteration instead.
+ * `promise`: the value is a promise whose outcome is the answer (an err-first call handed the callback).
+ */
+export type Answer = (value: string | undefined, promise: boolean) => string[];
+
+const returnAnswer: Answer = (value) => [value === undefined ? "return;" : `return ${value};`];
+
+/** What a writer shares with the writers of err-first functions written inside its function (see {@link ErrFirstWriter.nested}). */
+interface Shared {
+  readonly needed: Import[];
   /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
-  private readonly moved = new Set<object>();
+  readonly moved: Set<object>;
+  /** What the rewrite changes in behaviour beyond the function's own note. */
+  readonly notes: string[];
+}
+
+export class ErrFirstWriter {
+  readonly needed: Import[];
+  readonly notes: string[];
+  private readonly moved: Set<object>;
 
   /**
    * @param inner - edits of functions inside this one rewritten already (and call sites other rewrites changed in
    *   it): copied code carries them
+   * @param answer - how a path answers (`return value;` by default)
    */
   constructor(
-    private readonly cb: Identifier,
-    private readonly imports: FileImports,
+    readonly cb: Identifier,
+    readonly imports: FileImports,
     private readonly inner: readonly Edit[] = [],
-  ) {}
+    readonly answerWith: Answer = returnAnswer,
+    shared: Shared = { needed: [], moved: new Set(), notes: [] },
+  ) {
+    this.needed = shared.needed;
+    this.moved = shared.moved;
+    this.notes = shared.notes;
+  }
+
+  /**
+   * A writer for an err-first function written inside this one (an iteratee of the `async` library) whose callback
+   * is `cb`, answering with `answer`: its imports, moved code and notes are this one's.
+   */
+  nested(cb: Identifier, answer: Answer): ErrFirstWriter {
+    return new ErrFirstWriter(cb, this.imports, this.inner, answer, { needed: this.needed, moved: this.moved, notes: this.notes });
+  }
+
+  /** Record that the inner function `fn` moves into the function: its own rewrite, if any, is not used. */
+  move(fn: Node): void {
+    this.moved.add(fn);
+  }
 
   /** The code of `node` as it moves into the async function, with the inner edits applied. */
-  private text(node: Node): string {
+  text(node: Node): string {
     return textWith(node, new Map(), false, this.inner.filter((edit) => !this.moved.has(edit.owner as object)));
   }
 
@@ -138,8 +177,27 @@ export class ErrFirstWriter {
   /** If `statement` answers (calls the callback, or hands it to an API): its rewritten form. */
   private answer(statement: Statement, ctx: Context): string[] | undefined {
     const expr = Node.isExpressionStatement(statement) ? statement.getExpression() : Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
-    if (expr === undefined || !Node.isCallExpression(expr)) return undefined;
+    return expr === undefined ? undefined : this.answerOf(expr, ctx);
+  }
+
+  /**
+   * The body of an err-first function written inside this one, whose callback is this writer's (an iteratee of the
+   * `async` library): a block, or an expression that answers.
+   */
+  functionBody(fn: ArrowFunction | FunctionExpression, ctx: Context): string[] {
+    const body = fn.getBody();
+    if (Node.isBlock(body)) return this.block(body.getStatements(), ctx, body);
+    const answer = this.answerOf(body as Expression, ctx);
+    refuseUnless(answer !== undefined, "callback-not-called", "the function's body does not call its callback", body);
+    return answer;
+  }
+
+  /** If the expression `expr` (a statement's) answers: its rewritten form. */
+  private answerOf(expr: Expression, ctx: Context): string[] | undefined {
+    if (!Node.isCallExpression(expr)) return undefined;
     if (this.isCallback(expr.getExpression())) return this.completion(expr, ctx);
+    const library = asyncLibraryAnswer(this, expr, ctx);
+    if (library !== undefined) return library;
     const args = expr.getArguments();
     const lastArg = args.at(-1);
     if (lastArg === undefined) return undefined;
@@ -160,8 +218,7 @@ export class ErrFirstWriter {
    * Called in the function's own turn, an API must surely call back later, or the callback may run synchronously
    * through it: Node's own APIs do, and so do functions this run made async; for others nobody can tell.
    */
-  private checkAnswersLater(call: CallExpression, ctx: Context): void {
-    const callee = call.getExpression();
+  checkAnswersLater(call: CallExpression, ctx: Context, callee: Node = call.getExpression()): void {
     if (ctx.later || this.madeAsync(callee) !== undefined) return;
     // A function of this file not made async before this one: refused, not a target, or planned after this one.
     const local = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations().some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === call.getSourceFile());
@@ -191,7 +248,7 @@ export class ErrFirstWriter {
     );
     const [error, value, extra] = call.getArguments();
     refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
-    if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${this.text(value)};`];
+    if (error === undefined || isNullish(error)) return this.answerWith(value === undefined ? undefined : this.text(value), false);
     refuseUnless(value === undefined, "callback-error-and-value", "the callback is called with both an error and a value", call);
     return [`throw ${this.text(error)};`];
   }
@@ -199,11 +256,23 @@ export class ErrFirstWriter {
   /** `api(args..., callback)`: the API's promise form answers. */
   private handOver(call: CallExpression, args: Expression[]): string[] {
     const form = this.promiseForm(call);
-    return [`return ${form}(${args.map((a) => this.text(a)).join(", ")});`];
+    return this.answerWith(`${form}(${args.map((a) => this.text(a)).join(", ")})`, true);
   }
 
   /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
   private continuation(call: CallExpression, fn: ArrowFunction | FunctionExpression): string[] {
+    return this.after(fn, (value) => {
+      const form = this.promiseForm(call);
+      const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
+      return [value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`];
+    });
+  }
+
+  /**
+   * The inner callback `fn`, `(err, value) => { if (err) return callback(err); ...rest }`, as the code `awaited`
+   * writes (given the name of `value`, if any: it awaits what `fn` waited for, declaring `value`) and then the rest.
+   */
+  after(fn: ArrowFunction | FunctionExpression, awaited: (value: string | undefined) => string[]): string[] {
     refuseUnless(
       !Node.isFunctionExpression(fn) || !usesOwnThis(fn),
       "handler-this-would-change",
@@ -231,24 +300,29 @@ export class ErrFirstWriter {
       fn,
     );
     this.moved.add(fn);
-    const form = this.promiseForm(call);
-    const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
     const value = params[1]?.getNameNode().getText();
-    const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
-    return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
+    return [...awaited(value), ...this.block(rest, { later: true, mustLeave: false }, fn)];
   }
 
   private promiseForm(call: CallExpression): string {
-    const native = this.madeAsync(call.getExpression());
+    return this.promiseFormOf(call.getExpression(), call);
+  }
+
+  /**
+   * The promise-returning function that stands for the err-first function `callee` (the async version of one this
+   * run made async, `fs.promises.x`, `promisify(...)`); refused at `at` when there is none.
+   */
+  promiseFormOf(callee: Node, at: Node): string {
+    const native = this.madeAsync(callee);
     if (native !== undefined) return native;
-    const form = promiseFormOf(call.getExpression());
+    const form = promiseFormOf(callee);
     refuseUnless(
       form !== undefined,
       "callback-api-unknown",
-      `\`${call.getExpression().getText()}\` has no promise form corral knows to give the same result`,
-      call,
+      `\`${callee.getText()}\` has no promise form corral knows to give the same result`,
+      at,
     );
-    return promiseCallee(call.getExpression(), form, () => this.use("node:util", "promisify"));
+    return promiseCallee(callee, form, () => this.use("node:util", "promisify"));
   }
 
   /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */
@@ -264,11 +338,11 @@ export class ErrFirstWriter {
     return inner.length === 2 && forwards(inner[0]) && Node.isReturnStatement(inner[1]) && inner[1].getExpression() === undefined;
   }
 
-  private isCallback(node: Node): boolean {
+  isCallback(node: Node): boolean {
     return Node.isIdentifier(node) && node.getSymbol() === this.cb.getSymbol();
   }
 
-  private mentionsCallback(node: Node): boolean {
+  mentionsCallback(node: Node): boolean {
     return named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node);
   }
 }

@@ -55,6 +55,7 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
   const exported = fn.isExported() || fn.isDefaultExport();
   const notes = [
     `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
+    ...new Set(writer.notes),
   ];
   if (exported) {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
