@@ -271,7 +271,7 @@ class LibraryCall {
     const tasks = list.getElements() as Expression[];
     if (this.helper.shape === "parallel") return this.parallel(tasks, result);
     if (this.helper.shape === "series") return this.series(tasks, result);
-    return this.waterfall(tasks, result);
+    return this.waterfall(list, tasks, result);
   }
 
   private parallel(tasks: Expression[], result: string | undefined): string[] {
@@ -314,13 +314,22 @@ class LibraryCall {
     return out;
   }
 
-  private waterfall(tasks: Expression[], result: string | undefined): string[] {
+  private waterfall(list: Node, tasks: Expression[], result: string | undefined): string[] {
     const out: string[] = [];
     // The name each task's value goes by: the next task's parameter, or the final callback's value.
     const inputs = tasks.map((task, i) => {
       if (i === 0) return undefined;
       const fn = this.inline(task, 2);
-      return fn === undefined ? this.names.fresh("value") : fn.getParameters()[0]!.getNameNode().getText();
+      if (fn === undefined) return this.names.fresh("value");
+      const input = fn.getParameters()[0]!.getNameNode();
+      // The parameter becomes a `const` of the function: it must not hide a name the function's other code reads.
+      refuseUnless(
+        Node.isIdentifier(input) && this.names.isFree(input.getText(), list),
+        "async-waterfall-names",
+        `the parameter \`${input.getText()}\` of a task of \`${this.name}\` would become a name of the function, where it names something else; rename it`,
+        input,
+      );
+      return this.names.take(input.getText());
     });
     for (const [i, task] of tasks.entries()) {
       const into = i + 1 < tasks.length ? inputs[i + 1] : result;
@@ -334,7 +343,8 @@ class LibraryCall {
           task,
         );
         if (into === undefined) return value === undefined || isPlain(value) ? [] : [`${value};`];
-        return [`const ${into} = ${value};`];
+        // `next(null, copy)` where `copy` is the next task's parameter's name: bound already.
+        return value === into ? [] : [`const ${into} = ${value};`];
       };
       if (fn === undefined) {
         out.push(...store(`await ${this.referenceCall(task, input === undefined ? [] : [input])}`));
