@@ -105,11 +105,10 @@ export function asyncLibraryAnswer(writer: ErrFirstWriter, call: CallExpression,
   if (helper.order === "limit") checkLimitOfOne(name, args[1]!);
   const final = args.at(-1)!;
   const library = new LibraryCall(writer, call, name, helper, ctx);
-  if (!ctx.later) {
-    writer.notes.push(
-      `\`${name}\` of the async library called back in the same turn for an empty collection (or when every ` +
-        "iteratee answered at once); its loop always answers later",
-    );
+  // An iteratee or task answering in the function's own turn is refused by the writer's rules, as in the function.
+  const empty = tasks ? Node.isArrayLiteralExpression(args[0]) && args[0].getElements().length === 0 : true;
+  if (!ctx.later && empty) {
+    writer.notes.push(`\`${name}\` of the async library called back in the same turn for an empty collection; the loop always answers later`);
   }
   const write = (result: string | undefined): string[] => (tasks ? library.tasks(args[0]!, result) : library.iterate(args[0]!, args.at(-2)!, result));
   if (writer.isCallback(final)) {
@@ -293,7 +292,8 @@ class LibraryCall {
 
   private series(tasks: Expression[], result: string | undefined): string[] {
     const out = result === undefined ? [] : [`const ${result} = [];`];
-    for (const task of tasks) {
+    for (const [i, task] of tasks.entries()) {
+      const later = this.ctx.later || i > 0;
       const fn = this.inline(task, 1);
       const keep = (value: string | undefined): string[] =>
         result !== undefined ? [`${result}.push(${value ?? "undefined"});`] : value === undefined || isPlain(value) ? [] : [`${value};`];
@@ -301,14 +301,14 @@ class LibraryCall {
         out.push(...keep(`await ${this.referenceCall(task, [])}`));
         continue;
       }
-      const lines = this.writeIteratee(fn, (value, promise) => [...keep(value !== undefined && promise ? `await ${value}` : value), NEXT_TASK]);
+      const lines = this.writeIteratee(fn, (value, promise) => [...keep(value !== undefined && promise ? `await ${value}` : value), NEXT_TASK], later);
       const inline = straight(lines);
       if (inline !== undefined) {
         out.push(...(declares(inline) ? ["{", ...inline, "}"] : inline));
         continue;
       }
       // A task that answers before its end: a function of its own, whose returns end it.
-      const own = this.writeIteratee(fn, returned);
+      const own = this.writeIteratee(fn, returned, later);
       out.push(...keep(`await (async () => {\n${dropLast(own, "return;").join("\n")}\n})()`));
     }
     return out;
@@ -335,6 +335,7 @@ class LibraryCall {
       const into = i + 1 < tasks.length ? inputs[i + 1] : result;
       const input = inputs[i];
       const fn = this.inline(task, i === 0 ? 1 : 2);
+      const later = this.ctx.later || i > 0;
       const store = (value: string | undefined): string[] => {
         refuseUnless(
           value !== undefined || into === undefined,
@@ -350,13 +351,13 @@ class LibraryCall {
         out.push(...store(`await ${this.referenceCall(task, input === undefined ? [] : [input])}`));
         continue;
       }
-      const lines = this.writeIteratee(fn, (value, promise) => [...store(value !== undefined && promise ? `await ${value}` : value), NEXT_TASK]);
+      const lines = this.writeIteratee(fn, (value, promise) => [...store(value !== undefined && promise ? `await ${value}` : value), NEXT_TASK], later);
       const inline = straight(lines);
       if (inline !== undefined && declaredNames(inline).every((n) => n === into || this.names.isFree(n, fn))) {
         out.push(...inline);
         continue;
       }
-      const own = this.writeIteratee(fn, returned);
+      const own = this.writeIteratee(fn, returned, later);
       out.push(...store(`await (async () => {\n${dropLast(own, "return;").join("\n")}\n})()`));
     }
     return out;
@@ -397,11 +398,14 @@ class LibraryCall {
     return node;
   }
 
-  /** The body of an iteratee written in place, by the function's own rules with the iteratee's callback. */
-  private writeIteratee(fn: Inline, answer: (value: string | undefined, promise: boolean) => string[]): string[] {
+  /**
+   * The body of an iteratee written in place, by the function's own rules with the iteratee's callback. `later`:
+   * whether it surely runs after the function's own turn (a task after the first of `series` and `waterfall`: the
+   * one before it answered later, or it would have been refused).
+   */
+  private writeIteratee(fn: Inline, answer: (value: string | undefined, promise: boolean) => string[], later = this.ctx.later): string[] {
     const callback = fn.getParameters().at(-1)!.getNameNode() as Identifier;
     this.writer.move(fn);
-    const lines = this.writer.nested(callback, answer).functionBody(fn, { later: this.ctx.later, mustLeave: false });
     // async 3 takes `next(false)` as "stop, and never call back"; a throw would call back.
     for (const call of fn.getDescendantsOfKind(ts.SyntaxKind.CallExpression)) {
       const [error] = call.getArguments();
@@ -412,6 +416,7 @@ class LibraryCall {
         call,
       );
     }
+    const lines = this.writer.nested(callback, answer).functionBody(fn, { later, mustLeave: false });
     return lines;
   }
 
