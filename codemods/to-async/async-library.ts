@@ -131,6 +131,19 @@ export function asyncLibraryAnswer(writer: ErrFirstWriter, call: CallExpression,
   return writer.after(final, write);
 }
 
+/**
+ * Whether `ref` is handed to a helper of the async library as an iteratee or a task (`each(items, ref, done)`,
+ * `series([ref, ...], done)`): the library calls it as `ref(...args, callback)`, so `callbackify(ref)` of its async
+ * version takes its place, until the helper's call is rewritten to call the async version itself.
+ */
+export function isHelperArgument(ref: Node): boolean {
+  const parent = ref.getParent();
+  const call = Node.isArrayLiteralExpression(parent) ? parent.getParent() : parent;
+  if (!Node.isCallExpression(call) || helperName(call.getExpression()) === undefined) return false;
+  const args = call.getArguments();
+  return Node.isArrayLiteralExpression(parent) ? args[0] === parent : args.includes(ref) && args.at(-1) !== ref && args[0] !== ref;
+}
+
 /** `eachLimit(items, 1, ...)` is `eachSeries`; another limit has no loop of the same order (yet). */
 function checkLimitOfOne(name: string, limit: Expression): void {
   refuseUnless(

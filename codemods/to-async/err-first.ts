@@ -12,6 +12,7 @@ import { Node, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
+import { isHelperArgument } from "./async-library.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { isErrFirstCallbackType } from "./types.ts";
@@ -76,7 +77,7 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
     if (ref === fn.getNameNode()) continue;
     const call = ref.getParent();
     refuseUnless(
-      Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params.length,
+      (Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params.length) || isHelperArgument(ref),
       "callback-function-escapes",
       `${name} is used other than by a call with a callback (passed as a value, or called with other arguments); ` +
         "its callers cannot be bridged one by one",
