@@ -161,6 +161,23 @@ function checkLimitOfOne(name: string, limit: Expression): void {
   );
 }
 
+/**
+ * neo-async passes an iteratee the index too (`iteratee(item, index, callback)`) when it declares three parameters:
+ * a named iteratee is written as `f(item)` only when it surely declares another number (a function of the file).
+ */
+function checkNeoArity(call: CallExpression, reference: Expression): void {
+  const callee = call.getExpression();
+  const root = Node.isPropertyAccessExpression(callee) ? callee.getExpression() : callee;
+  if (!(importedFrom(root) ?? "").startsWith("neo-async")) return;
+  const declared = Node.isIdentifier(reference) ? reference.getSymbol()?.getDeclarations()[0] : undefined;
+  refuseUnless(
+    declared !== undefined && Node.isFunctionDeclaration(declared) && declared.getParameters().length !== 3,
+    "async-iteratee-arity",
+    `neo-async passes \`${reference.getText()}\` the index as well when it declares three parameters, and corral cannot tell how many it declares`,
+    reference,
+  );
+}
+
 /** The helper of the async library `callee` names (`eachSeries`), known by its import or `require`. */
 export function helperName(callee: Node): string | undefined {
   if (Node.isPropertyAccessExpression(callee)) {
@@ -218,6 +235,7 @@ class LibraryCall {
     const withKey = this.helper.shape === "eachOf";
     let items = this.collection(collection);
     const fn = this.inline(iteratee, withKey ? 3 : 2);
+    if (fn === undefined && !withKey) checkNeoArity(this.call, iteratee);
     const bound = fn === undefined ? undefined : fn.getParameters().slice(0, -1);
     const element = bound?.[0]?.getNameNode().getText() ?? this.names.fresh("item");
     const key = withKey ? (bound?.[1]?.getNameNode().getText() ?? this.names.fresh("key")) : undefined;
@@ -418,6 +436,12 @@ class LibraryCall {
    */
   private writeIteratee(fn: Inline, answer: (value: string | undefined, promise: boolean) => string[], later = this.ctx.later): string[] {
     const callback = fn.getParameters().at(-1)!.getNameNode() as Identifier;
+    refuseUnless(
+      !this.writer.mentionsCallback(fn),
+      "callback-escapes",
+      `an iteratee or task of \`${this.name}\` uses the callback of the function around it, which the async form no longer has`,
+      fn,
+    );
     this.writer.move(fn);
     // async 3 takes `next(false)` as "stop, and never call back"; a throw would call back.
     for (const call of fn.getDescendantsOfKind(ts.SyntaxKind.CallExpression)) {
