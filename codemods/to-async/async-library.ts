@@ -265,6 +265,12 @@ class LibraryCall {
       if (result !== undefined) return [`${result}.push(${awaited ?? "undefined"});`, "continue;"];
       return [...(awaited === undefined || isPlain(awaited) ? [] : [`${awaited};`]), "continue;"];
     };
+    refuseUnless(
+      fn === undefined || !declaresVar(fn),
+      "async-iteratee-var",
+      `an iteratee of \`${this.name}\` declares a \`var\`: in a loop's body it would be one variable for every item, and the function's; make it \`let\` or \`const\``,
+      fn ?? iteratee,
+    );
     const body = fn === undefined ? answer(this.referenceCall(iteratee, [element, key]), true) : this.writeIteratee(fn, answer);
     return [...(result === undefined ? [] : [`const ${result} = [];`]), head, ...dropLast(body, "continue;"), "}"];
   }
@@ -333,7 +339,8 @@ class LibraryCall {
         continue;
       }
       const lines = this.writeIteratee(fn, (value, promise) => [...keep(value !== undefined && promise ? `await ${value}` : value), NEXT_TASK], later);
-      const inline = straight(lines);
+      // A `var` of the task would be the function's: the task keeps a function of its own.
+      const inline = declaresVar(fn) ? undefined : straight(lines);
       if (inline !== undefined) {
         out.push(...(declares(inline) ? ["{", ...inline, "}"] : inline));
         continue;
@@ -383,7 +390,8 @@ class LibraryCall {
         continue;
       }
       const lines = this.writeIteratee(fn, (value, promise) => [...store(value !== undefined && promise ? `await ${value}` : value), NEXT_TASK], later);
-      const inline = straight(lines);
+      // A `var` of the task would be the function's: the task keeps a function of its own.
+      const inline = declaresVar(fn) ? undefined : straight(lines);
       if (inline !== undefined && declaredNames(inline).every((n) => n === into || this.names.isFree(n, fn))) {
         out.push(...inline);
         continue;
@@ -508,6 +516,15 @@ function namesIn(name: ts.BindingName): string[] {
 
 function bindingNames(name: Node): string[] {
   return namesIn(name.compilerNode as ts.BindingName);
+}
+
+/** Whether `fn` declares a `var` of its own (function-scoped: inlined, it would be the enclosing function's). */
+function declaresVar(fn: Inline): boolean {
+  return fn.getDescendantsOfKind(ts.SyntaxKind.VariableDeclarationList).some(
+    (list) =>
+      (list.getFlags() & (ts.NodeFlags.Let | ts.NodeFlags.Const | ts.NodeFlags.Using)) === 0 &&
+      list.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a)) === fn,
+  );
 }
 
 /** A rest parameter, or one with a default value: not a binding a loop can declare. */
