@@ -424,7 +424,7 @@ class LibraryCall {
     refuseUnless(
       !Node.isFunctionExpression(node) || !usesOwn(node),
       "async-iteratee-this",
-      `an iteratee of \`${this.name}\` reads its own \`this\` or \`arguments\`; written inline they would be the function's`,
+      `an iteratee of \`${this.name}\` reads its own \`this\`, \`arguments\` or name; written inline they would be the function's, or nothing`,
       node,
     );
     const params = node.getParameters();
@@ -532,11 +532,14 @@ function isUnusual(p: ParameterDeclaration): boolean {
   return p.isRestParameter() || p.hasInitializer();
 }
 
+/** Whether `fn` reads its own `this`, `arguments` or name (a named function expression calling itself). */
 function usesOwn(fn: FunctionExpression): boolean {
   const own = (n: Node) => n.getFirstAncestor((a) => Node.isFunctionExpression(a) || Node.isFunctionDeclaration(a)) === fn;
+  const name = fn.getName();
   return (
     fn.getDescendantsOfKind(ts.SyntaxKind.ThisKeyword).some(own) ||
-    fn.getDescendantsOfKind(ts.SyntaxKind.Identifier).some((id) => id.getText() === "arguments" && own(id))
+    fn.getDescendantsOfKind(ts.SyntaxKind.Identifier).some((id) => id.getText() === "arguments" && own(id)) ||
+    (name !== undefined && fn.getBody().getDescendantsOfKind(ts.SyntaxKind.Identifier).some((id) => id.getText() === name))
   );
 }
 
