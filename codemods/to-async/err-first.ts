@@ -12,7 +12,7 @@ import { Node, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
-import { isHelperArgument } from "./async-library.ts";
+import { isHelperArgument } from "./async-library-helpers.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { isErrFirstCallbackType } from "./types.ts";
