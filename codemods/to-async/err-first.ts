@@ -147,11 +147,12 @@ function constructorName(fn: FunctionNode): string | undefined {
 
 /**
  * The call the legacy shape makes: `callbackify(impl)(a, cb)`, or `callbackify(impl).call(this, a, cb)` where the
- * function reads `this` (callbackify passes its own `this` on to the async version).
+ * function reads `this` or `super` (callbackify passes its own `this` on to the async version, and `super.m(...)`
+ * calls `m` with it).
  */
 export function shimCall(fn: FunctionNode, impl: string, version: AsyncVersion): string {
   const args = version.allNames;
-  return usesOwn(fn, SyntaxKind.ThisKeyword)
+  return usesOwn(fn, SyntaxKind.ThisKeyword) || usesOwn(fn, SyntaxKind.SuperKeyword)
     ? `${version.callbackify}(${impl}).call(this, ${args});`
     : `${version.callbackify}(${impl})(${args});`;
 }

@@ -51,6 +51,9 @@ cpSync(root, scratch, { recursive: true });
 // As in a project that has installed corral: the type gate checks the rewrites against corral's own types.
 mkdirSync(path.join(scratch, "node_modules"));
 symlinkSync(fileURLToPath(new URL("../../", import.meta.url)), path.join(scratch, "node_modules/corral"), "dir");
+// Scenarios make their files under os.tmpdir(): inside the scratch folder, removed with it (this worker's env only).
+mkdirSync(path.join(scratch, "tmp"));
+process.env.TMPDIR = path.join(scratch, "tmp");
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** Migrate `file` (its function per the spec) as the CLI would; the report and the file's new text. */
