@@ -240,7 +240,16 @@ export class ErrFirstWriter {
 
   private promiseForm(call: CallExpression): string {
     const native = this.madeAsync(call.getExpression());
-    if (native !== undefined) return native;
+    if (native !== undefined) {
+      refuseUnless(
+        passesEveryArgument(call),
+        "callback-call-omits-arguments",
+        `\`${call.getExpression().getText()}\` is called here without some of its arguments, which its argument shuffle ` +
+          "fills in; its async version takes each one in its place: pass them all (`{}` for the options)",
+        call,
+      );
+      return native;
+    }
     const form = promiseFormOf(call.getExpression());
     refuseUnless(
       form !== undefined,
@@ -276,6 +285,12 @@ export class ErrFirstWriter {
 /** The identifiers under `node` spelled `name` (found without wrapping the others). */
 function named(node: Node, name: string): Node[] {
   return findAll(node, (n) => ts.isIdentifier(n) && n.text === name);
+}
+
+/** Whether `call` passes as many arguments as the function declaration it calls has parameters. */
+function passesEveryArgument(call: CallExpression): boolean {
+  const declaration = call.getExpression().getSymbol()?.getDeclarations().find((d) => Node.isFunctionDeclaration(d));
+  return !Node.isFunctionDeclaration(declaration) || declaration.getParameters().length === call.getArguments().length;
 }
 
 function isNullish(node: Node): boolean {

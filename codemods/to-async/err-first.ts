@@ -14,6 +14,7 @@ import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
+import { asyncParameterText, readPreamble } from "./preamble.ts";
 import { isErrFirstCallbackType } from "./types.ts";
 
 const CALLBACK_NAMES = /^(cb|callback|done|next|cont)$/i;
@@ -41,12 +42,13 @@ export interface ErrFirstRewrite {
 export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
   const writer = new ErrFirstWriter(cb, imports, inner);
   const body = fn.getBody() as import("ts-morph").Block;
-  const statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
+  const preamble = readPreamble(fn.getParameters(), body.getStatements(), cb);
+  const statements = writer.block([...preamble.kept, ...preamble.rest], { later: false, mustLeave: false }, body);
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
   const name = fn.getName();
   refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
   const params = fn.getParameters();
-  const kept = params.slice(0, -1).map((p) => p.getText()).join(", ");
+  const kept = params.slice(0, -1).map((p) => asyncParameterText(p, preamble)).join(", ");
   const keptNames = params.slice(0, -1).map((p) => p.getName());
   const source = fn.getSourceFile().getFullText();
   const typeParams = fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "";
@@ -56,16 +58,28 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
   const notes = [
     `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
   ];
-  if (exported) {
-    // Outside callers keep `name(args..., callback)`; the async version sits beside it.
+  if (exported || preamble.shim.length > 0) {
+    // Outside callers keep `name(args..., callback)`, and every calling form the shuffle at its top accepted; the
+    // async version sits beside it.
     const impl = `${name}Async`;
     const allParams = params.map((p) => p.getNameNode().getText()).join(", ");
+    const shim = preamble.shim.map((s) => `  ${s.getFullText().trim()}\n`).join("");
     const wrapper =
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
-      `  ${callbackify}(${impl})(${allParams});\n}\n\n` +
+      `${shim}  ${callbackify}(${impl})(${allParams});\n}\n\n` +
       `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
-    notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
+    notes.push(
+      exported
+        ? `the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`
+        : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
+    );
+    if (preamble.shim.length > 0) {
+      notes.push(
+        `${name} runs the statements that pick the callback out of its arguments and check it before it hands over (a ` +
+          `failed check still throws synchronously); ${impl} keeps the defaults of its other parameters`,
+      );
+    }
     imports.madeAsync.set(name, impl);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }

@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, ts, type Expression, type ExpressionStatement, type NewExpression, type ReturnStatement } from "ts-morph";
+import { Node, SyntaxKind, ts, type Expression, type Identifier, type ExpressionStatement, type NewExpression, type ReturnStatement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import { isAccessor, nameOf, type Accessor, type Candidate, type FunctionNode } from "../engine/functions.ts";
 import { findAll } from "../engine/walk.ts";
@@ -7,6 +7,7 @@ import type { FileImports, Import } from "../engine/imports.ts";
 import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
 import { callbackParam, planErrFirst } from "./err-first.ts";
+import { readPreamble } from "./preamble.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { directReturns, endReachable, outsideBoundary } from "./analysis.ts";
 import { ChainWriter } from "./generate.ts";
@@ -47,8 +48,8 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
-  if (isCallbackifyShim(body)) return undefined; // the callback shape kept by an earlier run of this stage
   const callback = already ? undefined : callbackParam(fn);
+  if (isCallbackifyShim(fn, body, callback)) return undefined; // the callback shape kept by an earlier run of this stage
   if (callback !== undefined && Node.isFunctionDeclaration(fn) && findAll(fn.getBody()!, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
     return { ...planErrFirst(fn, callback, imports, inner), inlined: [] };
   }
@@ -114,15 +115,20 @@ function planAccessor(fn: Accessor): undefined {
   return undefined;
 }
 
-/** `{ callbackify(fAsync)(...args); }`: the old shape of an exported err-first function, kept by this stage. */
-function isCallbackifyShim(body: Node): boolean {
+/**
+ * `{ callbackify(fAsync)(...args); }`, after the statements that pick the callback out of the arguments if any (see
+ * preamble.ts): the old shape of an err-first function, kept by this stage.
+ */
+function isCallbackifyShim(fn: FunctionNode, body: Node, callback: Identifier | undefined): boolean {
   if (!Node.isBlock(body)) return false;
-  const [only, ...rest] = body.getStatements();
-  if (only === undefined || rest.length > 0 || !Node.isExpressionStatement(only)) return false;
-  const call = only.getExpression();
+  const statements = body.getStatements();
+  const last = statements.at(-1);
+  if (last === undefined || !Node.isExpressionStatement(last)) return false;
+  const call = last.getExpression();
   if (!Node.isCallExpression(call)) return false;
   const inner = call.getExpression();
-  return Node.isCallExpression(inner) && /(^|\.)callbackify$/.test(inner.getExpression().getText());
+  if (!Node.isCallExpression(inner) || !/(^|\.)callbackify$/.test(inner.getExpression().getText())) return false;
+  return statements.length === 1 || (callback !== undefined && readPreamble(fn.getParameters(), statements, callback).rest.length === 1);
 }
 
 export function isGenerator(fn: FunctionNode): boolean {
