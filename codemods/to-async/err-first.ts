@@ -26,7 +26,8 @@ export function callbackParam(fn: Node): Identifier | undefined {
   const name = last?.getNameNode();
   if (last === undefined || !Node.isIdentifier(name)) return undefined;
   if (last.getTypeNode() === undefined || last.getType().isAny()) return CALLBACK_NAMES.test(name.getText()) ? name : undefined;
-  return isErrFirstCallbackType(last.getType()) ? name : undefined;
+  // An optional callback (`callback?: Callback`, defaulted by the shuffle at the top) is typed `Callback | undefined`.
+  return isErrFirstCallbackType(last.getType().getNonNullableType()) ? name : undefined;
 }
 
 export interface ErrFirstRewrite {

@@ -250,8 +250,8 @@ class Reader {
     refuseUnless(
       !usesOwn(statement, "arguments"),
       "callback-arguments-read",
-      "the function reads `arguments` after its argument shuffle; its async version takes fewer arguments (no callback), " +
-        "so `arguments` would differ: use the named parameters",
+      "the function reads `arguments`; its async version takes fewer (no callback), so `arguments` would differ: " +
+        "use the named parameters",
       statement,
     );
   }
