@@ -50,9 +50,11 @@ export interface Preamble {
 export function readPreamble(params: readonly ParameterDeclaration[], statements: readonly Statement[], cb: Identifier): Preamble {
   const reader = new Reader(params, cb);
   const roles: Role[] = [];
-  for (const statement of statements) {
+  for (const [i, statement] of statements.entries()) {
     const role = reader.role(statement);
     if (role === undefined) break;
+    // What only the shim runs must not need what the body declares after it (`cb = wrap(cb)`, `function wrap`).
+    if ((role.kind === "callback" || role.kind === "swap") && readsLaterDeclarations(statement, statements.slice(i + 1))) break;
     roles.push(role);
   }
   const picks = roles.some((role) => role.kind === "callback" || role.kind === "swap");
@@ -131,14 +133,13 @@ class Reader {
 
   private ifRole(statement: import("ts-morph").IfStatement): Role | undefined {
     const condition = statement.getExpression();
-    if (!this.pure(condition)) return undefined;
     const then = statement.getThenStatement();
     const otherwise = statement.getElseStatement();
     const only = Node.isBlock(then) && then.getStatements().length === 1 ? then.getStatements()[0]! : then;
     // `if (typeof cb !== 'function') throw ...` (the thrown value is built only when the guard fails, which it does
     // not the second time), `if (er) assert(er instanceof Error)`.
     if (Node.isThrowStatement(only) || (Node.isExpressionStatement(only) && this.role(only)?.kind === "guard")) {
-      if (otherwise !== undefined) return undefined;
+      if (otherwise !== undefined || !this.pure(condition)) return undefined;
       return this.mentionsCallback(statement) ? { kind: "callback" } : { kind: "guard" };
     }
     const assigned = this.assignments(then);
@@ -182,12 +183,13 @@ class Reader {
     if (!Node.isIfStatement(statement)) return undefined;
     const condition = statement.getExpression();
     if (isFalsyTest(condition, target) && this.pureOf(value, [])) return { kind: "default", target, value };
-    return isObjectValue(value) && falseForObjects(condition, target) ? { kind: "default", target, value } : undefined;
+    return isObjectValue(value) && this.pure(value) && falseForObjects(condition, target) ? { kind: "default", target, value } : undefined;
   }
 
   /**
    * The parameters a statement assigns and their values, when it does nothing else: `x = E`, `a = b, b = {}`, a
-   * block of those; `x ||= E` and `x ??= E` count as assigning `x`. Each value is pure.
+   * block of those; `x ||= E` and `x ??= E` count as assigning `x`. A value may call (`cb = once(cb)`): what only the
+   * shim runs runs once, as before; a default run again is checked to be pure.
    */
   private assignments(statement: Statement): Map<string, Expression> | undefined {
     const statements = Node.isBlock(statement) ? statement.getStatements() : [statement];
@@ -199,7 +201,7 @@ class Reader {
       if (operator === SyntaxKind.CommaToken) return add(expression.getLeft()) && add(expression.getRight());
       const assigns = operator === SyntaxKind.EqualsToken || operator === SyntaxKind.BarBarEqualsToken || operator === SyntaxKind.QuestionQuestionEqualsToken;
       const target = expression.getLeft();
-      if (!assigns || !Node.isIdentifier(target) || !this.isParameter(target) || !this.pure(expression.getRight())) return false;
+      if (!assigns || !Node.isIdentifier(target) || !this.isParameter(target)) return false;
       found.set(target.getText(), expression.getRight());
       return true;
     };
@@ -248,7 +250,7 @@ class Reader {
       assignment ?? statement,
     );
     refuseUnless(
-      !usesOwn(statement, "arguments"),
+      Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement) || !usesOwn(statement, "arguments"),
       "callback-arguments-read",
       "the function reads `arguments`; its async version takes fewer (no callback), so `arguments` would differ: " +
         "use the named parameters",
@@ -372,6 +374,15 @@ function falseForObjects(condition: Expression, target: string): boolean {
   if (operator === SyntaxKind.EqualsEqualsEqualsToken || operator === SyntaxKind.EqualsEqualsToken) return !isObject;
   if (operator === SyntaxKind.ExclamationEqualsEqualsToken || operator === SyntaxKind.ExclamationEqualsToken) return isObject;
   return false;
+}
+
+/** Whether `statement` reads a name declared in `later` statements (hoisted functions and `var`s among them). */
+function readsLaterDeclarations(statement: Statement, later: readonly Statement[]): boolean {
+  if (later.length === 0) return false;
+  const [start, end] = [later[0]!.getStart(), later.at(-1)!.getEnd()];
+  return findAll(statement, (node) => ts.isIdentifier(node)).some((id) =>
+    (id.getSymbol()?.getDeclarations() ?? []).some((d) => d.getSourceFile() === statement.getSourceFile() && d.getStart() >= start && d.getEnd() <= end),
+  );
 }
 
 /** Whether `node` mentions the name `name` (as an identifier). */
