@@ -244,8 +244,9 @@ export class ErrFirstWriter {
       refuseUnless(
         passesEveryArgument(call),
         "callback-call-omits-arguments",
-        `\`${call.getExpression().getText()}\` is called here without some of its arguments, which its argument shuffle ` +
-          "fills in; its async version takes each one in its place: pass them all (`{}` for the options)",
+        `\`${call.getExpression().getText()}\` is called here with fewer arguments than it has parameters (its argument ` +
+          "shuffle finds the callback in an earlier place); its async version takes each argument in its own place: " +
+          "pass them all (`{}` or `undefined` for the options)",
         call,
       );
       return native;
