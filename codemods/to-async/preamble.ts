@@ -53,8 +53,8 @@ export function readPreamble(params: readonly ParameterDeclaration[], statements
   for (const [i, statement] of statements.entries()) {
     const role = reader.role(statement);
     if (role === undefined) break;
-    // What only the shim runs must not need what the body declares after it (`cb = wrap(cb)`, `function wrap`).
-    if ((role.kind === "callback" || role.kind === "swap") && readsLaterDeclarations(statement, statements.slice(i + 1))) break;
+    // What the shim runs must not need what the body declares after it (`cb = wrap(cb)`, `function wrap`).
+    if (role.kind !== "local" && readsLaterDeclarations(statement, statements.slice(i + 1))) break;
     roles.push(role);
   }
   const picks = roles.some((role) => role.kind === "callback" || role.kind === "swap");
