@@ -81,6 +81,12 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
           `failed check still throws synchronously); ${impl} keeps the defaults of its other parameters`,
       );
     }
+    if (preamble.callbackMayBeMissing) {
+      notes.push(
+        `called without a callback, ${name} now throws callbackify's TypeError at once; before, it did its work and ` +
+          "then failed calling the missing callback",
+      );
+    }
     imports.madeAsync.set(name, impl);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }

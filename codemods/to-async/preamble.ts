@@ -19,8 +19,11 @@ import { falseForObjects, hasEffects, isAssertCall, isAssignmentTarget, isFalsyT
 
 /** What a leading statement does. */
 type Role =
-  /** Picks, defaults or checks the callback (`cb = cb || noop`, `assert(typeof cb === 'function')`): the shim only. */
-  | { kind: "callback" }
+  /**
+   * Picks, defaults or checks the callback (`cb = cb || noop`, `assert(typeof cb === 'function')`): the shim only.
+   * `ensures`: after it the callback is a function, or a call without one has thrown.
+   */
+  | { kind: "callback"; ensures: boolean }
   /** `if (...) { cb = opts; opts = {} } else <default>`: the shim; the async version runs the `else` part. */
   | { kind: "swap"; assigned: Map<string, Expression>; otherwise?: Statement }
   /** `assert(p)`, `if (!p) throw ...`: both; pure, so running it again on the same values passes again. */
@@ -40,6 +43,11 @@ export interface Preamble {
   rest: Statement[];
   /** The parameters whose value the shuffle may move into the callback (`opts` of `cb = opts`). */
   moved: Set<string>;
+  /**
+   * Whether a call may leave out the callback with nothing in the preamble to default it or to throw: the shim's
+   * `callbackify` then throws a TypeError at once, where the function did its work and failed when calling back.
+   */
+  callbackMayBeMissing: boolean;
 }
 
 /**
@@ -82,7 +90,8 @@ export function readPreamble(params: readonly ParameterDeclaration[], statements
       return value === undefined ? [] : reader.parametersIn(value);
     }),
   );
-  return { shim, kept, rest, moved };
+  const ensured = roles.some((role) => role.kind === "callback" && role.ensures);
+  return { shim, kept, rest, moved, callbackMayBeMissing: shim.length > 0 && !ensured };
 }
 
 /**
@@ -121,11 +130,11 @@ class Reader {
       const expression = statement.getExpression();
       if (isAssertCall(expression)) {
         if (!expression.getArguments().every((a) => this.pure(a))) return undefined;
-        return this.mentionsCallback(statement) ? { kind: "callback" } : { kind: "guard" };
+        return this.mentionsCallback(statement) ? { kind: "callback", ensures: true } : { kind: "guard" };
       }
       const assigned = this.assignments(statement);
       if (assigned === undefined) return undefined;
-      if (assigned.has(this.cb.getText())) return { kind: "callback" };
+      if (assigned.has(this.cb.getText())) return { kind: "callback", ensures: this.defaultsCallback(statement) };
       return this.defaultOf(statement, assigned);
     }
     if (Node.isIfStatement(statement)) return this.ifRole(statement);
@@ -141,12 +150,13 @@ class Reader {
     // not the second time), `if (er) assert(er instanceof Error)`.
     if (Node.isThrowStatement(only) || (Node.isExpressionStatement(only) && this.role(only)?.kind === "guard")) {
       if (otherwise !== undefined || !this.pure(condition)) return undefined;
-      return this.mentionsCallback(statement) ? { kind: "callback" } : { kind: "guard" };
+      return this.mentionsCallback(statement) ? { kind: "callback", ensures: true } : { kind: "guard" };
     }
     const assigned = this.assignments(then);
     if (assigned === undefined) return undefined;
     if (!assigned.has(this.cb.getText())) return otherwise === undefined ? this.defaultOf(statement, assigned) : undefined;
-    if (otherwise === undefined) return assigned.size === 1 ? { kind: "callback" } : { kind: "swap", assigned };
+    // `if (!cb) cb = noop`, `if (typeof cb !== 'function') cb = noop`.
+    if (otherwise === undefined) return assigned.size === 1 ? { kind: "callback", ensures: this.mentionsCallback(condition) } : { kind: "swap", assigned };
     const single = Node.isBlock(otherwise) && otherwise.getStatements().length === 1 ? otherwise.getStatements()[0]! : otherwise;
     const role = this.role(single);
     if (role?.kind !== "default" || this.mentionsCallback(otherwise)) return undefined;
@@ -256,6 +266,14 @@ class Reader {
       "the function reads `arguments`; its async version takes fewer (no callback), so `arguments` would differ: " +
         "use the named parameters",
       statement,
+    );
+  }
+
+  /** Whether `statement` gives the callback a default: `cb = cb || noop`, `cb ??= noop`, `cb = once(cb || noop)`. */
+  private defaultsCallback(statement: Statement): boolean {
+    const fallback = new Set([SyntaxKind.BarBarToken, SyntaxKind.QuestionQuestionToken, SyntaxKind.BarBarEqualsToken, SyntaxKind.QuestionQuestionEqualsToken]);
+    return findAll(statement, (node) => ts.isBinaryExpression(node) && fallback.has(node.operatorToken.kind as never)).some(
+      (node) => Node.isBinaryExpression(node) && this.isCallback(node.getLeft()),
     );
   }
 
