@@ -64,11 +64,18 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
     // async version sits beside it.
     const impl = `${name}Async`;
     const allParams = params.map((p) => p.getNameNode().getText()).join(", ");
-    const shim = preamble.shim.map((s) => `  ${s.getFullText().trim()}\n`).join("");
+    // As written, with the blank lines and comments between its statements.
+    const shim = preamble.shim
+      .map((s, i) => {
+        const before = s.getPreviousSibling();
+        if (i === 0) return `  ${s.getText()}`;
+        return before !== undefined && before === preamble.shim[i - 1] ? source.slice(before.getEnd(), s.getEnd()) : `\n  ${s.getText()}`;
+      })
+      .join("");
     const wrapper =
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
-      `${shim}  ${callbackify}(${impl})(${allParams});\n}\n\n` +
+      `${shim}${shim === "" ? "" : "\n"}  ${callbackify}(${impl})(${allParams});\n}\n\n` +
       `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
     notes.push(
       exported
