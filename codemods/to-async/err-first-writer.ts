@@ -7,6 +7,7 @@ import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { nativeFor } from "./preamble.ts";
 import { textWith } from "./rename.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
@@ -240,17 +241,8 @@ export class ErrFirstWriter {
 
   private promiseForm(call: CallExpression): string {
     const native = this.madeAsync(call.getExpression());
-    if (native !== undefined) {
-      refuseUnless(
-        passesEveryArgument(call),
-        "callback-call-omits-arguments",
-        `\`${call.getExpression().getText()}\` is called here with fewer arguments than it has parameters (its argument ` +
-          "shuffle finds the callback in an earlier place); its async version takes each argument in its own place: " +
-          "pass them all (`{}` or `undefined` for the options)",
-        call,
-      );
-      return native;
-    }
+    const direct = native === undefined ? undefined : nativeFor(call.getExpression(), native, call.getArguments().length, call);
+    if (direct !== undefined) return direct;
     const form = promiseFormOf(call.getExpression());
     refuseUnless(
       form !== undefined,
@@ -286,12 +278,6 @@ export class ErrFirstWriter {
 /** The identifiers under `node` spelled `name` (found without wrapping the others). */
 function named(node: Node, name: string): Node[] {
   return findAll(node, (n) => ts.isIdentifier(n) && n.text === name);
-}
-
-/** Whether `call` passes as many arguments as the function declaration it calls has parameters. */
-function passesEveryArgument(call: CallExpression): boolean {
-  const declaration = call.getExpression().getSymbol()?.getDeclarations().find((d) => Node.isFunctionDeclaration(d));
-  return !Node.isFunctionDeclaration(declaration) || declaration.getParameters().length === call.getArguments().length;
 }
 
 function isNullish(node: Node): boolean {

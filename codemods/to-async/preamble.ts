@@ -108,6 +108,25 @@ export function asyncParameterText(param: ParameterDeclaration, preamble: Preamb
   return `${source.slice(param.getStart(), typeNode.getStart())}${members.map((m) => m.getText()).join(" | ")}${source.slice(typeNode.getEnd(), param.getEnd())}`;
 }
 
+/**
+ * What a call of `callee`, made async in this run as `native`, with `count` arguments (the callback among them)
+ * awaits: `native` where it passes an argument for every parameter; else `undefined`, for the callback-shaped
+ * function through `promisify`, whose shuffle finds the callback in an earlier place (the async version takes each
+ * argument in its own place). A function made async in place keeps no callback shape: such a call is refused.
+ */
+export function nativeFor(callee: Node, native: string, count: number, at: Node): string | undefined {
+  const declaration = callee.getSymbol()?.getDeclarations().find((d) => Node.isFunctionDeclaration(d));
+  if (!Node.isFunctionDeclaration(declaration) || declaration.getParameters().length === count) return native;
+  refuseUnless(
+    native !== callee.getText(),
+    "callback-call-omits-arguments",
+    `\`${callee.getText()}\` is called here with fewer arguments than it has parameters, and its async version takes ` +
+      "each argument in its own place: pass them all (`undefined` for the ones left out)",
+    at,
+  );
+  return undefined;
+}
+
 class Reader {
   private readonly others: Set<string>;
 
