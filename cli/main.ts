@@ -4,11 +4,10 @@
  * finds hazards in scoped code. Exit status: 0 success, 1 something found or not processed, 2 a usage error.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
 import { migrateCommand, migrateHelp, reviewHelp } from "./migrate-command.ts";
 import { scanCommand, scanHelp } from "./scan-command.ts";
 import { checkCommand, checkHelp } from "./check-command.ts";
-import { UsageFailure } from "./usage.ts";
+import { COMMANDS, parseCommandLine, UsageFailure } from "./usage.ts";
 
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
 
@@ -44,25 +43,21 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === "migrate" || command === "review") {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        to: { type: "string" },
-        write: { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        project: { type: "string" },
-        all: { type: "boolean", default: false },
-        entry: { type: "boolean", default: false },
-        "keep-legacy-export": { type: "boolean", default: false },
-        callers: { type: "boolean", default: false },
-        "allow-dirty": { type: "boolean", default: false },
-        "no-type-check": { type: "boolean", default: false },
-        verify: { type: "string" },
-        jobs: { type: "string" },
-        html: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
+    const { values, positionals } = parseCommandLine(command, rest, {
+      to: { type: "string" },
+      write: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      project: { type: "string" },
+      all: { type: "boolean", default: false },
+      entry: { type: "boolean", default: false },
+      "keep-legacy-export": { type: "boolean", default: false },
+      callers: { type: "boolean", default: false },
+      "allow-dirty": { type: "boolean", default: false },
+      "no-type-check": { type: "boolean", default: false },
+      verify: { type: "string" },
+      jobs: { type: "string" },
+      html: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
       process.stdout.write(command === "migrate" ? migrateHelp : reviewHelp);
@@ -87,15 +82,11 @@ async function main(argv: string[]): Promise<number> {
     });
   }
   if (command === "scan" || command === "check") {
-    const { values, positionals } = parseArgs({
-      args: rest,
-      allowPositionals: true,
-      options: {
-        json: { type: "boolean", default: false },
-        project: { type: "string" },
-        html: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
+    const { values, positionals } = parseCommandLine(command, rest, {
+      json: { type: "boolean", default: false },
+      project: { type: "string" },
+      html: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
       process.stdout.write(command === "scan" ? scanHelp : checkHelp);
@@ -105,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
     if (command === "check" && values.html !== undefined) throw new UsageFailure("--html goes with scan (and review), not check");
     return command === "scan" ? scanCommand({ ...args, html: values.html }) : checkCommand(args);
   }
-  throw new UsageFailure(`'${command}' is not a corral command (yet); run 'corral --help' for what exists`);
+  throw new UsageFailure(`'${command}' is not a corral command; the commands are ${COMMANDS.join(", ")}`);
 }
 
 function jobsOf(value: string | undefined): number | undefined {

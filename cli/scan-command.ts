@@ -70,5 +70,6 @@ function describe(report: ScanReport): string {
 }
 
 function verdict(v: StageVerdict): string {
-  return v.outcome === "refused" ? `refused [${v.reason!.code}]` : v.outcome;
+  if (v.reason === null) return v.outcome;
+  return `${v.outcome} [${v.reason.code}]`;
 }

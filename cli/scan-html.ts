@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { ScanReport, ScannedFunction, Style } from "../codemods/engine/scan.ts";
 
-const STYLES: readonly Style[] = ["callback", "chain", "mixed", "async", "scoped", "sync"];
+const STYLES: readonly Style[] = ["callback", "chain", "promise", "mixed", "async", "scoped", "sync"];
 
 export function scanHtml(report: ScanReport): string {
   const files = [...new Set(report.functions.map((f) => f.file))];
@@ -90,7 +90,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #222; }
 .total { padding: .4em .8em; border-radius: 4px; background: #eee; }
 table { border-collapse: collapse; width: 100%; margin: .5em 0 1.5em; }
 th, td { text-align: left; padding: .25em .5em; border-bottom: 1px solid #ddd; vertical-align: top; }
-.style-callback { background: #fde2e1; } .style-chain { background: #fdf0d5; } .style-mixed { background: #f3e1fd; }
+.style-callback { background: #fde2e1; } .style-chain { background: #fdf0d5; } .style-promise { background: #fdf0d5; } .style-mixed { background: #f3e1fd; }
 .style-async { background: #dcecfd; } .style-scoped { background: #daf5e2; } .style-sync { background: #f6f6f6; }
 .refused { color: #a00; font-weight: 600; } .changed { color: #06660f; } .why { font-size: 12px; color: #555; }
 .bar { display: inline-block; width: 8em; height: .7em; background: #ddd; border-radius: 3px; }

@@ -1,3 +1,4 @@
+import { holding } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { isCancelled, UsageError } from "./errors.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
@@ -33,7 +34,11 @@ export interface AllOptions {
  */
 export function all<const F extends readonly Thunk[]>(cx: Cx, thunks: F, options: AllOptions & { settle: true }): Promise<SettledResults<F>>;
 export function all<const F extends readonly Thunk[]>(cx: Cx, thunks: F, options?: AllOptions): Promise<AllResults<F>>;
-export async function all(cx: Cx, thunks: readonly Thunk[], options: AllOptions = {}): Promise<unknown[]> {
+export function all(cx: Cx, thunks: readonly Thunk[], options: AllOptions = {}): Promise<unknown[]> {
+  return holding(cx, () => allIn(cx, thunks, options));
+}
+
+async function allIn(cx: Cx, thunks: readonly Thunk[], options: AllOptions): Promise<unknown[]> {
   taskOf(cx, "all");
   checkThunks("all", thunks);
   const settle = options.settle === true;

@@ -2,7 +2,7 @@ import type { Cx } from "./cx.ts";
 import { MultiError, UsageError } from "./errors.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Scope } from "./internal/scope.ts";
-import { taskOf, type Task } from "./internal/task.ts";
+import { isTask, taskOf, type Task } from "./internal/task.ts";
 
 /**
  * A region of a task that can be cancelled as a unit, by `cancel()` or by its deadline. When its cancellation
@@ -58,6 +58,24 @@ export function withCancelScope<T>(
   return scoped(cx, "withCancelScope", options, body);
 }
 
+/**
+ * Call `open`, the start of a scope function (withNursery, withCancelScope, all, ...), and record the promise it
+ * returns on the scope it entered on `cx`'s task, as the promise the caller holds. If the caller never awaits it (a
+ * forgotten `await`), the scope around reports the misuse when it is left, and the sweep marks this promise handled:
+ * the misuse is reported once, not again as an unhandled rejection that ends the process. The outermost call wins
+ * (`all` records its own promise over the `withNursery` it awaits).
+ */
+export function holding<T>(cx: Cx, open: () => Promise<T>): Promise<T> {
+  const before = isTask(cx) ? cx.scope : null;
+  const promise = open();
+  if (before === null) return promise;
+  // The body may have entered scopes of its own synchronously: the one this call entered is the one below `before`.
+  let scope: Scope | null = (cx as Task).scope;
+  while (scope !== null && scope.parent !== before) scope = scope.parent;
+  if (scope !== null) scope.holder = promise;
+  return promise;
+}
+
 /** Validate, open a scope with `options` and run `body` in it; misuse rejects the returned promise. */
 export function scoped<T>(
   cx: Cx,
@@ -68,7 +86,7 @@ export function scoped<T>(
   try {
     const task = taskOf(cx, operation);
     if (typeof body !== "function") throw new UsageError(`${operation}: the body must be a function, got ${typeof body}`);
-    return runInScope(task, openScope(task, options, operation), body);
+    return holding(cx, () => runInScope(task, openScope(task, options, operation), body));
   } catch (error) {
     return Promise.reject(error);
   }
@@ -107,8 +125,7 @@ export async function runInScope<T>(task: Task, scope: Scope, body: ScopeBody<T>
       if (misuse !== undefined) throw misuse;
       return undefined;
     }
-    if (misuse !== undefined) MultiError.attach(error, [misuse]);
-    throw error;
+    throw misuse === undefined ? error : MultiError.keep(error, [misuse]);
   }
   const misuse = leaveScope(task, scope);
   if (misuse !== undefined) throw misuse;

@@ -12,7 +12,7 @@ const resolved: Promise<void> = Promise.resolve();
  * for (const row of rows) { await checkpoint(cx); process(row); }
  */
 export function checkpoint(cx: Cx): Promise<void> {
-  if (!(cx instanceof Task)) return notCx(cx);
+  if (!(cx instanceof Task)) return checkpointOther(cx);
   // A finished task's cx sees its closed scope's marker here, so it fails as fast as a cancelled one.
   const root = cx.scope.cancelRoot;
   if (root !== null) return Promise.reject(root.error);
@@ -34,11 +34,14 @@ export function yieldWith<T>(value: T): Promise<T> {
   return hostTurnDue() ? yieldToHost().then(() => value) : Promise.resolve(value);
 }
 
-function notCx(cx: Cx): Promise<never> {
+/** A checkpoint on what is not one of this copy's tasks: a duplicate copy's task (see brand.ts), or a misuse. */
+function checkpointOther(cx: Cx): Promise<void> {
+  let task: Task;
   try {
-    taskOf(cx, "checkpoint");
+    task = taskOf(cx, "checkpoint");
   } catch (error) {
     return Promise.reject(error);
   }
-  throw new Error("unreachable: taskOf accepts only tasks");
+  const root = task.scope.cancelRoot;
+  return root !== null ? Promise.reject(root.error) : yieldNow();
 }

@@ -1,3 +1,4 @@
+import { brandInternal, hasBrand } from "./internal/brand.ts";
 import { hostClearTimeout, hostSetTimeout } from "./internal/host.ts";
 
 /**
@@ -20,6 +21,11 @@ export interface Clock {
   readonly idleThreshold?: number | undefined;
   /** Every task has been blocked for `idleThreshold`; `nextDeadline` is the earliest pending deadline of the run. */
   idle?(nextDeadline: number): void;
+}
+
+/** Whether `clock` is a {@link SystemClock}, of this copy of corral or of a duplicate one (see brand.ts). */
+export function isSystemClock(clock: unknown): boolean {
+  return clock instanceof SystemClock || hasBrand(clock, "SystemClock");
 }
 
 /** The real clock: `performance.now()` and one host timer. */
@@ -46,3 +52,5 @@ export class SystemClock implements Clock {
     }, delay);
   }
 }
+
+brandInternal(SystemClock, "SystemClock");

@@ -1,3 +1,5 @@
+import { brandPublic, publicKey } from "./internal/brand.ts";
+
 /**
  * Every error corral throws, in one place. Each class has a stable `code` so callers can branch without
  * comparing message strings, and every message says what happened and what to do about it.
@@ -32,9 +34,13 @@ export class Cancelled extends CorralError {
   }
 }
 
-/** Whether `e` is a corral {@link Cancelled}, also across duplicate copies of the package. */
+const cancelledKey = publicKey("Cancelled");
+
+/** Whether `e` is a corral {@link Cancelled}, also across duplicate copies of the package (older ones by its code). */
 export function isCancelled(e: unknown): e is Cancelled {
-  return e instanceof Cancelled || (e instanceof Error && (e as { code?: unknown }).code === "CORRAL_CANCELLED");
+  if (typeof e !== "object" || e === null) return false;
+  if ((e as Record<symbol, unknown>)[cancelledKey] === true) return true;
+  return e instanceof Error && (e as { code?: unknown }).code === "CORRAL_CANCELLED";
 }
 
 /** Thrown by `failAfter`/`failAt` when the body did not finish before the deadline. Its stack points at the caller. */
@@ -51,6 +57,8 @@ const suppressedKey: unique symbol = Symbol.for("corral.suppressed");
  * failure throws a `MultiError` whose `errors` are all of them, the first first. In the default mode the first
  * failure is rethrown unchanged (so `instanceof` checks written for `Promise.all` keep working) and the others
  * are kept on it: read them with {@link MultiError.suppressed}; they are also listed at the end of its `stack`.
+ * No failure is ever lost: when the first cannot carry the others (a thrown string or number, a frozen, sealed or
+ * non-extensible object), the default mode throws a `MultiError` too.
  */
 export class MultiError extends AggregateError {
   readonly code = "CORRAL_MULTI";
@@ -65,15 +73,29 @@ export class MultiError extends AggregateError {
     return (error as { [suppressedKey]?: unknown[] })[suppressedKey] ?? [];
   }
 
-  /** @internal Keep `others` on `first` (non-enumerable) and list them in its stack. */
-  static attach(first: unknown, others: readonly unknown[]): void {
-    if (typeof first !== "object" || first === null || Object.isFrozen(first)) return;
+  /**
+   * @internal The error to throw for `first` followed by `others` in the default mode: `first` itself with `others`
+   * kept on it (non-enumerable) and listed in its stack, or, when `first` cannot carry them, a `MultiError` of all.
+   */
+  static keep(first: unknown, others: readonly unknown[]): unknown {
+    if ((typeof first !== "object" && typeof first !== "function") || first === null) {
+      return new MultiError([first, ...others]);
+    }
     const kept = [...MultiError.suppressed(first), ...others];
-    Object.defineProperty(first, suppressedKey, { value: kept, configurable: true, writable: true });
+    try {
+      Object.defineProperty(first, suppressedKey, { value: kept, configurable: true, writable: true });
+    } catch {
+      return new MultiError([first, ...others]); // frozen, sealed, non-extensible, or a proxy that refuses
+    }
     if (first instanceof Error && typeof first.stack === "string") {
       const lines = others.map((e, i) => `  [also failed ${i + 1}/${others.length}] ${describe(e)}`);
-      first.stack = `${first.stack}\n${lines.join("\n")}`;
+      try {
+        first.stack = `${first.stack}\n${lines.join("\n")}`;
+      } catch {
+        // a read-only stack: the others are still kept on it, for MultiError.suppressed
+      }
     }
+    return first;
   }
 }
 
@@ -117,9 +139,44 @@ export class WouldBlock extends CorralError {
   }
 }
 
+/**
+ * What an err-first callback gets from `toCallback` when the scoped function failed with a falsy value (`throw
+ * undefined`, a rejection with `null`, `0` or `""`): passed as is, the callback would read it as success. Same `code`
+ * as Node's `util.callbackify` gives (`ERR_FALSY_VALUE_REJECTION`), so code written for it keeps working; the value
+ * is its `reason`.
+ */
+export class FalsyRejectionError extends CorralError {
+  readonly reason: unknown;
+  constructor(reason: unknown, where: string) {
+    super(
+      "ERR_FALSY_VALUE_REJECTION",
+      `${where}: the scoped function failed with a falsy value (${String(reason)}), kept as this error's .reason; ` +
+        "an err-first callback would read the value itself as success. Throw an Error instead.",
+    );
+    this.reason = reason;
+  }
+}
+
 /** corral was called in a way it does not support; the message says how to call it instead. */
 export class UsageError extends CorralError {
   constructor(message: string) {
     super("CORRAL_USAGE", message);
   }
 }
+
+// `instanceof` recognises these across duplicate copies of corral (see internal/brand.ts). Names are spelt out: a
+// bundler may rename the classes.
+const branded: [Function, string][] = [
+  [CorralError, "CorralError"],
+  [Cancelled, "Cancelled"],
+  [TooSlowError, "TooSlowError"],
+  [MultiError, "MultiError"],
+  [ClosedResourceError, "ClosedResourceError"],
+  [BrokenResourceError, "BrokenResourceError"],
+  [BusyResourceError, "BusyResourceError"],
+  [EndOfChannel, "EndOfChannel"],
+  [WouldBlock, "WouldBlock"],
+  [FalsyRejectionError, "FalsyRejectionError"],
+  [UsageError, "UsageError"],
+];
+for (const [cls, name] of branded) brandPublic(cls, name);

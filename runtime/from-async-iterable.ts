@@ -1,14 +1,17 @@
 import type { Cx } from "./cx.ts";
 import { checkpoint } from "./checkpoint.ts";
 import { UsageError } from "./errors.ts";
-import { fromPromise } from "./from-promise.ts";
+import { DEFAULT_DETACH_AFTER, checkDetachAfter, fromPromise } from "./from-promise.ts";
+import { settleWithin } from "./internal/settle-within.ts";
+import { taskOf } from "./internal/task.ts";
 
 /**
  * Iterate a legacy async iterable (a Node stream, `events.on`, an async generator) from scoped code: each step is a
  * checkpoint, bridged like `fromPromise`. On cancellation the source's `return()` is called, and the pending step is
  * waited for, so the source has really closed before `Cancelled` is thrown; when the loop ends early (`break`, a
- * throw) `return()` is called and awaited too. `detachAfter` bounds that wait for sources whose `return()` waits on a
- * step that never comes (a plain async generator blocked in an `await`).
+ * throw) `return()` is called and awaited too. A deadline ends every wait: `detachAfter` (default 1 s, as
+ * `fromPromise`'s) bounds both waits, for sources whose step or `return()` never settles (a plain async generator
+ * blocked in an `await` queues `return()` behind it); the source is then detached and reported by the loop.
  * @example
  * for await (const line of fromAsyncIterable(cx, readline.createInterface({ input }))) await handle(cx, line);
  */
@@ -17,6 +20,8 @@ export async function* fromAsyncIterable<T>(
   source: AsyncIterable<T> | AsyncIterator<T>,
   options: { detachAfter?: number } = {},
 ): AsyncGenerator<T, void, undefined> {
+  const task = taskOf(cx, "fromAsyncIterable");
+  checkDetachAfter("fromAsyncIterable", options.detachAfter);
   const iterator = iteratorOf(source);
   let closed = false;
   const close = (): Promise<unknown> | undefined => {
@@ -37,7 +42,11 @@ export async function* fromAsyncIterable<T>(
       yield step.value;
     }
   } finally {
-    await close();
+    const closing = close();
+    if (closing !== undefined) {
+      const { detachAfter } = options;
+      await settleWithin(task, Promise.resolve(closing), detachAfter ?? DEFAULT_DETACH_AFTER, detachAfter === undefined);
+    }
   }
 }
 

@@ -19,13 +19,17 @@ export interface FromEventsOptions {
 interface Pausable {
   pause(): unknown;
   resume(): unknown;
+  /** A Node Readable's flow: `null` before anyone read it, `false` paused, `true` flowing; absent on other sources. */
+  readonly readableFlowing?: boolean | null;
 }
 
 /**
  * Iterate the events `name` of an EventEmitter or EventTarget from scoped code, each step a checkpoint, with a
  * bounded buffer (see {@link FromEventsOptions.buffer}). Each value is the listener's arguments as an array (as
  * `events.on` yields them); `'error'` ends the iteration by throwing its error. Listeners are removed when the loop
- * ends (`break`, a throw, the `until` event) or is cancelled.
+ * ends (`break`, a throw, the `until` event) or is cancelled, and the source is left as it was found: a Node stream
+ * that was paused (or not read yet) is paused again, so data written afterwards waits for its next reader instead of
+ * flowing to no listener; one that was flowing flows again. Reading `'data'` from a paused stream resumes it meanwhile.
  * @throws the `'error'` event's error; BrokenResourceError on overflow of a source that cannot pause; `Cancelled`
  * @example
  * for await (const [line] of fromEvents(cx, rl, "line", { until: "close" })) await handle(cx, line);
@@ -45,6 +49,7 @@ export async function* fromEvents(
     typeof (source as Partial<Pausable>).resume === "function"
     ? (source as unknown as Pausable)
     : undefined;
+  const flowBefore = pausable?.readableFlowing;
   const queue = new Deque<unknown[]>();
   let paused = false;
   let ended: { error?: unknown } | undefined;
@@ -79,6 +84,7 @@ export async function* fromEvents(
       wake?.();
     },
   );
+  if (flowBefore === false && name === "data") pausable!.resume(); // the reader asked for data: let it come
   try {
     for (;;) {
       if (queue.length > 0) {
@@ -99,5 +105,8 @@ export async function* fromEvents(
     }
   } finally {
     stop();
+    // A stream's flow is put back by `stop`; of another source, undo the pause made here.
+    if (paused && flowBefore === undefined) pausable!.resume();
   }
 }
+

@@ -16,16 +16,25 @@ import { isThenable } from "./internal/thenable.ts";
 /** Legacy work: a promise that is already running, or a function that starts it with an `AbortSignal`. */
 export type LegacyWork<T> = PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T);
 
+/**
+ * How long (ms, run's clock) cancellation waits by default for stoppable work (given the signal, or an `onCancel`) to
+ * settle before detaching it: a bound on a stop that never settles its promise, not the normal path.
+ */
+export const DEFAULT_DETACH_AFTER = 1_000;
+
 export interface FromPromiseOptions {
   /**
-   * Called once when cancellation reaches the wait: stop work that takes no signal (`req.destroy()`,
-   * `clearTimeout(t)`). With it, a bare promise is waited for like signal-taking work instead of being detached.
+   * Called once when cancellation reaches the wait: stop work that takes no signal (`req.destroy()`). With it, a bare
+   * promise is waited for like signal-taking work instead of being detached. The stop must also settle the promise
+   * (reject or resolve it): `clearTimeout(t)` alone leaves it pending forever, and the wait then ends only after
+   * `detachAfter`.
    */
   onCancel?: () => void;
   /**
    * After cancellation, wait at most this many ms (run's clock) for the work to settle, then detach it and throw
-   * `Cancelled`. Default `Infinity` for work that can be stopped (a function given the signal, or `onCancel`), and
-   * `0` for a bare promise, which nothing can stop.
+   * `Cancelled`. Default {@link DEFAULT_DETACH_AFTER} (1 s) for work that can be stopped (a function given the signal,
+   * or `onCancel`), and `0` for a bare promise, which nothing can stop. Work detached when the default ran out is
+   * reported as `unstopped` in the loop's report (and fails a `mockRun` test); `Infinity` waits however long it takes.
    */
   detachAfter?: number;
 }
@@ -34,8 +43,9 @@ export interface FromPromiseOptions {
  * Await legacy Promise work from scoped code, as a checkpoint. `work(signal)` gets the `AbortSignal` of the current
  * scope, which aborts when cancellation reaches this task; corral then waits until the work has really settled and
  * throws `Cancelled` ("Cancelled means it stopped"), whatever the work rejected with. If the work still resolves
- * with a value, the value is returned and the next checkpoint raises. A bare promise cannot be stopped: on
- * cancellation it is detached (its late rejection is swallowed) and `Cancelled` is thrown at once.
+ * with a value, the value is returned and the next checkpoint raises. A deadline ends every wait: work that has not
+ * settled `detachAfter` ms (1 s by default) after cancellation is detached and `Cancelled` thrown. A bare promise
+ * cannot be stopped: on cancellation it is detached (its late rejection is swallowed) and `Cancelled` is thrown at once.
  * @param cx - the current task's context
  * @param work - a promise, or `(signal) => promise`
  * @param options - `onCancel` to stop work that takes no signal, `detachAfter` to bound the wait for it to stop
@@ -51,9 +61,7 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     if (onCancel !== undefined && typeof onCancel !== "function") {
       throw new UsageError(`fromPromise: options.onCancel must be a function, got ${typeof onCancel}`);
     }
-    if (detachAfter !== undefined && (typeof detachAfter !== "number" || !(detachAfter >= 0))) {
-      throw new UsageError(`fromPromise: options.detachAfter must be a number of ms >= 0, got ${String(detachAfter)}`);
-    }
+    checkDetachAfter("fromPromise", detachAfter);
     let promise: PromiseLike<T>;
     let stoppable = onCancel !== undefined;
     if (typeof work === "function") {
@@ -66,12 +74,20 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
         `fromPromise(cx, work): work must be a promise or a function (signal) => promise, got ${typeof work}`,
       );
     }
-    const bridge = new PromiseBridge(task, promise, detachAfter ?? (stoppable ? Infinity : 0), onCancel);
+    const defaulted = detachAfter === undefined && stoppable;
+    const bridge = new PromiseBridge(task, promise, defaulted ? DEFAULT_DETACH_AFTER : (detachAfter ?? 0), onCancel, defaulted);
     const waiting = park<T>(task, bridge);
     promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
   } catch (error) {
     return Promise.reject(error);
+  }
+}
+
+/** Throw a UsageError naming `operation` unless `detachAfter` is undefined or a number of ms >= 0. */
+export function checkDetachAfter(operation: string, detachAfter: unknown): void {
+  if (detachAfter !== undefined && (typeof detachAfter !== "number" || !(detachAfter >= 0))) {
+    throw new UsageError(`${operation}: options.detachAfter must be a number of ms >= 0, got ${String(detachAfter)}`);
   }
 }
 
@@ -91,6 +107,8 @@ class PromiseBridge implements Waitable, HeapEntry {
     private readonly work: PromiseLike<unknown>,
     private readonly detachAfter: number,
     private readonly onCancel: (() => void) | undefined,
+    /** Whether `detachAfter` is the default for stoppable work: running out of it means the stop is broken (reported). */
+    private readonly defaulted: boolean,
   ) {}
 
   deferCancel(_waiter: Waiter, error: unknown): boolean {
@@ -120,7 +138,7 @@ class PromiseBridge implements Waitable, HeapEntry {
   /** The detach deadline passed while the work was still stopping. */
   expire(): void {
     if (this.state !== "stopping") return;
-    this.detach();
+    this.detach(this.defaulted);
     fail(this.task, this.cancelled);
   }
 
@@ -136,10 +154,10 @@ class PromiseBridge implements Waitable, HeapEntry {
   }
 
   /** The task goes on without the work: the loop adopts it as an orphan (counted, its late rejection swallowed). */
-  private detach(): void {
+  private detach(unstopped = false): void {
     if (this.state === "done") return;
     this.state = "detached";
-    loopOf(this.task.scope)?.adopt(this.work);
+    loopOf(this.task.scope)?.adopt(this.work, unstopped);
   }
 
   private stopping(error: unknown, detachAfter: number): true {

@@ -9,8 +9,10 @@
  * Closing the loop: stop taking work, cancel and join the tasks, abort its signal, close what it owns, then report.
  * No caller is left with a promise that never settles.
  */
+import { holding } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { ClosedResourceError, UsageError, isCancelled } from "./errors.ts";
+import { brandInternal, hasBrand, shared } from "./internal/brand.ts";
 import { loopContext } from "./internal/loop-context.ts";
 import type { RunState } from "./internal/run-state.ts";
 import { Scope } from "./internal/scope.ts";
@@ -45,8 +47,12 @@ export interface LoopOptions {
 export interface LoopReport {
   /** Legacy resources the loop closed because they were still open, by kind: `{ "setInterval": 1, "socket": 2 }`. */
   closed: Record<string, number>;
-  /** Promises `fromPromise` detached on cancellation (it cannot stop a bare promise): how they have ended so far. */
-  orphans: { pending: number; resolved: number; rejected: number; errors: unknown[] };
+  /**
+   * Promises `fromPromise` detached on cancellation (it cannot stop a bare promise): how they have ended so far.
+   * `unstopped` counts those of `pending` whose signal or `onCancel` did not settle them within the default
+   * `detachAfter`: a stop that never settles its promise (`clearTimeout` without rejecting), a bug to fix.
+   */
+  orphans: { pending: number; resolved: number; rejected: number; unstopped: number; errors: unknown[] };
   /** Handles created inside the loop and still alive after close (strict loops under `corral/node` only). */
   alive: string[];
 }
@@ -57,6 +63,17 @@ export interface Closer<T extends object = object> {
   readonly kind: string;
   close(resource: T): void;
 }
+
+/** Whether `value` is a loop, opened by this copy of corral or by a duplicate one (see brand.ts). */
+export function isLoop(value: unknown): value is LoopImpl {
+  return value instanceof LoopImpl || hasBrand(value, "LoopImpl");
+}
+
+/**
+ * How many loops are open in the process, in every copy of corral (see internal/brand.ts): `installLoopHooks()`
+ * cannot give an open loop its hooks, so it refuses to install while one is.
+ */
+export const openLoops: { count: number } = shared("openLoops", () => ({ count: 0 }));
 
 /** How many late rejections of orphans a report keeps (the counts are always exact). */
 const KEPT_ERRORS = 20;
@@ -75,7 +92,15 @@ const KEPT_ERRORS = 20;
  */
 export function openLoop<T>(cx: Cx, body: (loop: Loop) => Promise<T> | T): Promise<T | undefined>;
 export function openLoop<T>(cx: Cx, options: LoopOptions, body: (loop: Loop) => Promise<T> | T): Promise<T | undefined>;
-export async function openLoop<T>(
+export function openLoop<T>(
+  cx: Cx,
+  optionsOrBody: LoopOptions | ((loop: Loop) => Promise<T> | T),
+  maybeBody?: (loop: Loop) => Promise<T> | T,
+): Promise<T | undefined> {
+  return holding(cx, () => loopIn(cx, optionsOrBody, maybeBody));
+}
+
+async function loopIn<T>(
   cx: Cx,
   optionsOrBody: LoopOptions | ((loop: Loop) => Promise<T> | T),
   maybeBody?: (loop: Loop) => Promise<T> | T,
@@ -88,12 +113,17 @@ export async function openLoop<T>(
   }
   return withNursery(cx, async (nursery) => {
     const loop = new LoopImpl(nursery as NurseryImpl, options);
+    openLoops.count++;
     try {
       return await loopContext.enter(loop, () => body(loop));
     } finally {
-      loop.close();
-      await loop.drain();
-      await loop.finish();
+      try {
+        loop.close();
+        await loop.drain();
+        await loop.finish();
+      } finally {
+        openLoops.count--;
+      }
     }
   });
 }
@@ -114,7 +144,7 @@ export class LoopImpl implements Loop {
   private drained: (() => void) | null = null;
   private readonly owned = new Map<object, Closer>();
   private readonly closedCounts: Record<string, number> = {};
-  private readonly orphans = { pending: 0, resolved: 0, rejected: 0, errors: [] as unknown[] };
+  private readonly orphans = { pending: 0, resolved: 0, rejected: 0, unstopped: 0, errors: [] as unknown[] };
   /** Set by corral/node in strict loops: lists handles created inside the loop that are still alive after close. */
   aliveCheck: (() => Promise<string[]>) | null = null;
 
@@ -204,17 +234,25 @@ export class LoopImpl implements Loop {
     this.owned.delete(resource);
   }
 
-  /** A promise detached by cancellation: count how it ends, keep its late rejection (swallowed) for the report. */
-  adopt(promise: PromiseLike<unknown>): void {
+  /**
+   * A promise detached by cancellation: count how it ends, keep its late rejection (swallowed) for the report.
+   * `unstopped`: it was detached because its stop had not settled it within the default grace.
+   */
+  adopt(promise: PromiseLike<unknown>, unstopped = false): void {
     const orphans = this.orphans;
     orphans.pending++;
+    if (unstopped) orphans.unstopped++;
+    const ended = (): void => {
+      orphans.pending--;
+      if (unstopped) orphans.unstopped--;
+    };
     promise.then(
       () => {
-        orphans.pending--;
+        ended();
         orphans.resolved++;
       },
       (error: unknown) => {
-        orphans.pending--;
+        ended();
         orphans.rejected++;
         if (orphans.errors.length < KEPT_ERRORS) orphans.errors.push(error);
       },
@@ -271,6 +309,8 @@ export class LoopImpl implements Loop {
     }
   }
 }
+
+brandInternal(LoopImpl, "LoopImpl");
 
 /** The corral cancellation behind `error`: the error itself, or the cause of an `AbortError` raised by a signal. */
 function cancellationIn(error: unknown): unknown {

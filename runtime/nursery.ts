@@ -1,4 +1,4 @@
-import { enterScope, leaveScope, type CancelScope } from "./cancel-scope.ts";
+import { enterScope, holding, leaveScope, type CancelScope } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { MultiError, UsageError, isCancelled } from "./errors.ts";
 import { Scope } from "./internal/scope.ts";
@@ -40,7 +40,11 @@ export type { Ready, ReadyFn } from "./internal/start-ready.ts";
  *   n.start(refreshCache);
  * });
  */
-export async function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
+export function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
+  return holding(cx, () => nurseryIn(cx, body));
+}
+
+async function nurseryIn<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
   const task = taskOf(cx, "withNursery");
   if (typeof body !== "function") throw new UsageError(`withNursery: the body must be a function, got ${typeof body}`);
   const nursery = new NurseryImpl(task);
@@ -156,8 +160,7 @@ export class NurseryImpl implements Nursery, TaskEnd {
       const [first, ...others] = failures;
       if (others.length === 0) throw first;
       if (this.owner.run.strict) throw new MultiError(failures);
-      MultiError.attach(first, others);
-      throw first;
+      throw MultiError.keep(first, others);
     }
     if (this.cancelled !== undefined) {
       if (!this.scope.absorbs(this.cancelled)) throw this.cancelled;

@@ -1,4 +1,5 @@
 import { checkThunks, type Thunk } from "./all.ts";
+import { holding } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { NurseryImpl, withNursery } from "./nursery.ts";
@@ -13,10 +14,11 @@ import { taskOf } from "./internal/task.ts";
  * @example
  * const reply = await race(cx, [(cx) => askPrimary(cx, q), (cx) => askReplica(cx, q)]);
  */
-export async function race<const F extends readonly Thunk[]>(
-  cx: Cx,
-  thunks: F,
-): Promise<Awaited<ReturnType<F[number]>>> {
+export function race<const F extends readonly Thunk[]>(cx: Cx, thunks: F): Promise<Awaited<ReturnType<F[number]>>> {
+  return holding(cx, () => raceIn(cx, thunks)) as Promise<Awaited<ReturnType<F[number]>>>;
+}
+
+async function raceIn(cx: Cx, thunks: readonly Thunk[]): Promise<unknown> {
   taskOf(cx, "race");
   checkThunks("race", thunks);
   if (thunks.length === 0) {
@@ -39,5 +41,5 @@ export async function race<const F extends readonly Thunk[]>(
     };
     for (const thunk of thunks) impl.startWith(thunk, [], end);
   });
-  return winner as Awaited<ReturnType<F[number]>>;
+  return winner;
 }

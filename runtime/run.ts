@@ -1,9 +1,9 @@
 import { SystemClock, type Clock } from "./clock.ts";
 import type { Cx } from "./cx.ts";
-import { MultiError, UsageError } from "./errors.ts";
+import { Cancelled, MultiError, UsageError } from "./errors.ts";
 import { RunState } from "./internal/run-state.ts";
 import { interrupts } from "./internal/interrupts.ts";
-import { Scope } from "./internal/scope.ts";
+import { CTRL_C, runCancelledBy, Scope } from "./internal/scope.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
 import { openLoop } from "./loop.ts";
@@ -21,7 +21,8 @@ export interface RunOptions {
   signals?: boolean;
   /**
    * When a nursery collects several failures: `false` (default) rethrows the first unchanged with the others kept on
-   * it (`MultiError.suppressed(e)`); `true` throws a `MultiError` holding all of them.
+   * it (`MultiError.suppressed(e)`), or a `MultiError` when the first cannot carry them (a thrown string or number, a
+   * frozen error); `true` throws a `MultiError` holding all of them.
    */
   strict?: boolean;
 }
@@ -53,7 +54,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   else signal?.addEventListener("abort", onAbort, { once: true });
   const stopListening =
     options.signals === true
-      ? interrupts.listen!(() => root.cancelWith("signal", "SIGINT: Ctrl-C (press it again to exit at once)"))
+      ? interrupts.listen!(() => root.cancelWith("signal", CTRL_C))
       : undefined;
 
   let value: T | undefined;
@@ -74,12 +75,18 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   root.detach();
   const timers = state.close();
   if (failed) {
-    if (misuse !== undefined) MultiError.attach(failure, [misuse]);
-    throw failure;
+    // The root scope's own Cancelled says "let it propagate" to code inside; out here the run is over.
+    const cancelled = root.error;
+    if (cancelled !== null && failure === cancelled) failure = new Cancelled(cancelled.source, cancelled.reason, ranOut(cancelled.reason));
+    throw misuse === undefined ? failure : MultiError.keep(failure, [misuse]);
   }
   if (misuse !== undefined) throw misuse;
   if (timers > 0) throw new Error(`corral bug: ${timers} timer(s) were still armed after the run was swept`);
   return value as T;
+}
+
+function ranOut(reason: unknown): string {
+  return `run(main) was cancelled${runCancelledBy(reason)}. Every task has stopped and cleaned up.`;
 }
 
 function outOfOrder(): UsageError {

@@ -2,7 +2,7 @@
  * Timeouts and shields: thin policies on the cancel scope. `moveOnAfter` gives up quietly, `failAfter` loudly,
  * `shield` protects cleanup from outside cancellation.
  */
-import { openScope, runInScope, scoped, type ScopeBody } from "./cancel-scope.ts";
+import { holding, openScope, runInScope, scoped, type ScopeBody } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { TooSlowError, UsageError } from "./errors.ts";
 import { taskOf } from "./internal/task.ts";
@@ -40,12 +40,12 @@ export interface FailOptions {
  * const page = await failAfter(cx, 1_000, (cx) => load(cx), { error: () => new Error("timed out") });
  */
 export function failAfter<T>(cx: Cx, ms: number, body: ScopeBody<T>, options: FailOptions = {}): Promise<T> {
-  return failIn(cx, "failAfter", { timeout: ms }, body, options, `failAfter(cx, ${ms}, ...)`, failAfter);
+  return holding(cx, () => failIn(cx, "failAfter", { timeout: ms }, body, options, `failAfter(cx, ${ms}, ...)`, failAfter));
 }
 
 /** Like {@link failAfter} with an absolute deadline on the run's clock. */
 export function failAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>, options: FailOptions = {}): Promise<T> {
-  return failIn(cx, "failAt", { deadline }, body, options, `failAt(cx, ${deadline}, ...)`, failAt);
+  return holding(cx, () => failIn(cx, "failAt", { deadline }, body, options, `failAt(cx, ${deadline}, ...)`, failAt));
 }
 
 /**

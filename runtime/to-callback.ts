@@ -1,5 +1,5 @@
 import type { Cx } from "./cx.ts";
-import { UsageError } from "./errors.ts";
+import { FalsyRejectionError, UsageError } from "./errors.ts";
 import { toPromise, type ToPromiseOptions } from "./to-promise.ts";
 
 /**
@@ -12,7 +12,9 @@ export type NodeCallback<R> = (error: any, value?: R) => void;
 /**
  * An err-first callback version of a scoped function, for legacy callers: `(...args, callback)`. Runs like
  * {@link toPromise}; the callback is called once the task has exited, outside the promise chain, so an exception it
- * throws surfaces as an uncaught exception (as with any callback API) instead of vanishing.
+ * throws surfaces as an uncaught exception (as with any callback API) instead of vanishing. A failure with a falsy
+ * value (`throw undefined`, `null`, `0`, `""`) reaches the callback as an error with code `ERR_FALSY_VALUE_REJECTION`
+ * and the value as its `reason`, as `util.callbackify` does, never as success.
  * @example
  * app.get("/users/:id", (req, res) => toCallback(loadUser, { loop })(req.params.id, (err, user) => res.json(user)));
  */
@@ -29,7 +31,10 @@ export function toCallback<A extends unknown[], R>(
     const args = argsAndCallback as unknown as A;
     call(...args).then(
       (value) => queueMicrotask(() => (callback as NodeCallback<R>)(null, value)),
-      (error: unknown) => queueMicrotask(() => (callback as NodeCallback<R>)(error)),
+      (error: unknown) => {
+        const reported = error || new FalsyRejectionError(error, "toCallback");
+        queueMicrotask(() => (callback as NodeCallback<R>)(reported));
+      },
     );
   };
 }

@@ -3,7 +3,7 @@ import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import type { TaskFn } from "./internal/spawn.ts";
 import { loopContext } from "./internal/loop-context.ts";
-import { LoopImpl, type Loop } from "./loop.ts";
+import { isLoop, type Loop } from "./loop.ts";
 import { run } from "./run.ts";
 
 export interface ToPromiseOptions {
@@ -35,13 +35,13 @@ export function toPromise<A extends unknown[], R>(
 ): (...args: A) => Promise<R> {
   if (typeof fn !== "function") throw new UsageError(`toPromise(fn): fn must be a scoped function, got ${typeof fn}`);
   const { loop: given, signal, strict = false } = options;
-  if (given !== undefined && !(given instanceof LoopImpl)) {
+  if (given !== undefined && !isLoop(given)) {
     throw new UsageError("toPromise: options.loop must be a Loop from openLoop");
   }
   const task = (cx: Cx, ...args: A): Promise<R> => underSignal(cx, fn, args, signal);
   return (...args: A): Promise<R> => {
     const loop = given ?? loopContext.current();
-    if (loop instanceof LoopImpl) return loop.call(task as TaskFn, args) as Promise<R>;
+    if (isLoop(loop)) return loop.call(task as TaskFn, args) as Promise<R>;
     if (strict) {
       return Promise.reject(
         new UsageError("toPromise: no corral loop to run in (strict); pass { loop } from openLoop or run the caller in corral"),

@@ -6,9 +6,10 @@
  * project, as the compiler's work is then done twice.
  */
 import { Node, SyntaxKind, ts, type CallExpression, type SourceFile } from "ts-morph";
-import { findOwn, outsideBoundary } from "../to-async/analysis.ts";
-import { callbackParam } from "../to-async/err-first.ts";
+import { hasOwnChain, outsideBoundary } from "../to-async/analysis.ts";
+import { callbackParam } from "../to-async/callback-param.ts";
 import { planToAsync } from "../to-async/plan.ts";
+import { returnsPromise } from "../to-async/returns-promise.ts";
 import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
 import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { migrateFile } from "./migrate-file.ts";
@@ -71,16 +72,17 @@ export async function inventory(paths: readonly string[], tsconfig?: string, pro
   return { functions, errors, skipped, entries };
 }
 
-/** How a function is written: its waits are callbacks, chains, awaits, or scoped (taking a `Cx`); mixed if several. */
+/**
+ * How a function is written: its waits are callbacks (it takes an err-first callback, in any shape), chains, awaits,
+ * or scoped (taking a `Cx`); `promise` if it returns a promise without any of those; mixed if several.
+ */
 function styleOf(fn: FunctionNode): Style {
   if (isAlreadyScoped(fn)) return "scoped";
   const kinds = new Set<Style>();
   if (fn.isAsync()) kinds.add("async");
   if (callbackParam(fn) !== undefined) kinds.add("callback");
-  const link = (node: ts.Node): boolean =>
-    ts.isPropertyAccessExpression(node) && ["then", "catch", "finally"].includes(node.name.text) && ts.isCallExpression(node.parent);
-  if (findOwn(fn, link) !== undefined) kinds.add("chain");
-  if (kinds.size === 0) return "sync";
+  if (hasOwnChain(fn)) kinds.add("chain");
+  if (kinds.size === 0) return returnsPromise(fn) ? "promise" : "sync";
   return kinds.size === 1 ? [...kinds][0]! : "mixed";
 }
 

@@ -11,7 +11,7 @@ import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { functionsAndAccessorsOf, lineOf, nameOf, selectAmong, type Candidate } from "./functions.ts";
 import { planOrder } from "./plan-order.ts";
-import { Refusal } from "./refusal.ts";
+import { Refusal, Unchanged } from "./refusal.ts";
 import { functionKey, noSuchFunction, type FunctionResult, type Reason } from "./result.ts";
 
 /**
@@ -105,7 +105,8 @@ function planRound(
     for (const edit of rewrite.edits) edit.owner = fn;
     for (const handler of rewrite.inlined) inlined.add(handler);
     added.push({ fn, imports: rewrite.imports });
-    const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => e.start >= r.start && e.end <= r.end && !(e.start === r.start && e.end === r.end && e === r));
+    // (an insertion contains nothing: two rewrites may insert at the same place, one after the other)
+    const absorbed = (e: Edit): boolean => rewrite.edits.some((r) => r.start < r.end && e.start >= r.start && e.end <= r.end);
     edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
   }
   const results = selected.flatMap((fn) => (inlined.has(fn) ? [] : (entries.get(fn) ?? [])));
@@ -174,6 +175,7 @@ function check(
     if (rewrite === undefined) return { entry: { ...base, outcome: "unchanged", notes: [] } };
     return { entry: { ...base, outcome: "changed", notes: rewrite.notes }, rewrite };
   } catch (error) {
+    if (error instanceof Unchanged) return { entry: { ...base, outcome: "unchanged", reason: error.reason(), notes: [] } };
     if (error instanceof Refusal) return { entry: { ...base, outcome: "refused", reason: error.reason(), notes: [] } };
     const message = error instanceof Error ? error.message : String(error);
     return { entry: { ...base, outcome: "error", reason: { code: "internal-error", message }, notes: [] } };

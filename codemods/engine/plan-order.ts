@@ -1,6 +1,6 @@
 /**
  * The order a file's functions are planned in: a function after the functions nested in it (an outer rewrite copies
- * the inner edits), and after the functions of the file it calls by name, so a caller is written knowing what
+ * the inner edits), and after the functions of the file it calls by name (`f`, `exports.f`), so a caller is written knowing what
  * became of its callee in this run (an err-first function made async is called natively; one that stays a callback
  * API is handed the callback). Otherwise, and in a cycle of calls, the source order, innermost and last first.
  */
@@ -12,8 +12,8 @@ export function planOrder(selected: readonly Candidate[]): Candidate[] {
   const byNode = new Map<ts.Node, Candidate>(selected.map((fn) => [fn.compilerNode, fn]));
   const declared = new Map<string, Candidate>();
   for (const fn of selected) {
-    const node = fn.compilerNode;
-    if (ts.isFunctionDeclaration(node) && node.name !== undefined) declared.set(node.name.text, fn);
+    const name = calledAs(fn.compilerNode);
+    if (name !== undefined) declared.set(name, fn);
   }
   const before = new Map<Candidate, Candidate[]>(selected.map((fn) => [fn, []]));
   for (const fn of selected) {
@@ -24,8 +24,8 @@ export function planOrder(selected: readonly Candidate[]): Candidate[] {
         deps.push(nested);
         return; // its own calls are its own dependencies
       }
-      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression)) {
-        const callee = declared.get(node.expression.text);
+      if (ts.isCallExpression(node) && (ts.isIdentifier(node.expression) || ts.isPropertyAccessExpression(node.expression))) {
+        const callee = declared.get(node.expression.getText());
         // A call of a function this one is nested in (recursion) orders nothing: the nested one comes first.
         if (callee !== undefined && !encloses(callee.compilerNode, fn.compilerNode)) deps.push(callee);
       }
@@ -45,6 +45,21 @@ export function planOrder(selected: readonly Candidate[]): Candidate[] {
   };
   for (const fn of [...selected].reverse()) place(fn);
   return order;
+}
+
+/**
+ * How the file calls a function by name: a declaration's name, the variable holding it (`const f = ...`), or the
+ * export it is assigned to (`exports.f = function ...`).
+ */
+function calledAs(node: ts.Node): string | undefined {
+  if (ts.isFunctionDeclaration(node)) return node.name?.text;
+  if (!ts.isFunctionExpression(node) && !ts.isArrowFunction(node)) return undefined;
+  const parent = node.parent;
+  if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name)) return parent.name.text;
+  if (ts.isBinaryExpression(parent) && parent.right === node && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    return /^(module\.)?exports\.[\w$]+$/.test(parent.left.getText()) ? parent.left.getText() : undefined;
+  }
+  return undefined;
 }
 
 function encloses(outer: ts.Node, inner: ts.Node): boolean {

@@ -28,3 +28,10 @@ export class Refusal extends Error {
 export function refuseUnless(condition: unknown, code: string, why: string, at: Node): asserts condition {
   if (!condition) throw new Refusal(code, why, at);
 }
+
+/**
+ * A decision that a function needs nothing from the stage, and why (it is async already, it returns a promise it
+ * does not wait on, it is the callback shape an earlier run kept): reported `unchanged` with this reason, so no
+ * function that takes a callback or returns a promise is left unchanged without one.
+ */
+export class Unchanged extends Refusal {}

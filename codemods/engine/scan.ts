@@ -9,7 +9,8 @@ import type { FunctionResult, Reason } from "./result.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { onWorker } from "./worker.ts";
 
-export type Style = "scoped" | "async" | "chain" | "callback" | "mixed" | "sync";
+/** `promise`: returns a promise (`new Promise`, `Promise.all`, a typed promise) without chains, awaits or callbacks. */
+export type Style = "scoped" | "async" | "chain" | "callback" | "promise" | "mixed" | "sync";
 
 /** What a stage would do to a function: its outcome, and the reason when it refuses. */
 export interface StageVerdict {

@@ -88,6 +88,13 @@ export function findOwn(root: Node, test: (node: ts.Node) => boolean): Node | un
   return findAll(root, (node) => !BOUNDARIES.has(node.kind) && test(node), outsideBoundary, true)[0];
 }
 
+/** Whether `fn` calls `.then`/`.catch`/`.finally` itself (outside nested functions): its waits are chains. */
+export function hasOwnChain(fn: Node): boolean {
+  const link = (node: ts.Node): boolean =>
+    ts.isPropertyAccessExpression(node) && ["then", "catch", "finally"].includes(node.name.text) && ts.isCallExpression(node.parent);
+  return findOwn(fn, link) !== undefined;
+}
+
 /** Whether `node` is, or holds outside nested functions, an `await`. */
 export function waits(node: Node): boolean {
   return Node.isAwaitExpression(node) || findOwn(node, ts.isAwaitExpression) !== undefined;

@@ -177,9 +177,9 @@ export class ErrFirstWriter {
     );
   }
 
-  /** The async version of a file-local err-first function this run rewrote, if `callee` names one. */
+  /** The async version of a file-local err-first function this run rewrote, if `callee` names one (`f`, `exports.f`). */
   private madeAsync(callee: Node): string | undefined {
-    return Node.isIdentifier(callee) ? this.imports.madeAsync.get(callee.getText()) : undefined;
+    return Node.isIdentifier(callee) || Node.isPropertyAccessExpression(callee) ? this.imports.madeAsync.get(callee.getText()) : undefined;
   }
 
   /** `callback(err)` -> `throw err`; `callback(null, value)` -> `return value`. */

@@ -8,27 +8,17 @@
  * answers later), possibly twice, or not last on its path (code after it would no longer run), a path that ends
  * without calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
  */
-import { Node, type FunctionDeclaration, type Identifier } from "ts-morph";
+import { Node, SyntaxKind, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
+import type { FunctionNode } from "../engine/functions.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
+import { usesOwn } from "./analysis.ts";
 import { ErrFirstWriter } from "./err-first-writer.ts";
+import { planKeptShape } from "./err-first-kept-shape.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
+import { notErrFirstCall } from "./callback-param.ts";
 import { asyncParameterText, readPreamble } from "./preamble.ts";
-import { isErrFirstCallbackType } from "./types.ts";
-
-const CALLBACK_NAMES = /^(cb|callback|done|next|cont)$/i;
-
-/** The callback parameter of an err-first function: its last parameter, by name or by its `(err, ...)` type. */
-export function callbackParam(fn: Node): Identifier | undefined {
-  if (!Node.isFunctionDeclaration(fn)) return undefined;
-  const last = fn.getParameters().at(-1);
-  const name = last?.getNameNode();
-  if (last === undefined || !Node.isIdentifier(name)) return undefined;
-  if (last.getTypeNode() === undefined || last.getType().isAny()) return CALLBACK_NAMES.test(name.getText()) ? name : undefined;
-  // An optional callback (`callback?: Callback`, defaulted by the shuffle at the top) is typed `Callback | undefined`.
-  return isErrFirstCallbackType(last.getType().getNonNullableType()) ? name : undefined;
-}
 
 export interface ErrFirstRewrite {
   edits: Edit[];
@@ -36,68 +26,158 @@ export interface ErrFirstRewrite {
   imports: Import[];
 }
 
+/** What every shape's rewrite is made of: the async body, the parameters it keeps, and the callbackify import. */
+export interface AsyncVersion {
+  writer: ErrFirstWriter;
+  /** `{ ... }`: the body of the async version. */
+  body: string;
+  /** The parameters but the callback, as written (a union loses the callback's type where the shuffle moves it). */
+  kept: string;
+  /**
+   * The statements at the top that pick the callback out of the arguments and check it (preamble.ts), as written,
+   * ending with a line break: the legacy shape runs them before it hands over. Empty when there are none.
+   */
+  shim: string;
+  keptNames: string[];
+  /** Every parameter's name, as the legacy shape passes them on. */
+  allNames: string;
+  /** `<T>` or empty. */
+  typeParams: string;
+  callbackify: string;
+  notes: string[];
+}
+
 /**
  * Plan the rewrite of the err-first function `fn` with callback parameter `cb` (`inner`: the edits inside it made
- * already, carried by the code it moves); throws a `Refusal`.
+ * already, carried by the code it moves); throws a `Refusal`. A declaration is rewritten here; a method, a function
+ * held by a variable, a property or an export keeps its shape for callers nobody can list (err-first-kept-shape.ts).
  */
-export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
+export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
+  const params = fn.getParameters();
+  const constructed = constructorName(fn);
+  refuseUnless(
+    constructed === undefined,
+    "callback-constructor",
+    `\`${constructed}\` is a constructor (called with \`new\`, or given a prototype): \`new ${constructed}(...)\` cannot ` +
+      "become async; move the callback work into a method and migrate that, or leave it as it is",
+    fn,
+  );
+  const body = fn.getBody();
+  refuseUnless(
+    Node.isBlock(body),
+    "callback-arrow-expression-body",
+    "the arrow's body is an expression; give it a block body (`=> { ... }`) and run again",
+    fn,
+  );
+  const odd = notErrFirstCall(fn, cb);
+  refuseUnless(
+    odd === undefined,
+    "callback-not-err-first",
+    `\`${odd?.getParent()?.getText()}\` passes a first argument that may not be an error; an err-first callback takes ` +
+      "the error (or null) first, and the async form would throw that value: leave it as it is, or pass `(null, value)`",
+    odd ?? cb,
+  );
+  const callbackParameter = params.find((p) => p.getNameNode() === cb)!;
+  const others = params.filter((p) => p !== callbackParameter);
+  // `arguments` may be read by the shuffle the legacy shape keeps, not by what the async version runs (refused
+  // callback-reads-arguments there).
+  const preamble = readPreamble(params, body.getStatements(), cb);
   const writer = new ErrFirstWriter(cb, imports, inner);
-  const body = fn.getBody() as import("ts-morph").Block;
-  const preamble = readPreamble(fn.getParameters(), body.getStatements(), cb);
   const statements = writer.block([...preamble.kept, ...preamble.rest], { later: false, mustLeave: false }, body);
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
-  const name = fn.getName();
-  refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
-  const params = fn.getParameters();
-  const kept = params.slice(0, -1).map((p) => asyncParameterText(p, preamble)).join(", ");
-  const keptNames = params.slice(0, -1).map((p) => p.getName());
+  const notes = [`became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`];
+  if (preamble.shim.length > 0) {
+    notes.push(
+      "its callback shape runs the statements that pick the callback out of its arguments and check it before it hands " +
+        "over (a failed check still throws synchronously); the async version keeps the defaults of the other parameters",
+    );
+  }
+  if (preamble.callbackMayBeMissing) {
+    notes.push(
+      "called without a callback, its callback shape now throws callbackify's TypeError at once; before, it did its " +
+        "work and then failed calling the missing callback",
+    );
+  }
   const source = fn.getSourceFile().getFullText();
-  const typeParams = fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "";
-  const asyncBody = `{\n${statements.join("\n")}\n}`;
-  const callbackify = writer.use("node:util", "callbackify");
-  const exported = fn.isExported() || fn.isDefaultExport();
-  const notes = [
-    `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
-  ];
-  if (exported || preamble.shim.length > 0) {
-    // Outside callers keep `name(args..., callback)`, and every calling form the shuffle at its top accepted; the
-    // async version sits beside it.
-    const impl = `${name}Async`;
-    const allParams = params.map((p) => p.getNameNode().getText()).join(", ");
+  const version: AsyncVersion = {
+    writer,
+    body: `{\n${statements.join("\n")}\n}`,
+    kept: others.map((p) => asyncParameterText(p, preamble)).join(", "),
     // As written, with the blank lines and comments between its statements.
-    const shim = preamble.shim
+    shim: preamble.shim
       .map((s, i) => {
         const before = s.getPreviousSibling();
-        if (i === 0) return `  ${s.getText()}`;
-        return before !== undefined && before === preamble.shim[i - 1] ? source.slice(before.getEnd(), s.getEnd()) : `\n  ${s.getText()}`;
+        if (i === 0) return s.getText();
+        return before !== undefined && before === preamble.shim[i - 1] ? source.slice(before.getEnd(), s.getEnd()) : `\n${s.getText()}`;
       })
-      .join("");
+      .join("")
+      .concat(preamble.shim.length > 0 ? "\n" : ""),
+    keptNames: others.map((p) => p.getName()),
+    // The legacy shape passes the callback last, wherever it sits (`files(dir, type, callback, options)`).
+    allNames: [...others, callbackParameter].map((p) => p.getNameNode().getText()).join(", "),
+    typeParams: fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "",
+    callbackify: writer.use("node:util", "callbackify"),
+    notes,
+  };
+  if (Node.isFunctionDeclaration(fn)) return planDeclaration(fn, cb, version, imports);
+  return planKeptShape(fn, version, imports);
+}
+
+/** The name of `fn` if the file uses it as a constructor: `new F(...)`, or `F.prototype` (a function named `F`). */
+function constructorName(fn: FunctionNode): string | undefined {
+  const name = Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) ? fn.getName() : undefined;
+  const parent = fn.getParent();
+  const held = name ?? (Node.isVariableDeclaration(parent) ? parent.getName() : undefined);
+  if (held === undefined || Node.isArrowFunction(fn)) return undefined;
+  const escaped = held.replace(/\$/g, "\\$");
+  // `new F(...)`, not `new F.Other(...)`; `F.prototype`, not `x.F.prototype`
+  const used = new RegExp(`\\bnew\\s+${escaped}(?![\\w$.])|(^|[^\\w$.])${escaped}\\.prototype\\b`).test(fn.getSourceFile().getFullText());
+  return used ? held : undefined;
+}
+
+/**
+ * The call the legacy shape makes: `callbackify(impl)(a, cb)`, or `callbackify(impl).call(this, a, cb)` where the
+ * function reads `this` (callbackify passes its own `this` on to the async version).
+ */
+export function shimCall(fn: FunctionNode, impl: string, version: AsyncVersion): string {
+  const args = version.allNames;
+  return usesOwn(fn, SyntaxKind.ThisKeyword)
+    ? `${version.shim}${version.callbackify}(${impl}).call(this, ${args});`
+    : `${version.shim}${version.callbackify}(${impl})(${args});`;
+}
+
+function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: AsyncVersion, imports: FileImports): ErrFirstRewrite {
+  const name = fn.getName();
+  refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
+  const { writer, kept, keptNames, typeParams, notes } = version;
+  const params = fn.getParameters();
+  const source = fn.getSourceFile().getFullText();
+  const exported = fn.isExported() || fn.isDefaultExport();
+  // A file-local function with a shuffle keeps its callback shape too: its callers' calling forms still work.
+  if (exported || version.shim !== "") {
+    // Outside callers keep `name(args..., callback)`; the async version sits beside it.
+    const impl = `${name}Async`;
     const wrapper =
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
-      `${shim}${shim === "" ? "" : "\n"}  ${callbackify}(${impl})(${allParams});\n}\n\n` +
-      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${asyncBody}`;
+      `  ${shimCall(fn, impl, version)}\n}\n\n` +
+      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${version.body}`;
     notes.push(
       exported
         ? `the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`
         : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
     );
-    if (preamble.shim.length > 0) {
-      notes.push(
-        `${name} runs the statements that pick the callback out of its arguments and check it before it hands over (a ` +
-          `failed check still throws synchronously); ${impl} keeps the defaults of its other parameters`,
-      );
-    }
-    if (preamble.callbackMayBeMissing) {
-      notes.push(
-        `called without a callback, ${name} now throws callbackify's TypeError at once; before, it did its work and ` +
-          "then failed calling the missing callback",
-      );
-    }
     imports.madeAsync.set(name, impl);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
+  refuseUnless(
+    params.at(-1)?.getNameNode() === cb,
+    "callback-not-last-parameter",
+    `the callback \`${cb.getText()}\` is not the last parameter, and ${name}'s callers here would call it through ` +
+      "callbackify, which takes the callback last: move it last (callers too), or leave the function as it is",
+    cb,
+  );
   const edits: Edit[] = [];
   for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
     if (ref === fn.getNameNode()) continue;
@@ -111,10 +191,10 @@ export function planErrFirst(fn: FunctionDeclaration, cb: Identifier, imports: F
     );
     refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
     refuseUnless(!(ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()), "callback-recursive", `${name} calls itself`, ref);
-    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${callbackify}(${name})`, format: false });
+    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${version.callbackify}(${name})`, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
-  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${asyncBody}` });
+  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${version.body}` });
   const staleTag = callbackTagRemoval(fn, cb.getText());
   if (staleTag !== undefined) edits.push(staleTag);
   notes.push(`its callers in this file call it through callbackify(${name})`);

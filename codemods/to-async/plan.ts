@@ -2,14 +2,16 @@ import { Node, SyntaxKind, ts, type Expression, type Identifier, type Expression
 import type { Edit } from "../engine/edits.ts";
 import { isAccessor, nameOf, type Accessor, type Candidate, type FunctionNode } from "../engine/functions.ts";
 import { findAll } from "../engine/walk.ts";
-import { refuseUnless } from "../engine/refusal.ts";
+import { refuseUnless, Unchanged } from "../engine/refusal.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
-import { callbackParam, planErrFirst } from "./err-first.ts";
+import { callbackParam } from "./callback-param.ts";
+import { planErrFirst } from "./err-first.ts";
 import { readPreamble } from "./preamble.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
-import { directReturns, endReachable, outsideBoundary } from "./analysis.ts";
+import { returnsPromise } from "./returns-promise.ts";
+import { directReturns, endReachable, hasOwnChain, outsideBoundary } from "./analysis.ts";
 import { ChainWriter } from "./generate.ts";
 
 /** The rewrite of one function: edits against its file's original text, and what changes in behaviour. */
@@ -26,6 +28,8 @@ const FIRE_AND_FORGET =
   "the function starts a Promise chain it does not return: it runs on while the function goes on, and " +
   "awaiting it would change when the code after it runs";
 
+const ALREADY_ASYNC = "already async, with no Promise chain it returns to rewrite; nothing to do for --to async (--to scoped is its next stage)";
+
 const SYNC_THROW_NOTE =
   "became async: if code before its first await throws, it now returns a rejected promise instead of throwing";
 
@@ -37,7 +41,7 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   if (isAccessor(fn)) return planAccessor(fn);
   // An async function already answers with a promise: only the chains it returns are rewritten, with no note.
   const already = fn.isAsync();
-  if (already && isGenerator(fn)) return undefined;
+  if (already && isGenerator(fn)) throw new Unchanged("already-async", ALREADY_ASYNC, fn);
   if (Node.isMethodDeclaration(fn) && fn.getName() === "then") {
     refuseUnless(
       returnedPromises(fn, fn.getBody()!).length === 0,
@@ -48,16 +52,33 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
-  const callback = already ? undefined : callbackParam(fn);
-  if (isCallbackifyShim(fn, body, callback)) return undefined; // the callback shape kept by an earlier run of this stage
-  if (callback !== undefined && Node.isFunctionDeclaration(fn) && findAll(fn.getBody()!, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
+  // An anonymous function passed as a value is a callback itself, answered by whoever calls it: not a target.
+  const callback = already || nameOf(fn) === "<anonymous>" ? undefined : callbackParam(fn);
+  if (isCallbackifyShim(fn, body, callback)) {
+    throw new Unchanged("callback-shape-kept", "the callback shape an earlier run kept for callers: it calls its async version already", fn);
+  }
+  if (callback !== undefined && findAll(body, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
     return { ...planErrFirst(fn, callback, imports, inner), inlined: [] };
   }
   const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
-    if (already) return undefined;
+    if (already) throw new Unchanged("already-async", ALREADY_ASYNC, fn);
     const floating = floatingChain(fn);
     refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
+    if (returnsPromise(fn)) {
+      throw new Unchanged(
+        "promise-returned-as-is",
+        "it returns a promise it does not build in its return (a call's promise, or a chain held in a variable): its " +
+          "callers await it already; nothing for --to async to rewrite",
+        fn,
+      );
+    }
+    if (hasOwnChain(fn)) {
+      throw new Unchanged("chain-not-returned", "its chains are held, not returned nor left running: nothing for --to async to rewrite", fn);
+    }
+    if (callback !== undefined) {
+      throw new Unchanged("callback-unused", `it takes a callback (\`${callback.getText()}\`) it never calls nor hands on: nothing to convert`, fn);
+    }
     return undefined;
   }
   refuseUnless(!isGenerator(fn), "generator", "a generator function cannot become async without changing what it returns", fn);
@@ -126,7 +147,9 @@ function isCallbackifyShim(fn: FunctionNode, body: Node, callback: Identifier | 
   if (last === undefined || !Node.isExpressionStatement(last)) return false;
   const call = last.getExpression();
   if (!Node.isCallExpression(call)) return false;
-  const inner = call.getExpression();
+  // `callbackify(fAsync)(...)`, or `callbackify(fAsync).call(this, ...)` where the function reads `this`
+  const callee = call.getExpression();
+  const inner = Node.isPropertyAccessExpression(callee) && callee.getName() === "call" ? callee.getExpression() : callee;
   if (!Node.isCallExpression(inner) || !/(^|\.)callbackify$/.test(inner.getExpression().getText())) return false;
   return statements.length === 1 || (callback !== undefined && readPreamble(fn.getParameters(), statements, callback).rest.length === 1);
 }

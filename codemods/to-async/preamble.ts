@@ -281,7 +281,7 @@ class Reader {
     );
     refuseUnless(
       Node.isFunctionDeclaration(statement) || Node.isClassDeclaration(statement) || !usesOwn(statement, "arguments"),
-      "callback-arguments-read",
+      "callback-reads-arguments",
       "the function reads `arguments`; its async version takes fewer (no callback), so `arguments` would differ: " +
         "use the named parameters",
       statement,

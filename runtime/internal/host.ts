@@ -3,12 +3,20 @@
  * `corral/register` routes legacy code's timers onto a run's clock. The core imports nothing from `node:`: it only
  * reads globals that browsers, Deno and Bun have too.
  */
+import { shared } from "./brand.ts";
 
-export const hostSetTimeout: typeof globalThis.setTimeout = globalThis.setTimeout;
-export const hostClearTimeout: typeof globalThis.clearTimeout = globalThis.clearTimeout;
+// Shared with duplicate copies of corral (see brand.ts): one loaded after the hooks replaced the globals must still
+// get the real ones.
+const host = shared("host", () => ({
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+  setImmediate: typeof globalThis.setImmediate === "function" ? globalThis.setImmediate : undefined,
+}));
 
-const immediate: ((callback: () => void) => unknown) | undefined =
-  typeof globalThis.setImmediate === "function" ? globalThis.setImmediate : undefined;
+export const hostSetTimeout: typeof globalThis.setTimeout = host.setTimeout;
+export const hostClearTimeout: typeof globalThis.clearTimeout = host.clearTimeout;
+
+const immediate: ((callback: () => void) => unknown) | undefined = host.setImmediate;
 
 /** Run `callback` after the microtask queue has drained and the host had a turn (timers, I/O). */
 export function onNextMacrotask(callback: () => void): void {
@@ -27,9 +35,10 @@ export function yieldToHost(): Promise<void> {
 
 /**
  * Counts scheduling activity across all runs: checkpoints, parks, wake-ups, spawns and exits. The idle detector
- * (autojump, `waitAllTasksBlocked`) compares it across a host turn.
+ * (autojump, `waitAllTasksBlocked`) compares it across a host turn. One per process, shared with duplicate copies of
+ * corral (see brand.ts), whose primitives may park this copy's tasks.
  */
-export const activity = { count: 0 };
+export const activity: { count: number } = shared("activity", () => ({ count: 0 }));
 
 /** How long checkpoints may run back to back before one gives the host a turn. */
 const HOST_TURN_MS = 2;

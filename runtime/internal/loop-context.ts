@@ -1,4 +1,5 @@
 import type { Loop, LoopImpl } from "../loop.ts";
+import { shared } from "./brand.ts";
 
 /**
  * How the core knows which loop legacy code is running in. The core has no AsyncLocalStorage (it must run outside
@@ -14,10 +15,11 @@ export interface LoopContext {
   opened?: ((loop: LoopImpl) => void) | undefined;
 }
 
-export const loopContext: LoopContext = {
+/** One per process, shared with duplicate copies of corral, so hooks installed through one serve both (brand.ts). */
+export const loopContext: LoopContext = shared("loopContext", () => ({
   enter: (_loop, fn) => fn(),
   current: () => undefined,
-};
+}));
 
 /** Replace the hooks (corral/node does, once). */
 export function setLoopContext(context: LoopContext): void {

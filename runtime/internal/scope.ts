@@ -39,6 +39,11 @@ export class Scope implements CancelScope, CancelRoot, HeapEntry {
   /** Waiters of parked tasks whose innermost scope this is (intrusive FIFO list). */
   parkedHead: Waiter | null = null;
   parkedTail: Waiter | null = null;
+  /**
+   * The promise the caller of the scope function holds (see `holding`): a sweep that closes this scope because it was
+   * left open marks it handled, so a forgotten `await` is reported once, by the scope around it.
+   */
+  holder: Promise<unknown> | null = null;
   /** Set on the scopes a loop opens: the loop that owns legacy work started below them (see {@link loopOf}). */
   loop: LoopImpl | null = null;
   private controller: AbortController | null = null;
@@ -173,8 +178,20 @@ export function loopOf(scope: Scope): LoopImpl | null {
   return null;
 }
 
+/** The reason `run` gives its root scope's cancellation when Ctrl-C arrives (and `corral/register` too). */
+export const CTRL_C = "SIGINT";
+
+/** What cancelled a run from outside, said of the run: Ctrl-C, or the AbortSignal the caller passed. */
+export function runCancelledBy(reason: unknown): string {
+  return reason === CTRL_C ? " by Ctrl-C (SIGINT)" : `: its options.signal was aborted${because(reason)}`;
+}
+
+function because(reason: unknown): string {
+  return reason === undefined ? "" : `: ${reason instanceof Error ? reason.message : String(reason)}`;
+}
+
 function cancelMessage(source: CancelSource, reason: unknown): string {
-  const why = reason === undefined ? "" : `: ${reason instanceof Error ? reason.message : String(reason)}`;
+  const why = because(reason);
   const tail = " (let it propagate: the cancelled scope absorbs it; a catch-all should rethrow when isCancelled(e))";
   switch (source) {
     case "explicit":
@@ -184,7 +201,9 @@ function cancelMessage(source: CancelSource, reason: unknown): string {
     case "nursery":
       return `cancelled because another task in the nursery failed${why}${tail}`;
     case "signal":
-      return `cancelled: the run's AbortSignal was aborted${why}${tail}`;
+      return reason === CTRL_C
+        ? `cancelled by Ctrl-C (SIGINT): the run is stopping; press Ctrl-C again to exit at once${tail}`
+        : `cancelled: the run's options.signal was aborted${why}${tail}`;
     case "shutdown":
       return `cancelled: the loop is shutting down${why}${tail}`;
   }

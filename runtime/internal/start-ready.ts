@@ -69,8 +69,7 @@ class Starting implements TaskEnd {
   readonly onFailed = (error: unknown): void => {
     if (this.readyCalled) return this.nursery.onFailed(error);
     const misuse = this.close();
-    if (misuse !== undefined) MultiError.attach(error, [misuse]);
-    this.reject(error);
+    this.reject(misuse === undefined ? error : MultiError.keep(error, [misuse]));
   };
 
   /** The task ended before `ready`: close its scope, reporting what it left behind. */

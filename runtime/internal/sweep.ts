@@ -19,9 +19,14 @@ export function sweep(scope: Scope, where: string): UsageError | undefined {
       "Await every corral call (a floating promise is the usual cause).",
   );
   for (const waiter of waits) discard(waiter, misuse);
-  for (const child of scopes) child.detach();
+  for (const child of scopes) {
+    child.holder?.then(undefined, ignore); // its eventual rejection is this misuse's consequence, reported here
+    child.detach();
+  }
   return misuse;
 }
+
+function ignore(): void {}
 
 function collect(scope: Scope, waits: Waiter[], scopes: Scope[]): void {
   for (let waiter = scope.parkedHead; waiter !== null; waiter = waiter.next) waits.push(waiter);

@@ -1,5 +1,6 @@
 import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
+import { brandInternal, hasBrand } from "./brand.ts";
 import type { Waiter } from "./park.ts";
 import type { RunState } from "./run-state.ts";
 import type { Scope } from "./scope.ts";
@@ -63,9 +64,16 @@ export function staleCx(operation: string): UsageError {
   );
 }
 
+brandInternal(Task, "Task");
+
+/** Whether `value` is a task (a `Cx`), made by this copy of corral or by a duplicate one (see brand.ts). */
+export function isTask(value: unknown): value is Task {
+  return value instanceof Task || hasBrand(value, "Task");
+}
+
 /** The Task behind a `Cx`, or a UsageError naming `operation` when `cx` is not one. */
 export function taskOf(cx: Cx, operation: string): Task {
-  if (cx instanceof Task) return cx;
+  if (isTask(cx)) return cx;
   throw new UsageError(
     `${operation}: expected the cx your scoped function received as its first parameter, got ${describeValue(cx)}. ` +
       "Scoped functions are called as fn(cx, ...args); start the program with run(main).",

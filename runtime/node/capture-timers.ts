@@ -9,7 +9,7 @@ import { syncBuiltinESMExports } from "node:module";
 import timers from "node:timers";
 import timersPromises from "node:timers/promises";
 import { promisify } from "node:util";
-import { SystemClock } from "../clock.ts";
+import { isSystemClock } from "../clock.ts";
 import type { Closer, LoopImpl } from "../loop.ts";
 import { owningLoop } from "./loop-storage.ts";
 import { invoke } from "./route-errors.ts";
@@ -39,7 +39,7 @@ const TIMEOUT_MAX = 2 ** 31 - 1;
 
 /** Whether legacy timers of `loop` run on its run's clock rather than as Node timers. */
 export function isVirtual(loop: LoopImpl): boolean {
-  return !(loop.run.clock instanceof SystemClock);
+  return !isSystemClock(loop.run.clock);
 }
 
 /** Node's coercion of a timer delay. */

@@ -4,9 +4,10 @@
  * this: only `installLoopHooks()`). Importing it also lets `run(main, { signals: true })` hear Ctrl-C.
  */
 import { interrupts } from "../internal/interrupts.ts";
-import type { Loop } from "../loop.ts";
+import { UsageError } from "../errors.ts";
+import { openLoops, type Loop } from "../loop.ts";
 import { captureTimers } from "./capture-timers.ts";
-import { createLoopStorage, loopHere } from "./loop-storage.ts";
+import { createLoopStorage, hooksInstalled, loopHere } from "./loop-storage.ts";
 import { ownHandles } from "./own-handles.ts";
 import { routeErrors } from "./route-errors.ts";
 import { trackIfStrict } from "./strict-handles.ts";
@@ -20,10 +21,21 @@ import { trackIfStrict } from "./strict-handles.ts";
  * - an uncaught error or unhandled rejection fails the loop's scope;
  * - sockets, servers, child processes and `fs.watch` watchers are destroyed, killed or closed when the loop closes;
  * - a `strict` loop reports any other handle still alive at close.
- * Outside every loop Node behaves as before. Idempotent; call it once at startup (`corral/register` does).
+ * Outside every loop Node behaves as before. Idempotent; call it once at startup, before any `run` (`corral/register`
+ * does): a loop already open (inside `run`, `openLoop` or a `mockRun` body) cannot be given the hooks afterwards.
+ * @throws UsageError when called for the first time while a corral loop is open; it then installs nothing
  */
 export function installLoopHooks(): void {
-  if (!createLoopStorage(trackIfStrict)) return;
+  if (hooksInstalled()) return;
+  if (openLoops.count > 0) {
+    throw new UsageError(
+      "installLoopHooks() was called while a corral loop is running (inside run, openLoop or a mockRun body): a loop " +
+        "opened before the hooks cannot own the legacy work started in it, so its timers would stay on real time. " +
+        "Call installLoopHooks() once before run: at the top of the program or test file, in a vitest setupFiles " +
+        "module, or preload it with node --import corral/register.",
+    );
+  }
+  createLoopStorage(trackIfStrict);
   routeErrors();
   captureTimers();
   ownHandles();

@@ -3,30 +3,32 @@
  * `installLoopHooks()` ran): which loop the running legacy code belongs to, however deep in callbacks and timers.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
+import { shared } from "../internal/brand.ts";
 import { setLoopContext } from "../internal/loop-context.ts";
 import type { LoopImpl } from "../loop.ts";
 
-let storage: AsyncLocalStorage<LoopImpl> | undefined;
+/** The storage, once created; one per process, shared with duplicate copies of corral (see internal/brand.ts). */
+const store = shared("loopStorage", () => ({ storage: undefined as AsyncLocalStorage<LoopImpl> | undefined }));
 
-/**
- * Create the storage and route the core's loop context through it; `opened` hears of every new loop. Returns false
- * if it already existed.
- */
-export function createLoopStorage(opened: (loop: LoopImpl) => void): boolean {
-  if (storage !== undefined) return false;
+/** Create the storage and route the core's loop context through it; `opened` hears of every new loop. Once only. */
+export function createLoopStorage(opened: (loop: LoopImpl) => void): void {
   const loops = new AsyncLocalStorage<LoopImpl>();
-  storage = loops;
+  store.storage = loops;
   setLoopContext({
     enter: (loop, fn) => loops.run(loop as LoopImpl, fn),
     current: () => loops.getStore(),
     opened,
   });
-  return true;
+}
+
+/** Whether the storage exists (`installLoopHooks()` has run, through any copy of corral). */
+export function hooksInstalled(): boolean {
+  return store.storage !== undefined;
 }
 
 /** The loop the calling code runs in (`undefined` outside any, or before the hooks are installed). */
 export function loopHere(): LoopImpl | undefined {
-  return storage?.getStore();
+  return store.storage?.getStore();
 }
 
 /**
@@ -34,11 +36,11 @@ export function loopHere(): LoopImpl | undefined {
  * more, and what runs in it from then on is treated as outside any loop.
  */
 export function owningLoop(): LoopImpl | undefined {
-  const loop = storage?.getStore();
+  const loop = store.storage?.getStore();
   return loop === undefined || loop.finished ? undefined : loop;
 }
 
 /** Make `loop` current for the rest of the caller's synchronous execution and what it schedules (the preload). */
 export function enterLoopForever(loop: LoopImpl): void {
-  storage!.enterWith(loop);
+  store.storage!.enterWith(loop);
 }

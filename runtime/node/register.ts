@@ -17,6 +17,7 @@
  */
 import { inspect } from "node:util";
 import { isCancelled } from "../errors.ts";
+import { CTRL_C } from "../internal/scope.ts";
 import { fromPromise } from "../from-promise.ts";
 import { openLoop, type LoopImpl } from "../loop.ts";
 import { run } from "../run.ts";
@@ -50,7 +51,7 @@ deference.loop = root;
 const onSigint = (): void => {
   if (process.listenerCount("SIGINT") > 1) return; // the program handles Ctrl-C itself
   if (interrupted.signal.aborted) return raiseSigint();
-  interrupted.abort("SIGINT: Ctrl-C (press it again to exit at once)");
+  interrupted.abort(CTRL_C); // its Cancelled then says Ctrl-C, not "the run's options.signal"
 };
 process.on("SIGINT", onSigint);
 

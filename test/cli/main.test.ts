@@ -40,10 +40,13 @@ describe("the corral bin", () => {
     const unknown = await corral("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe("");
-    expect(unknown.stderr).toMatch(/'frobnicate' is not a corral command/);
+    expect(unknown.stderr).toMatch(/^corral: 'frobnicate' is not a corral command; the commands are scan, migrate, review, check\n/);
     const flag = await corral("migrate", "x.ts", "--to", "async", "--bogus");
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/Unknown option '--bogus'/);
+    const [said] = flag.stderr.split("\n");
+    expect(said).toMatch(/^corral: 'corral migrate' has no option --bogus; its options are --to <value>, --write, /);
+    expect(said).toMatch(/A path that starts with '-' goes after '--': corral migrate -- --bogus$/);
+    expect(said!.split("'").length % 2).toBe(1); // every quote is closed
   });
 
   test("migrate refuses usage errors with exit 2: no stage, an unknown stage, a target that does not exist", async () => {

@@ -1,4 +1,5 @@
 import { EventEmitter } from "node:events";
+import { Readable } from "node:stream";
 import { describe, expect, test } from "vitest";
 import { UsageError, fromEvent, moveOnAfter, withNursery } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
@@ -74,6 +75,24 @@ describe("fromEvent", () => {
     "refuses a source that is neither kind",
     mockRun(async (cx) => {
       await expect(fromEvent(cx, {} as never, "x")).rejects.toThrow(UsageError);
+    }),
+  );
+});
+
+describe("fromEvent leaves a stream as it found it", () => {
+  test(
+    "one 'data' event from a stream nobody read yet: the chunks after it wait for the next reader",
+    mockRun(async (cx) => {
+      const stream = new Readable({ read() {} });
+      stream.push("first");
+      stream.push("second");
+      const [chunk] = await fromEvent(cx, stream, "data");
+      expect(String(chunk)).toBe("first");
+      expect(stream.readableFlowing).toBeNull();
+      stream.push("third");
+      const rest: string[] = [];
+      for (let c = stream.read(); c !== null; c = stream.read()) rest.push(String(c));
+      expect(rest.join("")).toBe("secondthird");
     }),
   );
 });

@@ -114,3 +114,53 @@ describe("fromEvents", () => {
     }),
   );
 });
+
+describe("fromEvents leaves a stream as it found it", () => {
+  /** Read what the stream holds now, without starting it flowing. */
+  function buffered(stream: Readable): string[] {
+    const chunks: string[] = [];
+    for (let chunk = stream.read(); chunk !== null; chunk = stream.read()) chunks.push(String(chunk));
+    return chunks;
+  }
+
+  test(
+    "a stream nobody read yet: after cancellation it does not flow, and data written afterwards is kept",
+    mockRun(async (cx) => {
+      const stream = new Readable({ read() {} });
+      await moveOnAfter(cx, 10, async (cx) => {
+        for await (const _ of fromEvents(cx, stream, "data")) expect.unreachable();
+      });
+      expect(stream.readableFlowing).toBeNull();
+      stream.push("written after");
+      expect(buffered(stream)).toEqual(["written after"]);
+    }),
+  );
+
+  test(
+    "a stream paused by its owner stays paused after a break",
+    mockRun(async (cx) => {
+      const stream = new Readable({ read() {} });
+      stream.pause();
+      stream.push("first");
+      for await (const _ of fromEvents(cx, stream, "data")) break;
+      expect(stream.readableFlowing).toBe(false);
+      stream.push("second");
+      expect(buffered(stream)).toEqual(["second"]);
+    }),
+  );
+
+  test(
+    "a flowing stream that fromEvents paused for backpressure flows again once the loop ends",
+    mockRun(async (cx) => {
+      const stream = new Readable({ read() {} });
+      const other: string[] = [];
+      stream.on("data", (chunk) => other.push(String(chunk))); // another reader keeps it flowing
+      for (let i = 0; i < 4; i++) stream.push(`chunk ${i}`);
+      for await (const _ of fromEvents(cx, stream, "data", { buffer: 2 })) {
+        await sleep(cx, 1); // the buffer fills while the stream emits: fromEvents pauses it
+        break;
+      }
+      expect(stream.readableFlowing).toBe(true);
+    }),
+  );
+});

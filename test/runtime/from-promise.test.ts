@@ -7,11 +7,14 @@ import {
   failAfter,
   fromPromise,
   moveOnAfter,
+  openLoop,
+  run,
   sleep,
   withCancelScope,
   withNursery,
+  type LoopReport,
 } from "corral";
-import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import { MockClock, mockRun, waitAllTasksBlocked } from "corral/testing";
 
 /** Legacy work driven by hand: settle it from the test, and see whether its signal aborted. */
 function legacy<T>(): {
@@ -232,4 +235,64 @@ describe("fromPromise misuse", () => {
       await expect(fromPromise(undefined as never, Promise.resolve(1))).rejects.toThrow(/expected the cx/);
     }),
   );
+});
+
+describe("fromPromise: a deadline ends every wait", () => {
+  /** The documented default of detachAfter for work that can be stopped. */
+  const DEFAULT_DETACH_AFTER = 1_000;
+
+  /** The shape: onCancel stops the work (clearTimeout) and so its promise never settles. */
+  function stoppedButNeverSettled(): { promise: Promise<void>; stop: () => void } {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const promise = new Promise<void>((resolve) => (timer = setTimeout(resolve, 60_000)));
+    return { promise, stop: () => clearTimeout(timer) };
+  }
+
+  test("an onCancel that stops the work without settling it: the wait ends after the default grace", async () => {
+    const clock = new MockClock({ autojump: true });
+    let report: LoopReport | undefined;
+    const result = await run(
+      (cx) =>
+        openLoop(cx, { onClose: (r) => void (report = r) }, (_loop) =>
+          moveOnAfter(cx, 100, async (cx) => {
+            const work = stoppedButNeverSettled();
+            await fromPromise(cx, work.promise, { onCancel: work.stop });
+            return "unreachable";
+          }),
+        ),
+      { clock },
+    );
+    expect(result).toBeUndefined();
+    expect(clock.now()).toBe(100 + DEFAULT_DETACH_AFTER);
+    expect(report?.orphans).toMatchObject({ pending: 1, unstopped: 1 });
+  });
+
+  test("signal-taking work that ignores its signal: the same grace, then detached", async () => {
+    const clock = new MockClock({ autojump: true });
+    const result = await run(
+      (cx) => moveOnAfter(cx, 10, (cx) => fromPromise(cx, () => new Promise<never>(() => {}))),
+      { clock },
+    );
+    expect(result).toBeUndefined();
+    expect(clock.now()).toBe(10 + DEFAULT_DETACH_AFTER);
+  });
+
+  test("mockRun fails a test whose stop never settled its work, and says what to do", async () => {
+    const body = mockRun(async (cx) => {
+      const work = stoppedButNeverSettled();
+      await moveOnAfter(cx, 100, (cx) => fromPromise(cx, work.promise, { onCancel: work.stop }));
+    });
+    await expect(body()).rejects.toThrow(/never settled.*onCancel.*detachAfter/s);
+  });
+
+  test("work that settles within the grace is waited for, and an explicit detachAfter is not reported", async () => {
+    let report: LoopReport | undefined;
+    await mockRun(async (cx, clock) => {
+      await openLoop(cx, { onClose: (r) => void (report = r) }, async () => {
+        await moveOnAfter(cx, 10, (cx) => fromPromise(cx, () => new Promise<never>(() => {}), { detachAfter: 5 }));
+        expect(clock.now()).toBe(15);
+      });
+    })();
+    expect(report?.orphans).toMatchObject({ pending: 1, unstopped: 0 });
+  });
 });

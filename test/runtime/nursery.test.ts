@@ -126,6 +126,40 @@ describe("a failing child", () => {
     }),
   );
 
+  test.each([
+    ["a string", () => "text"],
+    ["a number", () => 42],
+    ["undefined", () => undefined],
+    ["a frozen error", () => Object.freeze(new Boom("frozen"))],
+    ["a sealed error", () => Object.seal(new Boom("sealed"))],
+    ["a non-extensible error", () => Object.preventExtensions(new Boom("fixed"))],
+  ])("no failure is lost when the first is %s, in either mode", async (_what, makeFirst) => {
+    for (const strict of [false, true]) {
+      const first = makeFirst();
+      const second = new Boom("second");
+      const error = await run(
+        (cx) =>
+          withNursery(cx, (n) => {
+            n.start(async () => {
+              throw first;
+            });
+            n.start(async (cx) => {
+              try {
+                await sleepForever(cx);
+              } finally {
+                // eslint-disable-next-line no-unsafe-finally
+                throw second;
+              }
+            });
+          }),
+        { strict, clock: new MockClock() },
+      ).catch((e: unknown) => e);
+      // The first cannot carry the others, so both modes throw a MultiError holding every failure, first first.
+      expect(error).toBeInstanceOf(MultiError);
+      expect((error as MultiError).errors).toEqual([first, second]);
+    }
+  });
+
   test("a run with strict: true throws a MultiError holding every failure, first first", async () => {
     const first = new Boom("first");
     const second = new Boom("second");

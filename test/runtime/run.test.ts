@@ -1,6 +1,11 @@
+import { mkdtemp, rm, symlink } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { Cancelled, SystemClock, UsageError, run, sleep, sleepForever, withCancelScope, withNursery } from "corral";
 import { MockClock, mockRun, waitAllTasksBlocked } from "corral/testing";
+import { runProgram } from "../support/run-program.ts";
 
 describe("run", () => {
   test("resolves to main's value and rejects with main's error", async () => {
@@ -35,6 +40,10 @@ describe("run", () => {
     const error = await running.catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Cancelled);
     expect(error).toMatchObject({ source: "signal", reason: new Error("shutting down") });
+    // What run rejects with speaks of the run, at top level: no in-scope hint.
+    expect((error as Error).message).toBe(
+      "run(main) was cancelled: its options.signal was aborted: shutting down. Every task has stopped and cleaned up.",
+    );
     expect(log).toEqual(["a stopped", "b stopped"]);
   });
 
@@ -136,4 +145,50 @@ describe("cx", () => {
       expect(outer.aborted).toBe(false);
     }),
   );
+});
+
+describe("run and a forgotten await", () => {
+  test("a scope function called without await is reported once: run rejects, nothing rejects unhandled", async () => {
+    const ran = await runProgram("forgotten-await.mjs");
+    expect(ran.stderr).toBe("");
+    expect(ran.code).toBe(0);
+    const misuse = "UsageError: a scope ended with 1 corral operation(s)";
+    expect(JSON.parse(ran.stdout)).toEqual({
+      withNursery: misuse,
+      withCancelScope: misuse,
+      moveOnAfter: misuse,
+      failAfter: misuse,
+      shield: misuse,
+      all: misuse,
+      race: misuse,
+      openLoop: misuse,
+    });
+  });
+});
+
+describe("corral loaded twice", () => {
+  test("two copies of the runtime recognise each other's cx, loops and errors, and share their single state", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "corral-two-copies-"));
+    const link = join(dir, "corral");
+    await symlink(fileURLToPath(new URL("../..", import.meta.url)), link, "dir");
+    try {
+      const ran = await runProgram("two-copies.mjs", ["--preserve-symlinks"], [link]);
+      expect(ran.stderr).toBe("");
+      expect(JSON.parse(ran.stdout)).toEqual({
+        twoCopies: true,
+        crossed: {
+          now: 1_025,
+          fromB: "bridged",
+          timedOut: "moved on",
+          tooSlow: [true, true, true],
+          usage: [true, true, false],
+        },
+        cancelled: [true, true, true],
+        loop: "in loop",
+        currentLoop: "found",
+      });
+    } finally {
+      await rm(dir, { recursive: true });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { run, sleep, toPromise, type Cx } from "corral";
+import { UsageError, run, sleep, toPromise, type Cx } from "corral";
 import { currentLoop, installLoopHooks } from "corral/node";
-import { MockClock } from "corral/testing";
+import { MockClock, mockRun } from "corral/testing";
 
 describe("currentLoop and installLoopHooks", () => {
   test("before the hooks are installed there is no current loop, even inside a run", async () => {
@@ -9,6 +9,16 @@ describe("currentLoop and installLoopHooks", () => {
       expect(currentLoop()).toBeUndefined();
     });
   });
+
+  test(
+    "installLoopHooks inside a mockRun body, whose loop is already open, says to call it first; it installs nothing",
+    mockRun(async (cx) => {
+      await sleep(cx, 1);
+      expect(() => installLoopHooks()).toThrow(UsageError);
+      expect(() => installLoopHooks()).toThrow(/before run.*setupFiles/s);
+      expect(currentLoop()).toBeUndefined();
+    }),
+  );
 
   test("after installLoopHooks, legacy code started inside a run sees the run's loop, and toPromise runs in it", async () => {
     installLoopHooks();

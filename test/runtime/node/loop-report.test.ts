@@ -22,7 +22,7 @@ describe("what a loop reports at close", () => {
         rejectLate(late);
         await fromPromise(cx, Promise.resolve()); // let the rejection land
       });
-      expect(report?.orphans).toEqual({ pending: 1, resolved: 0, rejected: 1, errors: [late] });
+      expect(report?.orphans).toEqual({ pending: 1, resolved: 0, rejected: 1, unstopped: 0, errors: [late] });
     }),
   );
 

@@ -1,28 +1,7 @@
-import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { runProgram } from "../../support/run-program.ts";
 
-/**
- * Real Node parts on 127.0.0.1, each in a program of its own (test/programs/): unhandled rejections and crashes must
- * meet Node's own process-level handling, not the test runner's. The programs import the built package (dist/).
- */
-const programs = fileURLToPath(new URL("../../programs/", import.meta.url));
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runProgram(name: string, nodeArgs: string[] = []): Promise<Ran> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeArgs, programs + name], { timeout: 20_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
+/** Real Node parts on 127.0.0.1, each in a program of its own (test/programs/, see run-program.ts). */
 describe("the interop loop against real Node parts", () => {
   test("an HTTP server and fetch: cancelling the fetch mid-response reaches the server; no socket is left", async () => {
     const ran = await runProgram("http-fetch-cancel.mjs");

@@ -28,7 +28,7 @@ try {
     }
   }, { signals: true });
 } catch (error) {
-  process.stdout.write(\`run rejected: \${error.name} \${error.source}\\n\`);
+  process.stdout.write(\`run rejected: \${error.name} \${error.source}: \${error.message}\\n\`);
   process.exitCode = 3;
 }
 `,
@@ -53,7 +53,10 @@ function interrupt(file: string, presses: number): Promise<{ stdout: string; cod
 describe("run(main, { signals: true })", () => {
   test("the first Ctrl-C cancels the run and waits for its cleanup", async () => {
     const { stdout, code } = await interrupt(program(50), 1);
-    expect(stdout).toBe("ready\ncleanup done\nrun rejected: Cancelled signal\n");
+    expect(stdout).toBe(
+      "ready\ncleanup done\nrun rejected: Cancelled signal: run(main) was cancelled by Ctrl-C (SIGINT). Every task " +
+        "has stopped and cleaned up.\n",
+    );
     expect(code).toBe(3);
   });
 
