@@ -1,7 +1,7 @@
 /** The workloads on corral, written as a user would write them. */
 import { EndOfChannel, Lock, checkpoint, fromPromise, openChannel, run, sleep, withNursery, type Cx } from "corral";
 import { installLoopHooks } from "corral/node";
-import { legacyTimers, share } from "./raw.ts";
+import { checkProducerSum, legacyTimers, share } from "./raw.ts";
 
 export async function spawnJoin(n: number): Promise<void> {
   await run((cx) =>
@@ -118,4 +118,47 @@ export async function bridgedAwaits(n: number): Promise<void> {
 export async function capturedTimersOutsideLoop(n: number): Promise<void> {
   installLoopHooks();
   await legacyTimers(n);
+}
+
+/**
+ * `producers` tasks each send `values` numbers into one channel of `capacity`, then close their end; one consumer
+ * receives until the channel ends. With `clones`, each producer has its own clone of the send end (the documented
+ * worker-pool shape: close each one separately); without, they share one end that the parent closes after them.
+ */
+export async function producersIntoChannel(
+  producers: number,
+  values: number,
+  capacity: number,
+  clones: boolean,
+): Promise<void> {
+  let sum = 0;
+  await run((cx) =>
+    withNursery(cx, (nursery) => {
+      const [send, receive] = openChannel<number>(capacity);
+      nursery.start(async (cx) => {
+        for await (const value of receive.iterate(cx)) sum += value;
+      });
+      if (clones) {
+        for (let p = 0; p < producers; p++) {
+          const mine = send.clone();
+          nursery.start(async (cx) => {
+            for (let i = 0; i < values; i++) await mine.send(cx, i);
+            mine.close();
+          });
+        }
+        send.close();
+        return;
+      }
+      nursery.start((cx) =>
+        withNursery(cx, (inner) => {
+          for (let p = 0; p < producers; p++) {
+            inner.start(async (cx) => {
+              for (let i = 0; i < values; i++) await send.send(cx, i);
+            });
+          }
+        }).finally(() => send.close()),
+      );
+    }),
+  );
+  checkProducerSum(`corral producersIntoChannel (${clones ? "clones" : "one shared end"})`, sum, producers, values);
 }

@@ -81,6 +81,19 @@ const cases: Case[] = [
     ahead: "effect",
   },
   {
+    title: "producer tasks sending 10 values each into a capacity-64 channel, one consumer",
+    workload: "producersChannel",
+    n: size(8_000),
+    unit: "ms",
+    variants: ["raw", "corral", "shared"],
+    notes: [
+      "corral: a clone of the send end per producer, each closed when its producer is done (the worker-pool shape)",
+      "shared: the same producers sharing one send end, closed once after them all",
+      "raw: a hand-written bounded queue (an array and lists of waiting resolvers)",
+    ],
+    target: { against: "shared", limit: 1.3, text: "a clone per producer costs about what one shared end costs (<= 1.3x)" },
+  },
+  {
     title: "contended lock handoffs between 2 tasks, each yielding once while holding it",
     workload: "lockHandoffs",
     n: size(100_000),

@@ -138,3 +138,48 @@ export async function legacyTimers(n: number): Promise<void> {
     if ((i & 63) === 0) await new Promise((resolve) => setImmediate(resolve));
   }
 }
+
+/**
+ * `producers` async functions each put `values` numbers into a hand-written bounded queue of `capacity` (an array
+ * plus two lists of waiting resolvers) and then sign off; one consumer takes values until every producer has signed
+ * off and the queue is empty: the worker-pool shape without a channel library.
+ */
+export async function boundedQueueProducers(producers: number, values: number, capacity: number): Promise<void> {
+  const buffer: number[] = [];
+  const waitingPut: (() => void)[] = [];
+  let waitingTake: (() => void) | undefined;
+  let open = producers;
+  const wakeTaker = (): void => {
+    const taker = waitingTake;
+    waitingTake = undefined;
+    taker?.();
+  };
+  const put = async (value: number): Promise<void> => {
+    while (buffer.length >= capacity) await new Promise<void>((resolve) => waitingPut.push(resolve));
+    buffer.push(value);
+    wakeTaker();
+  };
+  const producer = async (): Promise<void> => {
+    for (let i = 0; i < values; i++) await put(i);
+    open--;
+    wakeTaker();
+  };
+  let sum = 0;
+  const consumer = async (): Promise<void> => {
+    for (;;) {
+      if (buffer.length > 0) {
+        sum += buffer.shift()!;
+        waitingPut.shift()?.();
+      } else if (open === 0) return;
+      else await new Promise<void>((resolve) => (waitingTake = resolve));
+    }
+  };
+  await Promise.all([consumer(), ...Array.from({ length: producers }, producer)]);
+  checkProducerSum("raw boundedQueueProducers", sum, producers, values);
+}
+
+/** Every producer sent 0..values-1 exactly once. */
+export function checkProducerSum(name: string, sum: number, producers: number, values: number): void {
+  const expected = (producers * values * (values - 1)) / 2;
+  if (sum !== expected) throw new Error(`${name}: wrong sum ${sum}, expected ${expected}`);
+}

@@ -39,6 +39,11 @@ export const workloads: Record<string, Record<string, Workload>> = {
     effect: (n) => effect.channelThroughput(n, 64),
     effection: (n) => effection.channelThroughput(n, 64),
   },
+  producersChannel: {
+    raw: (n) => raw.boundedQueueProducers(n, 10, 64),
+    corral: (n) => corral.producersIntoChannel(n, 10, 64, true),
+    shared: (n) => corral.producersIntoChannel(n, 10, 64, false),
+  },
   lockHandoffs: {
     raw: (n) => raw.lockHandoffs(n, 2),
     corral: (n) => corral.lockHandoffs(n, 2),

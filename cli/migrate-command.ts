@@ -55,6 +55,9 @@ Options:
                       writing; when it fails, the rewritten functions are bisected, and each one whose rewrite
                       turns it red is refused broke-tests with the failure's first lines. Ctrl-C or a failure
                       puts every file back as it was. Progress on stderr
+  --strict            with --to async: refuse an err-first function that may call back in the same turn
+                      (callback-called-synchronously, callback-may-run-synchronously) instead of converting it
+                      with a note that the async form always answers later
   --no-type-check     skip the type gate: by default a rewrite that adds a type error to its file or to a file
                       importing it is refused would-break-types (JavaScript is compared with the checker's JS
                       inference, on what would break when it runs)
@@ -112,6 +115,8 @@ export interface MigrateArgs {
   allowDirty: boolean;
   /** Refuse rewrites that add a type error (`--no-type-check` turns this off). */
   typeCheck: boolean;
+  /** `--strict`: refuse callbacks that may be called in the same turn instead of converting them (`--to async`). */
+  strict: boolean;
   /** `--verify "<command>"`: a test command that must pass before and after the rewrites are written. */
   verify: string | undefined;
   jobs: number | undefined;
@@ -128,6 +133,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   }
   if (args.keepLegacyExport && args.to !== "scoped") throw new UsageFailure("--keep-legacy-export goes with --to scoped");
   if (args.callers && args.to !== "scoped") throw new UsageFailure("--callers goes with --to scoped");
+  if (args.strict && args.to !== "async") throw new UsageFailure("--strict goes with --to async");
   if (args.targets.length === 0) throw new UsageFailure("no targets: give files, folders or file:function");
   for (const target of args.targets) {
     const { file, selector } = parseTarget(target);
@@ -158,6 +164,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     keepLegacyExport: args.keepLegacyExport,
     callers: args.callers,
     typeGate: args.typeCheck,
+    ...(args.strict ? { strict: true } : {}),
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
   };
   let report = await migrate(options);
@@ -196,18 +203,18 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
 function review(report: MigrateReport, args: MigrateArgs, { reviewItems, reviewText }: typeof import("./review.ts")): number {
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   const items = reviewItems(report);
+  const refusals = report.results.filter((r) => r.outcome === "refused" || r.outcome === "error");
   const stage = args.entry ? "--entry" : `--to ${args.to}`;
   if (args.json) {
-    const refusals = report.results.filter((r) => r.outcome === "refused" || r.outcome === "error").map((r) => ({ ...r, reason: r.reason ?? null }));
-    process.stdout.write(`${JSON.stringify({ items, refusals, skipped: report.skipped }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ items, refusals: refusals.map((r) => ({ ...r, reason: r.reason ?? null })), skipped: report.skipped }, null, 2)}\n`);
     return report.results.some((r) => r.outcome === "error") ? 1 : 0;
   }
   if (args.review!.html !== undefined) {
-    writeFileSync(args.review!.html, reviewHtml(items, `corral review: ${args.targets.join(" ")} ${stage}`));
+    writeFileSync(args.review!.html, reviewHtml(items, refusals, `corral review: ${args.targets.join(" ")} ${stage}`));
     process.stderr.write(`corral: wrote the review to ${args.review!.html}\n`);
   } else process.stdout.write(reviewText(items, process.stdout.columns ?? 160));
-  for (const result of report.results) {
-    if (result.outcome === "refused" || result.outcome === "error") process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
+  for (const result of refusals) {
+    process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
   }
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }

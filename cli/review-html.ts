@@ -1,8 +1,13 @@
-/** `corral review --html`: the pending changes side by side in one self-contained page, function by function. */
+/**
+ * `corral review --html`: the pending changes side by side in one self-contained page, function by function, and the
+ * refusals last. The nav lists each file once, with links to its functions.
+ */
+import type { FunctionResult } from "../codemods/engine/result.ts";
 import { escapeHtml } from "./html.ts";
 import type { ReviewItem } from "./review.ts";
 
-export function reviewHtml(items: readonly ReviewItem[], title: string): string {
+/** The page: `items` (see reviewItems), then `refusals` (results refused or in error), under `title`. */
+export function reviewHtml(items: readonly ReviewItem[], refusals: readonly FunctionResult[], title: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -15,14 +20,16 @@ table { border-collapse: collapse; width: 100%; font: 12px/1.4 ui-monospace, mon
 td { padding: 0 .5em; white-space: pre-wrap; vertical-align: top; border-left: 1px solid #ddd; }
 td.n { width: 3em; color: #999; text-align: right; border: none; }
 tr.changed td.old { background: #fde2e1; } tr.changed td.new { background: #daf5e2; } tr.head td { color: #06c; padding-top: .5em; }
-nav a { margin-right: 1em; }
+nav ul { list-style: none; padding: 0; } nav a { margin-right: 1em; } nav b { margin-right: .5em; }
+ul.refusals li { margin-bottom: .4em; } .code { color: #a00; font-weight: 600; }
 </style>
 </head>
 <body>
 <h1>${escapeHtml(title)}</h1>
-<nav>${items.map((item, i) => `<a href="#item-${i}">${escapeHtml(item.function)}</a>`).join("")}</nav>
+${nav(items, refusals)}
 ${items.map(section).join("\n")}
 <p id="count">${items.length} function${items.length === 1 ? "" : "s"} to review</p>
+${refusals.length === 0 ? "" : refused(refusals)}
 </body>
 </html>
 `;
@@ -48,3 +55,27 @@ function section(item: ReviewItem, index: number): string {
 </section>`;
 }
 
+
+/** Each file once, with a link to each of its items (the file's own hunks as "imports, call sites"), then the refusals. */
+function nav(items: readonly ReviewItem[], refusals: readonly FunctionResult[]): string {
+  const byFile = new Map<string, string[]>();
+  items.forEach((item, i) => {
+    const label = item.function === "<file>" ? "imports, call sites" : item.function;
+    byFile.set(item.file, [...(byFile.get(item.file) ?? []), `<a href="#item-${i}">${escapeHtml(label)}</a>`]);
+  });
+  const files = [...byFile].map(([file, links]) => `<li class="file"><b>${escapeHtml(file)}</b>${links.join("")}</li>`);
+  if (refusals.length > 0) files.push(`<li><a href="#refusals">${refusals.length} not changed (refused or failed)</a></li>`);
+  return `<nav><ul>${files.join("")}</ul></nav>`;
+}
+
+/** The functions the stage refused, and the files it could not process, with reason code and message. */
+function refused(refusals: readonly FunctionResult[]): string {
+  const rows = refusals.map((r) => {
+    const what = r.function === "" ? escapeHtml(r.file) : `${escapeHtml(r.function)} <small>${escapeHtml(r.file)}:${r.line}</small>`;
+    return `<li class="${r.outcome}" data-function="${escapeHtml(`${r.file}:${r.function}`)}">${r.outcome}: ${what}: <span class="code">[${escapeHtml(r.reason?.code ?? "")}]</span> ${escapeHtml(r.reason?.message ?? "")}</li>`;
+  });
+  return `<section id="refusals">
+<h2>Not changed: ${refusals.length} refused or failed</h2>
+<ul class="refusals">${rows.join("")}</ul>
+</section>`;
+}

@@ -4,6 +4,7 @@ import type { Cx } from "./cx.ts";
 import { EndOfChannel, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { interrupt, park, wake } from "./internal/park.ts";
+import { HandleWaiters } from "./internal/wait-queue.ts";
 import { closedError } from "./send-channel.ts";
 
 const nothing: unique symbol = Symbol("nothing");
@@ -11,6 +12,8 @@ const nothing: unique symbol = Symbol("nothing");
 /** The receiving end of a memory channel (see `openChannel`). */
 export class ReceiveChannel<T> {
   private closed = false;
+  /** The tasks blocked receiving on this end (not on its clones). */
+  private readonly waiting = new HandleWaiters();
 
   /** @internal */
   constructor(private readonly state: ChannelState<T>) {}
@@ -26,8 +29,7 @@ export class ReceiveChannel<T> {
       const value = this.tryReceive();
       if (value !== nothing) return yieldWith(value);
       const received = park<T>(task, this.state.receiveWaiters);
-      task.wait!.tag = this;
-      this.state.receiveWaiters.push(task.wait!);
+      this.state.receiveWaiters.push(task.wait!, this.waiting);
       return received;
     } catch (error) {
       return Promise.reject(error);
@@ -73,16 +75,17 @@ export class ReceiveChannel<T> {
 
   /**
    * Close this end. Tasks blocked receiving on it get `ClosedResourceError`; once every receiving end is closed,
-   * buffered values are dropped and senders get `BrokenResourceError`. Idempotent.
+   * buffered values are dropped and senders get `BrokenResourceError`. Idempotent. Costs O(this end's blocked tasks),
+   * however many clones wait on the channel.
    */
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    const { state } = this;
-    for (const waiter of [...state.receiveWaiters]) {
-      if (waiter.tag === this) interrupt(waiter.task, closedError("receive"));
+    // Each interrupt takes the waiter off the channel's queue and so off this end's list.
+    for (let waiter = this.waiting.head; waiter !== null; waiter = this.waiting.head) {
+      interrupt(waiter.task, closedError("receive"));
     }
-    if (--state.openReceivers === 0) state.receiversGone();
+    if (--this.state.openReceivers === 0) this.state.receiversGone();
   }
 
   statistics(): ChannelStatistics {

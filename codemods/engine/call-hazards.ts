@@ -145,7 +145,7 @@ function cxInScope(node: Node): string | undefined {
 }
 
 /** corral's `Cx` (by its name: the types may come from its sources, its build or a copy), or a type shaped like one. */
-function isCxType(type: import("ts-morph").Type): boolean {
+export function isCxType(type: import("ts-morph").Type): boolean {
   const symbol = type.getAliasSymbol() ?? type.getSymbol();
   return symbol?.getName() === "Cx" || (type.getProperty("signal") !== undefined && type.getProperty("deadline") !== undefined);
 }

@@ -6,11 +6,12 @@
  * facts `--to scoped` acts on, reported instead of rewritten.
  */
 import path from "node:path";
-import { Node, type SourceFile } from "ts-morph";
+import { Node } from "ts-morph";
 import { isBoundary } from "../to-async/analysis.ts";
 import { isCorralCall, isPromiseLike } from "../to-scoped/body.ts";
 import { hasCheckpoint, rethrowsAlways } from "../to-scoped/catch-guard.ts";
-import { callHazards, passesCx } from "./call-hazards.ts";
+import { callHazards, isCxType, passesCx } from "./call-hazards.ts";
+import { combinatorHint } from "./combinator-hint.ts";
 import { functionsOf, type FunctionNode } from "./functions.ts";
 import { hazardAt, short, type Hazard } from "./hazard.ts";
 import { openProject, syntaxError } from "./project.ts";
@@ -33,15 +34,36 @@ export function check(paths: readonly string[], tsconfig?: string): { hazards: H
       continue;
     }
     const found = callHazards(file, display);
-    for (const fn of functionsOf(file)) if (isScopedFunction(fn)) found.push(...hazardsOf(fn, file, display));
+    for (const fn of functionsOf(file)) {
+      const cx = cxOf(fn);
+      if (cx !== undefined) found.push(...hazardsOf(fn, cx, display));
+    }
     hazards.push(...found.sort((a, b) => a.line - b.line || a.column - b.column));
   }
   return { hazards, errors, skipped };
 }
 
-function hazardsOf(fn: FunctionNode, file: SourceFile, display: string): Hazard[] {
+/**
+ * The name of the `Cx` a function's body runs under, if it runs in a task: a scoped function's first parameter; an
+ * inline child or body (`n.start(async (cx) => ...)`, `moveOnAfter(cx, ms, async (cx) => ...)`) whose untyped first
+ * parameter is a `Cx` by context; a nursery's body (`withNursery(cx, async (n) => ...)`), which runs in the task
+ * of the `cx` given to it.
+ */
+function cxOf(fn: FunctionNode): string | undefined {
+  const parent = fn.getParent();
+  if (Node.isCallExpression(parent) && /(^|\.)withNursery$/.test(parent.getExpression().getText()) && isCorralCall(parent)) {
+    const given = unwrap(parent.getArguments()[0] ?? parent);
+    return Node.isIdentifier(given) ? given.getText() : undefined;
+  }
+  const first = fn.getParameters()[0];
+  if (first === undefined || !Node.isIdentifier(first.getNameNode())) return undefined;
+  if (isScopedFunction(fn)) return first.getName();
+  const inline = Node.isCallExpression(parent) || Node.isArrayLiteralExpression(parent);
+  return inline && first.getTypeNode() === undefined && isCxType(first.getType()) ? first.getName() : undefined;
+}
+
+function hazardsOf(fn: FunctionNode, cx: string, display: string): Hazard[] {
   const found: Hazard[] = [];
-  const cx = fn.getParameters()[0]!.getName();
   const report = (code: Hazard["code"], at: Node, message: string, hint: string): void => void found.push(hazardAt(code, at, display, message, hint));
   walk(fn.getBody()!, (node) => {
     if (isBoundary(node)) return "skip";
@@ -55,7 +77,9 @@ function hazardsOf(fn: FunctionNode, file: SourceFile, display: string): Hazard[
     }
     if (Node.isAwaitExpression(node)) {
       const value = unwrap(node.getExpression());
-      if (!isScopedWork(value) && isPromiseLike(value)) {
+      const combinator = combinatorHint(value, cx, (element) => isScopedWork(element));
+      if (combinator !== undefined) report("unbridged-await", node, combinator.message, combinator.hint);
+      else if (!isScopedWork(value) && isPromiseLike(value)) {
         report("unbridged-await", node, `\`${short(value.getText())}\` is a foreign promise: awaiting it is no checkpoint, a cancellation cannot reach it`, `bridge it: await fromPromise(${cx}, (signal) => ...) (pass the signal if it takes one)`);
       }
     }

@@ -15,6 +15,8 @@ export interface FileTarget {
   selector?: string | number;
   /** Functions to refuse whatever the stage would do, by {@link functionKey} (the type gate's verdicts). */
   refuse?: Record<string, Reason>;
+  /** Refuse callbacks that may be called in the same turn instead of converting them (`MigrateOptions.strict`). */
+  strict?: boolean;
 }
 
 export interface ChunkReport {

@@ -47,6 +47,18 @@ export class FileImports {
    * (itself, or `nameAsync` when the old shape is kept): callers rewritten later call that natively.
    */
   readonly madeAsync = new Map<string, string>();
+  /**
+   * Function declarations of this file selected in this run and not planned yet, by name: a caller planned before
+   * such a callee (they call each other) cannot know whether it will keep its callback form.
+   */
+  readonly pending = new Set<string>();
+  /**
+   * Functions of {@link pending} a caller planned before them took to become async (they call each other): if one
+   * does not, the file is planned again with it kept a callback function (migrate-file.ts).
+   */
+  readonly assumed = new Set<string>();
+  /** Calls rewritten by an accepted plan to await a function of this file natively: its own rewrite leaves them. */
+  readonly nativeCalls = new Set<object>();
   private readonly added = new Map<string, Import>();
   private readonly taken: Set<string>;
 

@@ -7,7 +7,7 @@ import { planToAsync } from "../to-async/plan.ts";
 import type { ChunkReport, FileTarget } from "./file-stage.ts";
 import { Formatter } from "./format.ts";
 import type { FileChange } from "./migrate.ts";
-import { migrateFile, refusing } from "./migrate-file.ts";
+import { migrateFile, refusing, type Planner } from "./migrate-file.ts";
 import { openProject, syntaxError } from "./project.ts";
 import { displayOf, internalFailure, parseFailure, type FunctionResult } from "./result.ts";
 
@@ -31,7 +31,7 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
   const formatter = new Formatter();
   for (const [start, end] of projectParts(chunk)) {
     const project = openProject(chunk.slice(start, end).map((f) => f.absolute), tsconfig);
-    for (const { absolute, selector, refuse } of chunk.slice(start, end)) {
+    for (const { absolute, selector, refuse, strict } of chunk.slice(start, end)) {
       const display = displayOf(absolute);
       const file = project.getSourceFileOrThrow(absolute);
       const error = syntaxError(file, display);
@@ -40,7 +40,7 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
       if (error !== undefined) mine.results.push(parseFailure(display, error));
       else {
         const before = file.getFullText();
-        const after = migrateFile(file, display, selector, refusing(planToAsync, display, refuse), mine.results, formatter).then(
+        const after = migrateFile(file, display, selector, refusing(strict === true ? strictly : planToAsync, display, refuse), mine.results, formatter).then(
           (text) => {
             if (text !== before) mine.change = { file: absolute, before, after: text };
           },
@@ -56,6 +56,9 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
   await Promise.all(formatted);
   return { results: done.flatMap((d) => d.results), changes: done.flatMap((d) => (d.change === undefined ? [] : [d.change])) };
 }
+
+/** `--to async` under `--strict`: a callback that may be called in the same turn is refused, not converted. */
+const strictly: Planner = (fn, inner, imports) => planToAsync(fn, inner, imports, { strict: true });
 
 /** The files each project reads, as `[start, end)`: consecutive files of up to PROJECT_BYTES (one file at least). */
 function projectParts(chunk: readonly FileTarget[]): [number, number][] {

@@ -4,7 +4,7 @@
  * report one result per function. Nothing is written here. The new text is formatted by `formatter`, which may
  * wait to format several files at once.
  */
-import type { SourceFile } from "ts-morph";
+import { Node, type SourceFile } from "ts-morph";
 import type { Rewrite } from "../to-async/plan.ts";
 import { applyEdits, type Edit } from "./edits.ts";
 import type { Formatter } from "./format.ts";
@@ -59,17 +59,18 @@ function planFile(
   const settled = new Map<Candidate, Refusal>();
   for (;;) {
     const round = planRound(file, display, selected, plan, settled);
-    if (round.dropped.size === 0) {
+    if (round.dropped.size === 0 && round.mistaken.size === 0) {
       results.push(...round.results);
       return round.planned;
     }
-    for (const [fn, refusal] of round.dropped) settled.set(fn, refusal);
+    for (const [fn, refusal] of [...round.dropped, ...round.mistaken]) settled.set(fn, refusal);
   }
 }
 
 /**
  * One planning of the file's functions, in {@link planOrder}; `settled` are refused before they are planned. `dropped`:
- * the functions planned, then refused by the engine, this round.
+ * the functions planned, then refused by the engine, this round; `mistaken`: the functions a caller planned before
+ * them (they call each other) took to become async, and that were refused.
  */
 function planRound(
   file: SourceFile,
@@ -77,7 +78,7 @@ function planRound(
   selected: readonly Candidate[],
   plan: Planner,
   settled: ReadonlyMap<Candidate, Refusal>,
-): { planned: Planned; results: FunctionResult[]; dropped: Map<Candidate, Refusal> } {
+): { planned: Planned; results: FunctionResult[]; dropped: Map<Candidate, Refusal>; mistaken: Map<Candidate, Refusal> } {
   const text = file.getFullText();
   let edits: Edit[] = [];
   const entries = new Map<Candidate, FunctionResult>();
@@ -85,12 +86,21 @@ function planRound(
   const imports = new FileImports(file);
   const added: { fn: Candidate; imports: Import[] }[] = [];
   const dropped = new Map<Candidate, Refusal>();
+  const refusals = new Map<Candidate, Refusal>();
+  for (const fn of selected) if (Node.isFunctionDeclaration(fn) && fn.getName() !== undefined && !settled.has(fn)) imports.pending.add(fn.getName()!);
   for (const fn of planOrder(selected)) {
+    if (Node.isFunctionDeclaration(fn)) imports.pending.delete(fn.getName() ?? "");
     const inner = edits.filter((e) => e.start >= fn.getStart() && e.end <= fn.getEnd());
     const result = check(fn, display, (f) => {
       const refused = settled.get(f);
       if (refused !== undefined) throw refused;
-      const rewrite = plan(f, inner, imports);
+      let rewrite: Rewrite | undefined;
+      try {
+        rewrite = plan(f, inner, imports);
+      } catch (error) {
+        if (error instanceof Refusal) refusals.set(f, error);
+        throw error;
+      }
       const overlap = rewrite === undefined ? undefined : overlapOf(rewrite.edits, edits, f);
       if (overlap !== undefined) {
         dropped.set(f, overlap);
@@ -110,7 +120,13 @@ function planRound(
     edits = [...edits.filter((e) => !absorbed(e)), ...rewrite.edits];
   }
   const results = selected.flatMap((fn) => (inlined.has(fn) ? [] : (entries.get(fn) ?? [])));
-  if (edits.length === 0) return { planned: { text, edits }, results, dropped };
+  const mistaken = new Map<Candidate, Refusal>();
+  for (const fn of selected) {
+    if (!Node.isFunctionDeclaration(fn) || !imports.assumed.has(fn.getName() ?? "") || entries.get(fn)?.outcome === "changed") continue;
+    const why = "it keeps its callback form (nothing in it to rewrite), so its callers hand it their callback";
+    mistaken.set(fn, refusals.get(fn) ?? new Refusal("callback-function-kept", why, fn));
+  }
+  if (edits.length === 0) return { planned: { text, edits }, results, dropped, mistaken };
   // A handler moved inline was written again by the rewrite that moved it: its own rewrite's imports are not needed;
   // nor are those of edits an outer rewrite absorbed (`callbackify(f)` at a call site it rewrote to call f natively).
   const kept = added
@@ -118,7 +134,7 @@ function planRound(
     .flatMap(({ imports }) => imports)
     .filter((i) => edits.some((e) => mentions(e.text, i.local)));
   const applied = applyEdits(text, [...edits, ...imports.edits(kept)]);
-  return { planned: { text: applied.text, edits, ranges: applied.ranges }, results, dropped };
+  return { planned: { text: applied.text, edits, ranges: applied.ranges }, results, dropped, mistaken };
 }
 
 /** Whether `text` (new code) uses the name `name`: not as a property (`.name`) or part of a longer name. */

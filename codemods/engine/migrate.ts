@@ -36,6 +36,11 @@ export interface MigrateOptions {
   typeGate?: boolean;
   /** Functions refused whatever the stage would do, by `functionKey` (file, line, name as reported). */
   refuse?: Readonly<Record<string, Reason>>;
+  /**
+   * `--to async`: refuse an err-first function whose callback may be called in the same turn, instead of converting
+   * it with a note that the async form always answers later (`--strict`).
+   */
+  strict?: boolean;
 }
 
 /** A file the run would change: its text before and after. */
@@ -77,6 +82,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       absolute,
       ...(target.selector === undefined ? {} : { selector: target.selector }),
       ...(options.refuse === undefined ? {} : { refuse: { ...options.refuse } }),
+      ...(options.strict === true ? { strict: true } : {}),
     })),
   );
   const stage = (only: readonly FileTarget[]) =>

@@ -2,13 +2,16 @@
  * The body of an err-first function, rewritten statement by statement into its async form (see err-first.ts for
  * what is rewritten and what is refused).
  */
-import { Node, SyntaxKind, ts, type ArrowFunction, type CallExpression, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
+import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { nativeFor } from "./preamble.ts";
 import { textWith } from "./rename.ts";
+import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
+import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
+import { checkLoop, startedLoop } from "./next-loop.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
 
 export interface Context {
@@ -18,8 +21,23 @@ export interface Context {
   mustLeave: boolean;
 }
 
+/** How the writer treats a callback that may be called in the same turn. */
+export interface WriterSettings {
+  /** Refuse it (`--strict`) instead of converting it with a note that the async form always answers later. */
+  strict?: boolean;
+}
+
 export class ErrFirstWriter {
   readonly needed: Import[] = [];
+  /** Where the old function could answer in the same turn (converted, not refused, unless strict): for the note. */
+  readonly sameTurn: string[] = [];
+  /** Calls of functions made async in this run the writer rewrote to await (a recursive call among them). */
+  readonly awaited = new Set<Node>();
+  /** Whether a call awaits a function of the file planned after this one (so the two are in a cycle of calls). */
+  assumedHere = false;
+  /** The `next()` loops being written, innermost last (next-loop.ts), and the calls of them that became `continue`. */
+  private readonly loops: FunctionExpression[] = [];
+  private readonly continued = new Set<Node>();
   /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
   private readonly moved = new Set<object>();
 
@@ -31,6 +49,7 @@ export class ErrFirstWriter {
     private readonly cb: Identifier,
     private readonly imports: FileImports,
     private readonly inner: readonly Edit[] = [],
+    private readonly settings: WriterSettings = {},
   ) {}
 
   /** The code of `node` as it moves into the async function, with the inner edits applied. */
@@ -49,6 +68,11 @@ export class ErrFirstWriter {
   block(statements: readonly Statement[], ctx: Context, at: Node): string[] {
     const out: string[] = [];
     for (const [i, statement] of statements.entries()) {
+      const loop = startedLoop(statement);
+      if (loop !== undefined && this.mentionsCallback(loop)) {
+        refuseUnless(i === statements.length - 1, "callback-not-last", "code runs after the `next()` loop starts; as a loop it would wait for the loop to end", statement);
+        return [...out, ...this.loop(loop, ctx)];
+      }
       const answer = this.answer(statement, ctx);
       if (answer !== undefined) {
         const next = statements[i + 1];
@@ -82,8 +106,7 @@ export class ErrFirstWriter {
       }
       refuseUnless(
         !this.mentionsCallback(statement),
-        "callback-escapes",
-        "the callback is used other than by calling it or handing it to a callback API at the end of a path",
+        ...this.escapes(statement),
         statement,
       );
       refuseUnless(
@@ -141,6 +164,11 @@ export class ErrFirstWriter {
     const expr = Node.isExpressionStatement(statement) ? statement.getExpression() : Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
     if (expr === undefined || !Node.isCallExpression(expr)) return undefined;
     if (this.isCallback(expr.getExpression())) return this.completion(expr, ctx);
+    const loop = this.loopCalled(expr);
+    if (loop !== undefined) {
+      this.continued.add(expr.getExpression());
+      return [`continue ${loop.getName()!};`];
+    }
     const args = expr.getArguments();
     const lastArg = args.at(-1);
     if (lastArg === undefined) return undefined;
@@ -158,38 +186,67 @@ export class ErrFirstWriter {
   }
 
   /**
-   * Called in the function's own turn, an API must surely call back later, or the callback may run synchronously
-   * through it: Node's own APIs do, and so do functions this run made async; for others nobody can tell.
+   * Called in the function's own turn, an API that may call back synchronously takes the callback with it: Node's
+   * own APIs never do, nor functions this run made async, nor the callback shapes an earlier run kept (through
+   * `callbackify`). For any other, the async form answers later where the old one may have answered at once: noted,
+   * or refused under `--strict`.
    */
   private checkAnswersLater(call: CallExpression, ctx: Context): void {
     const callee = call.getExpression();
-    if (ctx.later || this.madeAsync(callee) !== undefined) return;
-    // A function of this file not made async before this one: refused, not a target, or planned after this one.
-    const local = Node.isIdentifier(callee) && callee.getSymbol()?.getDeclarations().some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === call.getSourceFile());
+    if (ctx.later || this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return;
+    const name = callee.getText();
+    const local = isLocalFunction(callee);
+    if (this.settings.strict !== true) {
+      this.sameTurn.push(`\`${name}\` may call back in the same turn`);
+      return;
+    }
     refuseUnless(
-      isNodeApi(callee),
+      false,
       "callback-may-run-synchronously",
-      `\`${callee.getText()}\` may call back synchronously, and the callback with it; the async form always answers later ` +
+      `\`${name}\` may call back synchronously, and the callback with it; the async form always answers later ` +
         (local
-          ? `(if \`${callee.getText()}\` is migrated in this run, run again for this one; if it is refused, see why)`
-          : "(migrate that function first, then this one)"),
+          ? `(\`${name}\` keeps its callback form in this run: migrate it too, and this one calls its async version; if it is refused, see why)`
+          : declaresFunction(callee)
+            ? `(migrate \`${name}\` first: its callback form then answers through callbackify, always later, and this one converts on the next run)`
+            : "(corral cannot tell whether it does; without --strict this alone refuses nothing: the rewrite notes it)"),
       call,
     );
   }
 
   /** The async version of a file-local err-first function this run rewrote, if `callee` names one (`f`, `exports.f`). */
   private madeAsync(callee: Node): string | undefined {
-    return Node.isIdentifier(callee) || Node.isPropertyAccessExpression(callee) ? this.imports.madeAsync.get(callee.getText()) : undefined;
+    // `callbackify(f)(args, cb)`: a call site an earlier run bridged calls the async function natively.
+    const bridged = Node.isCallExpression(callee) && /(^|\.)callbackify$/.test(callee.getExpression().getText()) ? callee.getArguments() : [];
+    if (bridged.length === 1 && Node.isIdentifier(bridged[0])) return bridged[0].getText();
+    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
+    const name = callee.getText();
+    let made = this.imports.madeAsync.get(name) ?? (Node.isIdentifier(callee) ? keptAsyncVersion(callee) : undefined);
+    if (made === undefined && Node.isIdentifier(callee) && this.imports.pending.has(name)) {
+      // A function of this file planned after this one (they call each other): taken to become async, as it is
+      // planned to; if it does not, the file is planned again with it kept a callback function.
+      const declaration = callee.getSymbol()?.getDeclarations().find((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
+      if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
+        this.imports.assumed.add(name);
+        this.assumedHere = true;
+        made = declaration.isExported() || declaration.isDefaultExport() ? `${name}Async` : name;
+      }
+    }
+    if (made !== undefined) this.awaited.add(callee);
+    return made;
   }
 
   /** `callback(err)` -> `throw err`; `callback(null, value)` -> `return value`. */
   private completion(call: CallExpression, ctx: Context): string[] {
-    refuseUnless(
-      ctx.later,
-      "callback-called-synchronously",
-      "the callback is called synchronously here; the async form always answers later",
-      call,
-    );
+    if (!ctx.later) {
+      refuseUnless(
+        this.settings.strict !== true,
+        "callback-called-synchronously",
+        "the callback is called synchronously here; the async form always answers later (without --strict this " +
+          "alone refuses nothing: the rewrite notes it)",
+        call,
+      );
+      this.sameTurn.push(`\`${call.getText()}\` answered in the same turn`);
+    }
     const [error, value, extra] = call.getArguments();
     refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
     if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${this.text(value)};`];
@@ -211,32 +268,77 @@ export class ErrFirstWriter {
       "the inner callback uses its own `this`",
       fn,
     );
+    const combination = cleanupCombination(fn, (node) => this.isCallback(node));
+    if (combination !== undefined) return this.cleanup(call, fn, combination);
     const params = fn.getParameters();
     refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
     const err = params[0]!.getName();
     const body = fn.getBody();
-    refuseUnless(Node.isBlock(body), "error-not-forwarded", "the inner callback's body is not a block starting with the error check", fn);
-    const [check, ...rest] = (body as import("ts-morph").Block).getStatements();
     refuseUnless(
-      check !== undefined && this.isErrorForward(check, err),
+      Node.isBlock(body),
       "error-not-forwarded",
-      `the inner callback does not start by passing \`${err}\` on (\`if (${err}) return callback(${err});\`); awaiting ` +
-        "would throw where it did something else",
-      check ?? fn,
-    );
-    const errSymbol = params[0]!.getNameNode().getSymbol();
-    refuseUnless(
-      !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol)),
-      "error-not-forwarded",
-      `\`${err}\` is read after the check`,
+      "the inner callback's body is an expression, not a block: write it as a block (`(err) => { return callback(...); }`) and run again",
       fn,
     );
+    const [check, ...rest] = (body as Block).getStatements();
+    const errSymbol = params[0]!.getNameNode().getSymbol();
+    const forwards =
+      check !== undefined && this.isErrorForward(check, err) && !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol));
+    // The callback looks at the error itself (`if (err && err.code === "ENOENT") ...`): the error is caught into it.
+    if (!forwards) return this.inspected(call, fn, (body as Block).getStatements());
     this.moved.add(fn);
     const form = this.promiseForm(call);
     const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
     const value = params[1]?.getNameNode().getText();
-    const awaited = value === undefined ? `await ${form}(${args});` : `const ${value} = await ${form}(${args});`;
+    // The callback's parameter was a variable of its own: one it assigns stays assignable (`let`).
+    const kind = params[1] !== undefined && isAssigned(rest, params[1].getNameNode()) ? "let" : "const";
+    const awaited = value === undefined ? `await ${form}(${args});` : `${kind} ${value} = await ${form}(${args});`;
     return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
+  }
+
+  /**
+   * `api(args, (err, value) => { ...reads err... })`: the awaited call's error is caught into `err` (null when it
+   * succeeds, as the callback was given), and the callback's code follows, answering as it did.
+   */
+  private inspected(call: CallExpression, fn: ArrowFunction | FunctionExpression, statements: readonly Statement[]): string[] {
+    const [errParam, valueParam] = fn.getParameters();
+    for (const param of [errParam!, ...(valueParam === undefined ? [] : [valueParam])]) {
+      refuseUnless(Node.isIdentifier(param.getNameNode()), "error-not-forwarded", "the inner callback destructures its parameters", param);
+    }
+    this.moved.add(fn);
+    const typed = !/\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath());
+    const typeOf = (node: Node): string => node.getType().getText(node, ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope);
+    const err = errParam!.getName();
+    const value = valueParam?.getName();
+    const caught = err === "caught" || value === "caught" ? "caught2" : "caught";
+    const form = this.promiseForm(call);
+    const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
+    return [
+      `let ${err}${typed ? `: ${typeOf(errParam!)}` : ""} = null;`,
+      ...(value === undefined ? [] : [`let ${value}${typed ? `!: ${typeOf(valueParam!)}` : ""};`]),
+      "try {",
+      `${value === undefined ? "" : `${value} = `}await ${form}(${args});`,
+      `} catch (${caught}) {`,
+      `${err} = ${caught}${typed ? ` as ${typeOf(errParam!)}` : ""};`,
+      "}",
+      ...this.block(statements, { later: true, mustLeave: false }, fn),
+    ];
+  }
+
+  /**
+   * `step(args, (err) => cleanup(more, (closeErr) => cb(err || closeErr)))`: the cleanup runs whether the step
+   * failed or not, and the same error wins (see cleanup-errors.ts).
+   */
+  private cleanup(call: CallExpression, fn: ArrowFunction | FunctionExpression, { cleanup, error, precedence }: CleanupCombination): string[] {
+    const inner = cleanup.getArguments().at(-1)!;
+    this.moved.add(fn);
+    this.moved.add(inner);
+    const step = `await ${this.promiseForm(call)}(${call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")});`;
+    const end = `await ${this.promiseForm(cleanup)}(${cleanup.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")});`;
+    const quiet = ["try {", end, "} catch {}"];
+    if (precedence === "cleanup") return ["try {", step, "} finally {", end, "}", "return;"];
+    const rethrow = ["try {", step, `} catch (${error}) {`, ...quiet, `throw ${error};`, "}"];
+    return [...rethrow, ...(precedence === "first" ? [end] : quiet), "return;"];
   }
 
   private promiseForm(call: CallExpression): string {
@@ -266,12 +368,52 @@ export class ErrFirstWriter {
     return inner.length === 2 && forwards(inner[0]) && Node.isReturnStatement(inner[1]) && inner[1].getExpression() === undefined;
   }
 
+  /** `next: for (;;) { ... }` for `(function next() { ... })()`: each `next()` a `continue next;`. */
+  private loop(fn: FunctionExpression, ctx: Context): string[] {
+    checkLoop(fn);
+    this.moved.add(fn);
+    this.loops.push(fn);
+    const body = this.block((fn.getBody() as Block).getStatements(), { later: ctx.later, mustLeave: false }, fn.getBody());
+    this.loops.pop();
+    const symbol = fn.getNameNode()!.getSymbol();
+    const stray = named(fn.getBody(), fn.getName()!).find((id) => id.getSymbol() === symbol && !this.continued.has(id));
+    refuseUnless(
+      stray === undefined,
+      "next-loop-escapes",
+      `\`${fn.getName()}\` is used other than by calling it as the last step of a path (or inside a function that stays a ` +
+        "callback); as a loop, only such a call can become `continue`",
+      stray ?? fn,
+    );
+    if (body.at(-1) === `continue ${fn.getName()};`) body.pop(); // the end of a turn goes round anyway
+    return [`${fn.getName()}: for (;;) {`, ...body, "}"];
+  }
+
+  /** Why a statement that mentions the callback (or a `next()` loop) without answering is refused: code and message. */
+  private escapes(statement: Statement): [string, string] {
+    if (named(statement, this.cb.getText()).some((id) => this.isCallback(id))) {
+      return ["callback-escapes", "the callback is used other than by calling it or handing it to a callback API at the end of a path"];
+    }
+    return [
+      "next-loop-escapes",
+      "the `next()` loop function is used other than by calling it as the last step of a path; as a loop, only such a call can become `continue`",
+    ];
+  }
+
+  /** The `next()` loop `call` goes round again, if it calls one being written (with no arguments). */
+  private loopCalled(call: CallExpression): FunctionExpression | undefined {
+    const callee = call.getExpression();
+    if (!Node.isIdentifier(callee) || call.getArguments().length > 0) return undefined;
+    return this.loops.find((fn) => fn.getNameNode()!.getSymbol() === callee.getSymbol());
+  }
+
   private isCallback(node: Node): boolean {
     return Node.isIdentifier(node) && node.getSymbol() === this.cb.getSymbol();
   }
 
+  /** Whether `node` mentions the callback, or a `next()` loop being written (its calls answer too). */
   private mentionsCallback(node: Node): boolean {
-    return named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node);
+    if (named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node)) return true;
+    return this.loops.some((fn) => named(node, fn.getName()!).some((id) => id.getSymbol() === fn.getNameNode()!.getSymbol()));
   }
 }
 
@@ -293,4 +435,45 @@ function containsOwnReturn(node: Node): boolean {
 
 function usesOwnThis(fn: FunctionExpression): boolean {
   return fn.getDescendantsOfKind(SyntaxKind.ThisKeyword).some((t) => t.getFirstAncestor((a) => Node.isFunctionExpression(a) || Node.isFunctionDeclaration(a)) === fn);
+}
+
+/** Whether `callee` resolves to a function declared somewhere in the project (it can be migrated). */
+function declaresFunction(callee: Node): boolean {
+  return declarationsOf(callee).some((d) => Node.isFunctionDeclaration(d));
+}
+
+/** Whether `callee` names a function declared in its own file. */
+function isLocalFunction(callee: Node): boolean {
+  return Node.isIdentifier(callee) && (callee.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
+}
+
+/**
+ * `fAsync` for `f`, a function of this file whose callback shape an earlier run kept
+ * (`function f(a, cb) { callbackify(fAsync)(a, cb); }`): its callers here call the async version natively.
+ */
+function keptAsyncVersion(callee: Identifier): string | undefined {
+  for (const declaration of callee.getSymbol()?.getDeclarations() ?? []) {
+    if (!Node.isFunctionDeclaration(declaration) || declaration.getSourceFile() !== callee.getSourceFile()) continue;
+    const body = declaration.getBody();
+    if (body === undefined || !isCallbackifyShim(body)) continue;
+    const shim = ((body as Block).getStatements()[0] as ExpressionStatement).getExpression() as CallExpression;
+    const head = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
+    const made = (Node.isPropertyAccessExpression(head) ? head.getExpression() : head) as CallExpression;
+    const [inner] = made.getArguments();
+    if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
+  }
+  return undefined;
+}
+
+/** Whether code in `statements` assigns the variable `name` declares (`x = ...`, `x += ...`, `x++`). */
+function isAssigned(statements: readonly Statement[], name: Node): boolean {
+  const symbol = name.getSymbol();
+  return statements.some((statement) =>
+    named(statement, name.getText()).some((id) => {
+      if (id.getSymbol() !== symbol) return false;
+      const parent = id.getParent();
+      if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && parent.getOperatorToken().getKind() >= SyntaxKind.FirstAssignment && parent.getOperatorToken().getKind() <= SyntaxKind.LastAssignment;
+      return Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent) ? [SyntaxKind.PlusPlusToken, SyntaxKind.MinusMinusToken].includes(parent.getOperatorToken()) : false;
+    }),
+  );
 }

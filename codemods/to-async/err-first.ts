@@ -4,17 +4,19 @@
  * An exported function keeps its old shape for callers outside the project: `f(a, callback)` stays, and runs the
  * async version through `util.callbackify`. Calls of a file-local function are bridged the same way.
  *
- * Refused, because the rewrite would change behaviour: a callback called synchronously (the async form always
- * answers later), possibly twice, or not last on its path (code after it would no longer run), a path that ends
- * without calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
+ * A callback called in the same turn (`if (done) return cb()`), or handed to an API that may call it in the same
+ * turn, converts with a note: the async form always answers later (`--strict` refuses it instead). A call of the
+ * function itself awaits its async version. Refused, because the rewrite would change behaviour: a callback
+ * possibly called twice, or not last on its path (code after it would no longer run), a path that ends without
+ * calling it, an error passed to an inner callback that is not forwarded, and the callback escaping.
  */
-import { Node, SyntaxKind, type FunctionDeclaration, type Identifier } from "ts-morph";
+import { Node, SyntaxKind, ts, type FunctionDeclaration, type Identifier } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { usesOwn } from "./analysis.ts";
-import { ErrFirstWriter } from "./err-first-writer.ts";
+import { ErrFirstWriter, type WriterSettings } from "./err-first-writer.ts";
 import { planKeptShape } from "./err-first-kept-shape.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { notErrFirstCall } from "./callback-param.ts";
@@ -45,6 +47,8 @@ export interface AsyncVersion {
   typeParams: string;
   callbackify: string;
   notes: string[];
+  /** `: Promise<T>` where TypeScript cannot infer it (the function is in a cycle of calls), else empty. */
+  returnType: string;
 }
 
 /**
@@ -52,7 +56,13 @@ export interface AsyncVersion {
  * already, carried by the code it moves); throws a `Refusal`. A declaration is rewritten here; a method, a function
  * held by a variable, a property or an export keeps its shape for callers nobody can list (err-first-kept-shape.ts).
  */
-export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImports, inner: readonly Edit[]): ErrFirstRewrite {
+export function planErrFirst(
+  fn: FunctionNode,
+  cb: Identifier,
+  imports: FileImports,
+  inner: readonly Edit[],
+  settings: WriterSettings = {},
+): ErrFirstRewrite {
   const params = fn.getParameters();
   const constructed = constructorName(fn);
   refuseUnless(
@@ -82,10 +92,30 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
   // `arguments` may be read by the shuffle the legacy shape keeps, not by what the async version runs (refused
   // callback-reads-arguments there).
   const preamble = readPreamble(params, body.getStatements(), cb);
-  const writer = new ErrFirstWriter(cb, imports, inner);
-  const statements = writer.block([...preamble.kept, ...preamble.rest], { later: false, mustLeave: false }, body);
+  const writer = new ErrFirstWriter(cb, imports, inner, settings);
+  // A call of a declaration itself (recursion) awaits its async version, as a call of any function made async here.
+  const self = Node.isFunctionDeclaration(fn) ? fn.getName() : undefined;
+  const before = self === undefined ? undefined : imports.madeAsync.get(self);
+  if (self !== undefined) {
+    const declaration = fn as FunctionDeclaration;
+    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0;
+    imports.madeAsync.set(self, keepsShape ? `${self}Async` : self);
+  }
+  let statements: string[];
+  try {
+    statements = writer.block([...preamble.kept, ...preamble.rest], { later: false, mustLeave: false }, body);
+  } finally {
+    if (self !== undefined && before === undefined) imports.madeAsync.delete(self);
+    else if (self !== undefined) imports.madeAsync.set(self, before!);
+  }
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
   const notes = [`became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`];
+  if (writer.sameTurn.length > 0) {
+    notes.push(
+      `it could answer in the same turn (${writer.sameTurn.join("; ")}); the async form always answers later, the ` +
+        "usual fix for such APIs (--strict refuses this instead)",
+    );
+  }
   if (preamble.shim.length > 0) {
     notes.push(
       "its callback shape runs the statements that pick the callback out of its arguments and check it before it hands " +
@@ -118,6 +148,7 @@ export function planErrFirst(fn: FunctionNode, cb: Identifier, imports: FileImpo
     typeParams: fn.getTypeParameters().length > 0 ? `<${fn.getTypeParameters().map((t) => t.getText()).join(", ")}>` : "",
     callbackify: writer.use("node:util", "callbackify"),
     notes,
+    returnType: self !== undefined && cyclic(writer, self, imports) ? promiseTypeOf(fn, cb) : "",
   };
   if (Node.isFunctionDeclaration(fn)) return planDeclaration(fn, cb, version, imports);
   return planKeptShape(fn, version, imports);
@@ -161,13 +192,14 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
       `${source.slice(fn.getStart(), params[0]?.getStart() ?? fn.getBody()!.getStart()).replace(/\($/, "(")}` +
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
       `  ${shimCall(fn, impl, version)}\n}\n\n` +
-      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept}) ${version.body}`;
+      `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept})${version.returnType} ${version.body}`;
     notes.push(
       exported
         ? `the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`
         : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
     );
     imports.madeAsync.set(name, impl);
+    for (const call of writer.awaited) imports.nativeCalls.add(call);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
@@ -190,14 +222,41 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
       ref,
     );
     refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
-    refuseUnless(!(ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()), "callback-recursive", `${name} calls itself`, ref);
+    if (imports.nativeCalls.has(ref)) continue; // a caller planned before this one awaits it natively
+    if (ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()) {
+      // A call of itself the body's rewrite awaits; any other is left calling the old shape, which is gone.
+      refuseUnless(
+        writer.awaited.has(ref),
+        "callback-recursive",
+        `${name} calls itself other than as the last step of a path (or inside a function that stays a callback); ` +
+          "the async version could not await that call: export it (its callback shape stays beside the async version), or rewrite the call by hand",
+        ref,
+      );
+      continue;
+    }
     edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${version.callbackify}(${name})`, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
-  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept}) ${version.body}` });
+  edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept})${version.returnType} ${version.body}` });
   const staleTag = callbackTagRemoval(fn, cb.getText());
   if (staleTag !== undefined) edits.push(staleTag);
   notes.push(`its callers in this file call it through callbackify(${name})`);
   imports.madeAsync.set(name, name);
+  for (const call of writer.awaited) imports.nativeCalls.add(call);
   return { edits, notes, imports: writer.needed };
+}
+/** Whether the function calls itself, or another of the file's functions that calls it back, as it is rewritten. */
+function cyclic(writer: ErrFirstWriter, name: string, imports: FileImports): boolean {
+  return imports.assumed.has(name) || writer.assumedHere || [...writer.awaited].some((callee) => callee.getText() === name);
+}
+
+/**
+ * `: Promise<T>` for TypeScript, T the type of the callback's value: in a cycle of calls TypeScript cannot infer an
+ * async function's return type (TS7023). JavaScript infers none to break.
+ */
+function promiseTypeOf(fn: FunctionNode, cb: Identifier): string {
+  if (/\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath())) return "";
+  const value = cb.getType().getCallSignatures()[0]?.getParameters()[1];
+  if (value === undefined) return ": Promise<void>";
+  return `: Promise<${value.getTypeAtLocation(fn).getText(fn, ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope)}>`;
 }

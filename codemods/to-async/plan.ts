@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, ts, type Expression, type Identifier, type ExpressionStatement, type NewExpression, type ReturnStatement } from "ts-morph";
+import { Node, SyntaxKind, ts, type Expression, type ExpressionStatement, type NewExpression, type ReturnStatement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import { isAccessor, nameOf, type Accessor, type Candidate, type FunctionNode } from "../engine/functions.ts";
 import { findAll } from "../engine/walk.ts";
@@ -7,8 +7,8 @@ import type { FileImports, Import } from "../engine/imports.ts";
 import { awaitedForm } from "./awaited-form.ts";
 import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
 import { callbackParam } from "./callback-param.ts";
+import { isCallbackifyShim } from "./callbackify-shim.ts";
 import { planErrFirst } from "./err-first.ts";
-import { readPreamble } from "./preamble.ts";
 import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { returnsPromise } from "./returns-promise.ts";
 import { directReturns, endReachable, hasOwnChain, outsideBoundary } from "./analysis.ts";
@@ -33,12 +33,28 @@ const ALREADY_ASYNC = "already async, with no Promise chain it returns to rewrit
 const SYNC_THROW_NOTE =
   "became async: if code before its first await throws, it now returns a rejected promise instead of throwing";
 
+/** How strictly `--to async` plans (`MigrateOptions.strict`). */
+export interface PlanSettings {
+  /** Refuse an err-first function whose callback may be called in the same turn, instead of converting it. */
+  strict?: boolean;
+}
+
 /**
  * The `--to async` eligibility check and plan for one function, shared by `scan` and `migrate`: a rewrite,
  * `undefined` when there is nothing to rewrite, or a thrown `Refusal` saying why it would change behaviour.
  */
-export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: FileImports): Rewrite | undefined {
+export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: FileImports, settings: PlanSettings = {}): Rewrite | undefined {
   if (isAccessor(fn)) return planAccessor(fn);
+  const rewrite = planFunction(fn, inner, imports, settings);
+  const floating = rewrite === undefined || fn.isAsync() ? undefined : floatingChain(fn);
+  if (floating !== undefined) {
+    const text = floating.getText().replace(/\s+/g, " ").replace(/;$/, "");
+    rewrite!.notes.push(`\`${text.length > 60 ? `${text.slice(0, 57)}...` : text}\` still starts a chain nobody awaits: it runs on beside the function, as before`);
+  }
+  return rewrite;
+}
+
+function planFunction(fn: Exclude<Candidate, Accessor>, inner: readonly Edit[], imports: FileImports, settings: PlanSettings): Rewrite | undefined {
   // An async function already answers with a promise: only the chains it returns are rewritten, with no note.
   const already = fn.isAsync();
   if (already && isGenerator(fn)) throw new Unchanged("already-async", ALREADY_ASYNC, fn);
@@ -52,19 +68,19 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
   }
   const body = fn.getBody();
   if (body === undefined) return undefined;
-  // An anonymous function passed as a value is a callback itself, answered by whoever calls it: not a target.
-  const callback = already || nameOf(fn) === "<anonymous>" ? undefined : callbackParam(fn);
-  if (isCallbackifyShim(fn, body, callback)) {
+  if (isCallbackifyShim(body)) {
     throw new Unchanged("callback-shape-kept", "the callback shape an earlier run kept for callers: it calls its async version already", fn);
   }
+  // An anonymous function passed as a value is a callback itself, answered by whoever calls it: not a target.
+  const callback = already || nameOf(fn) === "<anonymous>" ? undefined : callbackParam(fn);
   if (callback !== undefined && findAll(body, (node) => ts.isIdentifier(node) && node.text === callback.getText(), undefined, true).length > 0) {
-    return { ...planErrFirst(fn, callback, imports, inner), inlined: [] };
+    return { ...planErrFirst(fn, callback, imports, inner, settings), inlined: [] };
   }
+  // A chain started and not returned (`this.connect().catch(noop)`) stays as it is, here and in any rewrite: it
+  // runs on beside the function, before and after. With nothing else to rewrite, the function is unchanged.
   const returned = returnedPromises(fn, body);
   if (returned.length === 0) {
     if (already) throw new Unchanged("already-async", ALREADY_ASYNC, fn);
-    const floating = floatingChain(fn);
-    refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
     if (returnsPromise(fn)) {
       throw new Unchanged(
         "promise-returned-as-is",
@@ -76,6 +92,11 @@ export function planToAsync(fn: Candidate, inner: readonly Edit[], imports: File
     if (hasOwnChain(fn)) {
       throw new Unchanged("chain-not-returned", "its chains are held, not returned nor left running: nothing for --to async to rewrite", fn);
     }
+    if (floatingChain(fn) !== undefined) throw new Unchanged(
+        "fire-and-forget-chain-kept",
+        "it starts a chain it neither returns nor awaits, which stays as it is (running on beside the function): nothing else to rewrite",
+        fn,
+      );
     if (callback !== undefined) {
       throw new Unchanged("callback-unused", `it takes a callback (\`${callback.getText()}\`) it never calls nor hands on: nothing to convert`, fn);
     }
@@ -134,24 +155,6 @@ function planAccessor(fn: Accessor): undefined {
   const floating = floatingChain(fn);
   refuseUnless(floating === undefined, "fire-and-forget-chain", FIRE_AND_FORGET, floating ?? fn);
   return undefined;
-}
-
-/**
- * `{ callbackify(fAsync)(...args); }`, after the statements that pick the callback out of the arguments if any (see
- * preamble.ts): the old shape of an err-first function, kept by this stage.
- */
-function isCallbackifyShim(fn: FunctionNode, body: Node, callback: Identifier | undefined): boolean {
-  if (!Node.isBlock(body)) return false;
-  const statements = body.getStatements();
-  const last = statements.at(-1);
-  if (last === undefined || !Node.isExpressionStatement(last)) return false;
-  const call = last.getExpression();
-  if (!Node.isCallExpression(call)) return false;
-  // `callbackify(fAsync)(...)`, or `callbackify(fAsync).call(this, ...)` where the function reads `this`
-  const callee = call.getExpression();
-  const inner = Node.isPropertyAccessExpression(callee) && callee.getName() === "call" ? callee.getExpression() : callee;
-  if (!Node.isCallExpression(inner) || !/(^|\.)callbackify$/.test(inner.getExpression().getText())) return false;
-  return statements.length === 1 || (callback !== undefined && readPreamble(fn.getParameters(), statements, callback).rest.length === 1);
 }
 
 export function isGenerator(fn: FunctionNode): boolean {

@@ -33,6 +33,12 @@ const FS_PROMISES = new Set([
   "truncate", "unlink", "utimes", "writeFile",
 ]);
 
+/**
+ * fs functions on file descriptors with no promise form in `fs.promises` (it has `FileHandle` methods instead) whose
+ * `promisify`d form resolves with the callback's value (`read` and `write` resolve with an object: not here).
+ */
+const FS_DESCRIPTOR = new Set(["open", "close", "fstat", "fsync", "fdatasync", "ftruncate", "futimes", "fchmod", "fchown"]);
+
 /** Node modules whose callback functions have promisified forms with other result shapes (`util.promisify.custom`). */
 const CUSTOM_PROMISIFY = new Set(["child_process", "dns", "timers"]);
 
@@ -192,6 +198,9 @@ export function promiseFormOf(callee: Node): "fs" | "promisify" | undefined {
   if (Node.isPropertyAccessExpression(callee) && origin === "fs" && FS_PROMISES.has(callee.getName()) && Node.isIdentifier(callee.getExpression())) {
     return "fs";
   }
+  if (Node.isPropertyAccessExpression(callee) && origin === "fs" && FS_DESCRIPTOR.has(callee.getName()) && Node.isIdentifier(callee.getExpression())) {
+    return "promisify";
+  }
   if (origin === "fs" && !Node.isIdentifier(callee)) return undefined;
   if (!takesErrFirstCallback(callee)) return undefined;
   if (Node.isIdentifier(callee)) return "promisify";
@@ -209,7 +218,9 @@ export function promiseCallee(callee: Node, form: "fs" | "promisify", promisify:
   const text = callee.getText();
   const dot = text.lastIndexOf(".");
   if (form === "fs") return `${text.slice(0, dot)}.promises.${text.slice(dot + 1)}`;
-  return `${promisify()}(${dot < 0 ? text : `${text}.bind(${text.slice(0, dot)})`})`;
+  // fs's functions do not read `this` (`promisify(fs.close)`); another object's method may.
+  const bound = dot < 0 || moduleOf(callee) === "fs" ? text : `${text}.bind(${text.slice(0, dot)})`;
+  return `${promisify()}(${bound})`;
 }
 
 /**

@@ -3,6 +3,7 @@ import type { HeapEntry } from "./deadline-heap.ts";
 import { activity } from "./host.ts";
 import type { Scope } from "./scope.ts";
 import type { Task } from "./task.ts";
+import type { HandleWaiters } from "./wait-queue.ts";
 
 /**
  * Parking: how a task blocks. A task waits on one thing at a time, so it has a single wait slot, `task.wait`, a
@@ -43,8 +44,10 @@ export class Waiter implements HeapEntry {
   queueNext: Waiter | null = null;
   /** What the wait carries: the value a blocked `send` offers, the borrower of a limiter, ... */
   payload: unknown = undefined;
-  /** Which handle the task is blocked on, where a primitive has several (a channel's clones). */
-  tag: unknown = undefined;
+  /** The handle the task is blocked on, where a primitive has several (a channel's clones), and its links there. */
+  handle: HandleWaiters | null = null;
+  handlePrev: Waiter | null = null;
+  handleNext: Waiter | null = null;
   at = 0;
   seq = 0;
   heapIndex = -1;
@@ -100,7 +103,7 @@ function unpark(task: Task): Waiter {
   const waiter = task.wait!;
   unlink(waiter);
   waiter.parked = false;
-  waiter.payload = waiter.tag = undefined;
+  waiter.payload = undefined;
   return waiter;
 }
 

@@ -1,6 +1,16 @@
 import type { Waitable, Waiter } from "./park.ts";
 
 /**
+ * The waiters one handle has in a shared {@link WaitQueue} (a channel's clones share one queue of blocked senders),
+ * oldest first: a second list through the same waiters, so closing one handle reaches its own waiters without
+ * walking everyone else's. The queue keeps it: a waiter leaves it whenever it leaves the queue.
+ */
+export class HandleWaiters {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+}
+
+/**
  * A FIFO of parked waiters, linked through the waiters themselves so that joining, leaving on cancellation and
  * waking are O(1) and allocate nothing. Every blocking primitive keeps one (a channel keeps two).
  */
@@ -9,13 +19,22 @@ export class WaitQueue implements Waitable {
   private tail: Waiter | null = null;
   size = 0;
 
-  push(waiter: Waiter): void {
+  /** Queue `waiter` last; with `handle`, also last among that handle's waiters. */
+  push(waiter: Waiter, handle: HandleWaiters | null = null): void {
     waiter.queuePrev = this.tail;
     waiter.queueNext = null;
     if (this.tail !== null) this.tail.queueNext = waiter;
     else this.head = waiter;
     this.tail = waiter;
     this.size++;
+    if (handle !== null) {
+      waiter.handle = handle;
+      waiter.handlePrev = handle.tail;
+      waiter.handleNext = null;
+      if (handle.tail !== null) handle.tail.handleNext = waiter;
+      else handle.head = waiter;
+      handle.tail = waiter;
+    }
   }
 
   /** The longest-waiting waiter, still queued. */
@@ -38,15 +57,20 @@ export class WaitQueue implements Waitable {
     else this.tail = queuePrev;
     waiter.queuePrev = waiter.queueNext = null;
     this.size--;
+    const { handle } = waiter;
+    if (handle !== null) {
+      const { handlePrev, handleNext } = waiter;
+      if (handlePrev !== null) handlePrev.handleNext = handleNext;
+      else handle.head = handleNext;
+      if (handleNext !== null) handleNext.handlePrev = handlePrev;
+      else handle.tail = handlePrev;
+      waiter.handlePrev = waiter.handleNext = null;
+      waiter.handle = null;
+    }
   }
 
   /** Cancellation took the waiter's task away. */
   abandon(waiter: Waiter): void {
     this.remove(waiter);
-  }
-
-  /** Every queued waiter, oldest first, for statistics and close. */
-  *[Symbol.iterator](): IterableIterator<Waiter> {
-    for (let waiter = this.head; waiter !== null; waiter = waiter.queueNext) yield waiter;
   }
 }

@@ -393,3 +393,129 @@ describe("corral check on what --to scoped writes", () => {
     expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code}`)).toEqual(["fixtures/to-scoped/floating-call-in-scoped-function/output.ts:12:3 floating-promise"]);
   });
 });
+
+/**
+ * Code that runs in a task without being a scoped function of its own: an inline child (`n.start(async (cx) => ...)`),
+ * a deadline's or a thunk's body, a nursery's body; and `Promise` combinators over scoped calls, whose fix is
+ * `all`/`race` (bridging them with fromPromise fails at run time: two waits on one cx). TypeScript (the child's
+ * `cx` is a Cx by context) and JavaScript (named `cx`, in a file that uses corral).
+ */
+const INLINE_TS: Record<string, string> = {
+  "tsconfig.json": JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", noEmit: true, types: ["node"] } }),
+  "lib.ts": `import { sleep, type Cx } from "corral";
+
+export async function f(cx: Cx, id = 0): Promise<number> {
+  await sleep(cx, 1);
+  return id;
+}
+`,
+  "hazards.ts": `import { all, moveOnAfter, withNursery, type Cx } from "corral";
+import { setTimeout as delay } from "node:timers/promises";
+import { f } from "./lib.ts";
+
+export async function crawl(cx: Cx, ids: number[]): Promise<void> {
+  await withNursery(cx, async (n) => {
+    n.start(async (cx) => {
+      await delay(5);
+    });
+    await delay(1);
+  });
+  await moveOnAfter(cx, 10, async (cx) => void (await delay(2)));
+  await all(cx, [async (cx) => void (await delay(3))]);
+  await Promise.all([f(cx), f(cx, 1)]);
+  await Promise.all(ids.map((id) => f(cx, id)));
+  await Promise.allSettled([f(cx), delay(4)]);
+  await Promise.race([f(cx), f(cx, 2)]);
+  await Promise.any([f(cx), f(cx, 3)]);
+}
+
+export class Pool {
+  async run(cx: Cx): Promise<void> {
+    await withNursery(cx, (n) => n.start(async (cx) => void (await delay(6))));
+  }
+}
+`,
+  "clean.ts": `import { all, fromPromise, moveOnAfter, sleep, withNursery, type Cx } from "corral";
+import { setTimeout as delay } from "node:timers/promises";
+import { f } from "./lib.ts";
+
+export async function crawl(cx: Cx, ids: number[]): Promise<void> {
+  await withNursery(cx, async (n) => {
+    n.start(async (cx) => {
+      await sleep(cx, 5);
+    });
+    await fromPromise(cx, (signal) => delay(1, undefined, { signal }));
+  });
+  await moveOnAfter(cx, 10, async (cx) => void (await f(cx)));
+  await all(cx, [(cx) => f(cx), (cx) => f(cx, 1)]);
+  await all(cx, ids.map((id) => (cx) => f(cx, id)));
+  ids.forEach(async (id) => void (await delay(id)));
+  await fromPromise(cx, Promise.all([delay(1), delay(2)]));
+}
+`,
+};
+
+const INLINE_JS: Record<string, string> = {
+  "hazards.js": `"use strict";
+const { withNursery, sleep } = require("corral");
+const { setTimeout: delay } = require("node:timers/promises");
+
+async function f(cx, id) {
+  await sleep(cx, 1);
+  return id;
+}
+
+async function crawl(cx) {
+  await withNursery(cx, async (n) => {
+    n.start(async (cx) => {
+      await delay(5);
+    });
+    await delay(1);
+  });
+  await Promise.all([f(cx, 0), f(cx, 1)]);
+}
+
+module.exports = { crawl };
+`,
+};
+
+describe("corral check: inline children and combinators over scoped calls", () => {
+  let root: string;
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  test("TypeScript: an unbridged await in an inline child, a deadline's body, a thunk, a nursery's body; all/race as the hint for combinators", async () => {
+    root = projectOf(INLINE_TS);
+    const { code, hazards } = await hazardsIn(root, "hazards.ts");
+    expect(code).toBe(1);
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code} (in ${h.function}): ${h.hint}`)).toEqual([
+      "hazards.ts:8:7 unbridged-await (in crawl): bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+      "hazards.ts:10:5 unbridged-await (in crawl): bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+      "hazards.ts:12:49 unbridged-await (in crawl): bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+      "hazards.ts:13:38 unbridged-await (in crawl): bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+      "hazards.ts:14:3 unbridged-await (in crawl): run each call as a task of its own: await all(cx, [(cx) => f(cx), (cx) => f(cx, 1)])",
+      "hazards.ts:15:3 unbridged-await (in crawl): run each call as a task of its own: await all(cx, ids.map((id) => (cx) => f(cx, id)))",
+      "hazards.ts:16:3 unbridged-await (in crawl): run each call as a task of its own: await all(cx, [(cx) => f(cx), (cx) => fromPromise(cx, delay(4))], { settle: true })",
+      "hazards.ts:17:3 unbridged-await (in crawl): run each call as a task of its own: await race(cx, [(cx) => f(cx), (cx) => f(cx, 2)])",
+      "hazards.ts:18:3 unbridged-await (in crawl): start each call as a task of its own: withNursery(cx, (n) => { n.start(...) }), and cancel the nursery's scope at the first success",
+      "hazards.ts:23:62 unbridged-await (in Pool.run): bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+    ]);
+    expect(hazards[4]!.message).toBe(
+      "`Promise.all` starts scoped calls side by side on one cx: a task waits on one thing at a time, so the second call fails at run time (bridging it with fromPromise does not help)",
+    );
+  });
+
+  test("TypeScript: the same done right, and a callback legacy code runs, 0 hazards", async () => {
+    root = projectOf(INLINE_TS);
+    expect(await hazardsIn(root, "clean.ts", "lib.ts")).toEqual({ code: 0, hazards: [] });
+  });
+
+  test.each(JS_SETUPS)("JavaScript, %s: an inline child's and a nursery body's unbridged await; all as the hint", async (_, config) => {
+    root = projectOf({ ...INLINE_JS, ...config });
+    const { hazards } = await hazardsIn(root, "hazards.js");
+    expect(hazards.map((h) => `${h.file}:${h.line}:${h.column} ${h.code}: ${h.hint}`)).toEqual([
+      "hazards.js:13:7 unbridged-await: bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+      "hazards.js:15:5 unbridged-await: bridge it: await fromPromise(cx, (signal) => ...) (pass the signal if it takes one)",
+      "hazards.js:17:3 unbridged-await: run each call as a task of its own: await all(cx, [(cx) => f(cx, 0), (cx) => f(cx, 1)])",
+    ]);
+  });
+});

@@ -73,4 +73,56 @@ describe("corral review", () => {
       await browser.close();
     }
   }, 60_000);
+
+  test("--html with several files and a refusal: the nav names each file once, the refusals come last", async () => {
+    writeFileSync(path.join(dir, "other.ts"), OTHER);
+    writeFileSync(path.join(dir, "pages.ts"), PAGES);
+    const { code } = await corral(dir, "review", ".", "--to", "scoped", "--html", "review.html");
+    expect(code).toBe(0);
+    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(pathToFileURL(path.join(dir, "review.html")).href);
+      const files = await page.locator("nav li.file").evaluateAll((lis) =>
+        lis.map((li) => [li.querySelector("b")!.textContent, ...[...li.querySelectorAll("a")].map((a) => a.textContent)].join(" ")),
+      );
+      expect(files).toEqual(["api.ts load both imports, call sites", "other.ts both twice"]);
+      const hrefs = await page.locator("nav a").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+      expect(new Set(hrefs).size, "no two nav links to one place").toBe(hrefs.length);
+      const last = page.locator("body > section").last();
+      expect(await last.getAttribute("id")).toBe("refusals");
+      expect(await last.locator("li").allTextContents()).toEqual([
+        expect.stringMatching(/^refused: Pages\.all pages\.ts:8: \[async-generator\] an async generator's callers iterate it/),
+      ]);
+      expect(await page.locator('nav a[href="#refusals"]').textContent()).toBe("1 not changed (refused or failed)");
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
+
+const OTHER = `import { load, type Api } from "./api.ts";
+
+export async function both(api: Api): Promise<string> {
+  return (await load(api, "c")) + "!";
+}
+
+export const twice = (api: Api) => both(api);
+`;
+
+const PAGES = `export interface Api {
+  page(n: number): Promise<string[]>;
+}
+
+export class Pages {
+  constructor(private readonly api: Api) {}
+
+  async *all(): AsyncGenerator<string> {
+    for (let n = 0; ; n++) {
+      const items = await this.api.page(n);
+      if (items.length === 0) return;
+      yield* items;
+    }
+  }
+}
+`;

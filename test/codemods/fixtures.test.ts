@@ -22,6 +22,8 @@ interface CaseSpec {
   notes?: string[];
   /** `--keep-legacy-export` (to-scoped). */
   keepLegacyExport?: boolean;
+  /** `--strict` (to-async): a callback that may be called in the same turn is refused, not converted. */
+  strict?: boolean;
 }
 
 interface Case {
@@ -54,7 +56,7 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 /** Migrate `file` (its function per the spec) as the CLI would; the report and the file's new text. */
 async function run(file: string, spec: CaseSpec, stage: string) {
   const target = spec.function === undefined ? file : `${file}:${spec.function}`;
-  const report = await migrate({ targets: [target], to: stage.replace(/^to-/, "") as Stage, keepLegacyExport: spec.keepLegacyExport === true });
+  const report = await migrate({ targets: [target], to: stage.replace(/^to-/, "") as Stage, keepLegacyExport: spec.keepLegacyExport === true, strict: spec.strict === true });
   const changed = report.changes.find((c) => c.file === path.resolve(file));
   return { report, text: changed?.after ?? readFileSync(file, "utf8") };
 }

@@ -24,6 +24,7 @@ import {
   type ChannelStatistics,
 } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import { WaitQueue } from "../../runtime/internal/wait-queue.ts";
 
 /** The class name of what a promise rejected with (CorralError subclasses name themselves). */
 function nameOf(error: unknown): string {
@@ -37,6 +38,43 @@ async function outcome(operation: Promise<unknown>): Promise<string> {
   } catch (error) {
     return `threw ${nameOf(error)}`;
   }
+}
+
+/**
+ * How many waiters the blocking primitives' wait queues hand out (return or yield) while `work` runs: the work of
+ * walking a queue, counted instead of timed.
+ */
+function waitersWalkedDuring(work: () => void): number {
+  const prototype = WaitQueue.prototype as unknown as Record<PropertyKey, unknown>;
+  const originals = new Map<PropertyKey, (...args: unknown[]) => unknown>();
+  let walked = 0;
+  const count = (value: unknown): void => {
+    if (value instanceof Object && "task" in value) walked++;
+  };
+  for (const key of Reflect.ownKeys(prototype)) {
+    const method = prototype[key];
+    if (key === "constructor" || typeof method !== "function") continue;
+    originals.set(key, method as (...args: unknown[]) => unknown);
+    prototype[key] = function (this: unknown, ...args: unknown[]): unknown {
+      const result = (method as (...args: unknown[]) => unknown).apply(this, args);
+      if (result instanceof Object && Symbol.iterator in result && !("task" in result)) {
+        return (function* () {
+          for (const item of result as Iterable<unknown>) {
+            count(item);
+            yield item;
+          }
+        })();
+      }
+      count(result);
+      return result;
+    };
+  }
+  try {
+    work();
+  } finally {
+    for (const [key, method] of originals) prototype[key] = method;
+  }
+  return walked;
 }
 
 function statistics(fields: Partial<ChannelStatistics>): ChannelStatistics {
@@ -427,6 +465,86 @@ describe("closing one clone", () => {
         send.sendNowait("for b");
       });
       expect(log).toEqual(["a: threw ClosedResourceError at 10", "b: ok for b at 20"]);
+    }),
+  );
+
+  test(
+    "with many clones blocked in one queue, closing clones in any order fails exactly their own tasks, oldest first, and the rest keep their FIFO order",
+    mockRun(async (cx) => {
+      const [send, receive] = openChannel<string>(0);
+      const clones = Array.from({ length: 6 }, () => send.clone());
+      const failed: string[] = [];
+      await withNursery(cx, async (n) => {
+        // Round-robin: clone c's k-th sender is "c.k", so every clone's waiters are spread through the shared queue.
+        for (let k = 0; k < 3; k++) {
+          for (const [c, clone] of clones.entries()) {
+            n.start(async (cx) => {
+              try {
+                await clone.send(cx, `${c}.${k}`);
+              } catch (error) {
+                failed.push(`${c}.${k} ${nameOf(error)}`);
+              }
+            });
+          }
+        }
+        await waitAllTasksBlocked(cx);
+        expect(await receive.receive(cx), "the oldest sender goes first").toBe("0.0");
+        n.start(async (cx) => {
+          try {
+            await clones[1]!.send(cx, "1.late");
+          } catch (error) {
+            failed.push(`1.late ${nameOf(error)}`);
+          }
+        });
+        await waitAllTasksBlocked(cx);
+        for (const c of [4, 1, 0]) clones[c]!.close();
+        await waitAllTasksBlocked(cx);
+        expect(failed).toEqual([
+          "4.0 ClosedResourceError",
+          "4.1 ClosedResourceError",
+          "4.2 ClosedResourceError",
+          "1.0 ClosedResourceError",
+          "1.1 ClosedResourceError",
+          "1.2 ClosedResourceError",
+          "1.late ClosedResourceError",
+          "0.1 ClosedResourceError",
+          "0.2 ClosedResourceError",
+        ]);
+        expect(send.statistics().tasksWaitingSend).toBe(9);
+        const received: string[] = [];
+        for (let i = 0; i < 9; i++) received.push(await receive.receive(cx));
+        expect(received).toEqual(["2.0", "3.0", "5.0", "2.1", "3.1", "5.1", "2.2", "3.2", "5.2"]);
+      });
+      for (const c of [2, 3, 5]) clones[c]!.close();
+      send.close();
+      expect(() => receive.receiveNowait()).toThrow(EndOfChannel);
+    }),
+  );
+
+  test(
+    "closing one clone walks only its own blocked tasks, not the thousand blocked on another clone",
+    mockRun(async (cx) => {
+      const [send, receive] = openChannel<number>(0);
+      await withNursery(cx, async (n) => {
+        const closing = send.clone();
+        for (let i = 0; i < 1_000; i++) n.start((cx) => send.send(cx, i));
+        for (const value of [-1, -2]) {
+          n.start((cx) => expect(closing.send(cx, value)).rejects.toBeInstanceOf(ClosedResourceError));
+        }
+        await waitAllTasksBlocked(cx);
+        expect(waitersWalkedDuring(() => closing.close()), "waiters walked to close a clone with 2").toBeLessThanOrEqual(2);
+        for (let i = 0; i < 1_000; i++) expect(await receive.receive(cx)).toBe(i);
+        send.close();
+      });
+      const [other, empty] = openChannel<number>(0);
+      await withNursery(cx, async (n) => {
+        const closing = empty.clone();
+        for (let i = 0; i < 1_000; i++) n.start((cx) => expect(empty.receive(cx)).resolves.toBe(i));
+        n.start((cx) => expect(closing.receive(cx)).rejects.toBeInstanceOf(ClosedResourceError));
+        await waitAllTasksBlocked(cx);
+        expect(waitersWalkedDuring(() => closing.close()), "waiters walked to close a clone with 1").toBeLessThanOrEqual(1);
+        for (let i = 0; i < 1_000; i++) other.sendNowait(i);
+      });
     }),
   );
 
