@@ -456,7 +456,8 @@ function keptAsyncVersion(callee: Identifier): string | undefined {
     if (!Node.isFunctionDeclaration(declaration) || declaration.getSourceFile() !== callee.getSourceFile()) continue;
     const body = declaration.getBody();
     if (body === undefined || !isCallbackifyShim(body)) continue;
-    const shim = ((body as Block).getStatements()[0] as ExpressionStatement).getExpression() as CallExpression;
+    // The call is the last statement, after the shuffle the shape keeps if any (preamble.ts).
+    const shim = ((body as Block).getStatements().at(-1) as ExpressionStatement).getExpression() as CallExpression;
     const head = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
     const made = (Node.isPropertyAccessExpression(head) ? head.getExpression() : head) as CallExpression;
     const [inner] = made.getArguments();
