@@ -1,7 +1,7 @@
 /**
  * A check on `scan` that does not use `scan`'s own rules: the functions it calls `sync` that by their shape take a
- * callback (a last parameter named like one, used in the body) or return a promise (`new Promise` in their own
- * body). Issue 15 wants none; a heuristic, so the benchmark prints it beside scan's counts, never in place of them.
+ * callback (a parameter named like one that the body calls, hands to a call, or copies into a variable: mkdirp's
+ * `mkdirP(p, opts, f, made)` with its `var cb = f || function () {}`) or return a promise (`new Promise` in their own body). Issue 15 wants none; a heuristic, so the benchmark prints it beside scan's counts, never in place of them.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -43,13 +43,23 @@ function isFunction(node: ts.Node): node is FunctionLike {
 
 function looksWaiting(fn: FunctionLike): boolean {
   if (fn.body === undefined) return false;
-  const last = fn.parameters.at(-1)?.name;
-  const callback = last !== undefined && ts.isIdentifier(last) && CALLBACK_NAMES.has(last.text) ? last.text : undefined;
+  const callbacks = new Set(fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) && CALLBACK_NAMES.has(p.name.text) ? [p.name.text] : [])));
+  const calledOrHandedOn = (node: ts.Node): boolean => {
+    if (!ts.isIdentifier(node) || !callbacks.has(node.text)) return false;
+    if (ts.isCallExpression(node.parent)) return node.parent.expression === node || node.parent.arguments.includes(node);
+    // `var cb = f || noop`, `cb = f`: the value travels on under another name.
+    let value: ts.Node = node;
+    while (ts.isParenthesizedExpression(value.parent) || (ts.isBinaryExpression(value.parent) && [ts.SyntaxKind.BarBarToken, ts.SyntaxKind.QuestionQuestionToken].includes(value.parent.operatorToken.kind))) {
+      value = value.parent;
+    }
+    const parent = value.parent;
+    return (ts.isVariableDeclaration(parent) && parent.initializer === value) || (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && parent.right === value);
+  };
   let found = false;
   // A nested function's promise is its own; a use of the callback inside one is still this function's.
   const visit = (node: ts.Node, nested: boolean): void => {
     if (found) return;
-    if (callback !== undefined && ts.isIdentifier(node) && node.text === callback) found = true;
+    if (calledOrHandedOn(node)) found = true;
     else if (!nested && ts.isNewExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === "Promise") found = true;
     else ts.forEachChild(node, (child) => visit(child, nested || isFunction(node)));
   };

@@ -60,8 +60,13 @@ function progress(message: string): void {
 /** The built CLI in `dir`, as a user runs it; its `--json` output. */
 function corral(dir: string, argv: string[]): unknown {
   const run = spawnSync(process.execPath, [corralBin, ...argv], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 30, env: { ...process.env, NO_COLOR: "1" } });
-  if (run.status !== 0 && run.status !== 1) throw new Error(`corral ${argv.join(" ")} in ${dir} exited ${run.status}:\n${run.stderr.slice(0, 2000)}`);
-  return JSON.parse(run.stdout);
+  const failed = (why: string): Error => new Error(`corral ${argv.join(" ")} in ${dir} ${why}:\n${run.stderr.slice(0, 2000)}`);
+  if (run.status !== 0 && run.status !== 1) throw failed(`exited ${run.status ?? run.signal}`);
+  try {
+    return JSON.parse(run.stdout);
+  } catch {
+    throw failed(`printed no JSON (exit ${run.status})`);
+  }
 }
 
 /** `corral migrate --all --to <stage> --json .` in `dir`, written or a dry run (a rerun must change nothing). */

@@ -63,8 +63,6 @@ export function renderReport(report: YieldReport): string {
   out.push(styleRow("**total**", String(sum((p) => p.files)), report.totals.styles, styles, sum((p) => p.syncButWaiting.length)));
   type Staged = { async: StageTally; scoped: StageTally };
   const stages = [["async", (t: Staged) => t.async] as const, ["scoped", (t: Staged) => t.scoped] as const];
-  const rerunTotals = { async: 0, scoped: 0 };
-  for (const p of report.packages) for (const stage of ["async", "scoped"] as const) rerunTotals[stage] += p.rerunChanges[stage];
   for (const [stage, of] of stages) {
     out.push("", `\`corral migrate --all --to ${stage} --write\`${stage === "scoped" ? " (after --to async)" : ""}: err-first and Promise functions / all functions`, "");
     out.push(
@@ -72,7 +70,7 @@ export function renderReport(report: YieldReport): string {
       "|---|---:|---:|---:|---:|---:|---:|---:|",
     );
     for (const p of report.packages) out.push(stageRow(label(p), of(p), p.rerunChanges[stage]));
-    out.push(stageRow("**total**", of(report.totals), rerunTotals[stage]));
+    out.push(stageRow("**total**", of(report.totals), sum((p) => p.rerunChanges[stage])));
     out.push("", "Refused, by reason (err-first and Promise functions/all):", "");
     const rows: [string, StageTally][] = [...report.packages.map((p): [string, StageTally] => [label(p), of(p)]), ["**total**", of(report.totals)]];
     for (const [name, tally] of rows) {

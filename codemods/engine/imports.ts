@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isBuiltin } from "node:module";
 import nodePath from "node:path";
 import { Node, SyntaxKind, ts, type SourceFile } from "ts-morph";
 import type { Edit } from "./edits.ts";
@@ -111,7 +112,8 @@ export class FileImports {
         continue;
       }
       const names = list.map(spec).join(", ");
-      lines.push(commonJs ? `const { ${names} } = require("${module}");` : `import { ${names} } from "${module}";`);
+      const from = this.specifier(module, commonJs);
+      lines.push(commonJs ? `const { ${names} } = require("${from}");` : `import { ${names} } from "${from}";`);
     }
     if (lines.length === 0) return edits;
     const last = this.file.getImportDeclarations().at(-1);
@@ -144,6 +146,23 @@ export class FileImports {
       if (namespace !== undefined) return `${namespace.getText()}.${name}`;
     }
     return undefined;
+  }
+
+  /**
+   * How this file names the Node built-in `module` (asked for as `node:x`): as the file already names built-ins
+   * (`node:fs`, or `fs`); in a file naming none, `node:x` in an ES module and `x` in CommonJS, which every Node
+   * version and `require` hook reads (tap's `esm` loader and Node before 14.18 reject `node:` in `require`).
+   */
+  private specifier(module: string, commonJs: boolean): string {
+    if (!module.startsWith("node:")) return module;
+    const named = this.file.getImportDeclarations().map((d) => d.getModuleSpecifierValue());
+    for (const call of this.file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const [arg] = call.getArguments();
+      if (call.getExpression().getText() === "require" && arg !== undefined && Node.isStringLiteral(arg)) named.push(arg.getLiteralValue());
+    }
+    if (named.some((n) => n.startsWith("node:"))) return module;
+    const bare = module.slice("node:".length);
+    return named.some((n) => isBuiltin(n)) || commonJs ? bare : module;
   }
 
   private isCommonJs(): boolean {

@@ -11,6 +11,7 @@ import type { Formatter } from "./format.ts";
 import { FileImports, type Import } from "./imports.ts";
 import { functionsAndAccessorsOf, lineOf, nameOf, selectAmong, type Candidate } from "./functions.ts";
 import { planOrder } from "./plan-order.ts";
+import { pruneImports } from "./prune-imports.ts";
 import { Refusal, Unchanged } from "./refusal.ts";
 import { functionKey, noSuchFunction, type FunctionResult, type Reason } from "./result.ts";
 
@@ -30,7 +31,9 @@ export async function migrateFile(
   // The nodes the analysis wraps stay until the project is dropped (migrate-chunk.ts): releasing them file by file
   // cost more than the analysis saved, as ts-morph wraps a node's parent again to release it.
   const { text, ranges } = planFile(file, display, selector, plan, results);
-  return ranges === undefined || formatter === undefined ? text : formatter.format(file.getFilePath(), text, ranges);
+  if (ranges === undefined || formatter === undefined) return text;
+  // An import only the rewritten code used (the `async` library's, once its helpers became loops) goes with it.
+  return pruneImports(file.getFilePath(), file.getFullText(), await formatter.format(file.getFilePath(), text, ranges));
 }
 
 /** A file's new text, its edits, and the ranges to format (none when nothing changes). */

@@ -1,6 +1,6 @@
 /**
  * The order a file's functions are planned in: a function after the functions nested in it (an outer rewrite copies
- * the inner edits), and after the functions of the file it calls by name (`f`, `exports.f`), so a caller is written knowing what
+ * the inner edits), and after the functions of the file it calls or hands on by name (`f`, `exports.f`), so a caller is written knowing what
  * became of its callee in this run (an err-first function made async is called natively; one that stays a callback
  * API is handed the callback). Otherwise, and in a cycle of calls, the source order, innermost and last first.
  */
@@ -24,8 +24,11 @@ export function planOrder(selected: readonly Candidate[]): Candidate[] {
         deps.push(nested);
         return; // its own calls are its own dependencies
       }
-      if (ts.isCallExpression(node) && (ts.isIdentifier(node.expression) || ts.isPropertyAccessExpression(node.expression))) {
-        const callee = declared.get(node.expression.getText());
+      // Called by name, or handed on by name to be called (`async.each(items, sizeOf, done)`, `series([a, b], done)`).
+      const named =
+        ts.isCallExpression(node) && (ts.isIdentifier(node.expression) || ts.isPropertyAccessExpression(node.expression)) ? node.expression : handedOn(node);
+      if (named !== undefined) {
+        const callee = declared.get(named.getText());
         // A call of a function this one is nested in (recursion) orders nothing: the nested one comes first.
         if (callee !== undefined && !encloses(callee.compilerNode, fn.compilerNode)) deps.push(callee);
       }
@@ -60,6 +63,13 @@ function calledAs(node: ts.Node): string | undefined {
     return /^(module\.)?exports\.[\w$]+$/.test(parent.left.getText()) ? parent.left.getText() : undefined;
   }
   return undefined;
+}
+
+/** `node` if it is a name passed as an argument, or as an element of an array passed as one. */
+function handedOn(node: ts.Node): ts.Identifier | undefined {
+  if (!ts.isIdentifier(node)) return undefined;
+  const parent = ts.isArrayLiteralExpression(node.parent) ? node.parent.parent : node.parent;
+  return ts.isCallExpression(parent) && parent.expression !== node ? node : undefined;
 }
 
 function encloses(outer: ts.Node, inner: ts.Node): boolean {

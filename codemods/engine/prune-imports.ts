@@ -81,7 +81,8 @@ function usedNames(source: ts.SourceFile): Set<string> {
   const used = new Set<string>();
   const visit = (node: ts.Node): void => {
     if (ts.isImportDeclaration(node) || (ts.isVariableStatement(node) && node.parent === source && requireBinding(node) !== undefined)) return;
-    if (ts.isIdentifier(node)) used.add(node.text);
+    // `paths.map(...)` does not use an imported `map`.
+    if (ts.isIdentifier(node) && !(ts.isPropertyAccessExpression(node.parent) && node.parent.name === node)) used.add(node.text);
     ts.forEachChild(node, visit);
   };
   visit(source);

@@ -13,6 +13,7 @@ import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
+import { asyncLibraryAnswer } from "./async-library.ts";
 
 export interface Context {
   /** Whether code here runs in a callback of an API (later), not synchronously in the function's call. */
@@ -27,33 +28,76 @@ export interface WriterSettings {
   strict?: boolean;
 }
 
-export class ErrFirstWriter {
-  readonly needed: Import[] = [];
+/**
+ * How a path answers with a value (`undefined`: none), once it is written: `return value;` in the function itself;
+ * an iteratee of the `async` library written as a loop's body goes on with the next iteration instead.
+ * `promise`: the value is a promise whose outcome is the answer (an err-first call handed the callback).
+ */
+export type Answer = (value: string | undefined, promise: boolean) => string[];
+
+const returnAnswer: Answer = (value) => [value === undefined ? "return;" : `return ${value};`];
+
+/** What a writer shares with the writers of err-first functions written inside its function (see {@link ErrFirstWriter.nested}). */
+interface Shared {
+  readonly needed: Import[];
+  /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
+  readonly moved: Set<object>;
+  /** What the rewrite changes in behaviour beyond the function's own note. */
+  readonly notes: string[];
   /** Where the old function could answer in the same turn (converted, not refused, unless strict): for the note. */
-  readonly sameTurn: string[] = [];
+  readonly sameTurn: string[];
   /** Calls of functions made async in this run the writer rewrote to await (a recursive call among them). */
-  readonly awaited = new Set<Node>();
+  readonly awaited: Set<Node>;
+}
+
+export class ErrFirstWriter {
+  readonly needed: Import[];
+  readonly notes: string[];
+  readonly sameTurn: string[];
+  readonly awaited: Set<Node>;
+  private readonly moved: Set<object>;
   /** Whether a call awaits a function of the file planned after this one (so the two are in a cycle of calls). */
   assumedHere = false;
   /** The `next()` loops being written, innermost last (next-loop.ts), and the calls of them that became `continue`. */
   private readonly loops: FunctionExpression[] = [];
   private readonly continued = new Set<Node>();
-  /** Inner callbacks whose bodies move into the function: their own rewrites (if any) are not used. */
-  private readonly moved = new Set<object>();
 
   /**
    * @param inner - edits of functions inside this one rewritten already (and call sites other rewrites changed in
    *   it): copied code carries them
+   * @param answer - how a path answers (`return value;` by default)
    */
   constructor(
-    private readonly cb: Identifier,
-    private readonly imports: FileImports,
+    readonly cb: Identifier,
+    readonly imports: FileImports,
     private readonly inner: readonly Edit[] = [],
     private readonly settings: WriterSettings = {},
-  ) {}
+    readonly answerWith: Answer = returnAnswer,
+    shared: Shared = { needed: [], moved: new Set(), notes: [], sameTurn: [], awaited: new Set() },
+  ) {
+    this.needed = shared.needed;
+    this.moved = shared.moved;
+    this.notes = shared.notes;
+    this.sameTurn = shared.sameTurn;
+    this.awaited = shared.awaited;
+  }
+
+  /**
+   * A writer for an err-first function written inside this one (an iteratee of the `async` library) whose callback
+   * is `cb`, answering with `answer`: its imports, moved code, notes and settings are this one's.
+   */
+  nested(cb: Identifier, answer: Answer): ErrFirstWriter {
+    const shared = { needed: this.needed, moved: this.moved, notes: this.notes, sameTurn: this.sameTurn, awaited: this.awaited };
+    return new ErrFirstWriter(cb, this.imports, this.inner, this.settings, answer, shared);
+  }
+
+  /** Record that the inner function `fn` moves into the function: its own rewrite, if any, is not used. */
+  move(fn: Node): void {
+    this.moved.add(fn);
+  }
 
   /** The code of `node` as it moves into the async function, with the inner edits applied. */
-  private text(node: Node): string {
+  text(node: Node): string {
     return textWith(node, new Map(), false, this.inner.filter((edit) => !this.moved.has(edit.owner as object)));
   }
 
@@ -162,13 +206,32 @@ export class ErrFirstWriter {
   /** If `statement` answers (calls the callback, or hands it to an API): its rewritten form. */
   private answer(statement: Statement, ctx: Context): string[] | undefined {
     const expr = Node.isExpressionStatement(statement) ? statement.getExpression() : Node.isReturnStatement(statement) ? statement.getExpression() : undefined;
-    if (expr === undefined || !Node.isCallExpression(expr)) return undefined;
+    return expr === undefined ? undefined : this.answerOf(expr, ctx);
+  }
+
+  /**
+   * The body of an err-first function written inside this one, whose callback is this writer's (an iteratee of the
+   * `async` library): a block, or an expression that answers.
+   */
+  functionBody(fn: ArrowFunction | FunctionExpression, ctx: Context): string[] {
+    const body = fn.getBody();
+    if (Node.isBlock(body)) return this.block(body.getStatements(), ctx, body);
+    const answer = this.answerOf(body as Expression, ctx);
+    refuseUnless(answer !== undefined, "callback-not-called", "the function's body does not call its callback", body);
+    return answer;
+  }
+
+  /** If the expression `expr` (a statement's) answers: its rewritten form. */
+  private answerOf(expr: Expression, ctx: Context): string[] | undefined {
+    if (!Node.isCallExpression(expr)) return undefined;
     if (this.isCallback(expr.getExpression())) return this.completion(expr, ctx);
     const loop = this.loopCalled(expr);
     if (loop !== undefined) {
       this.continued.add(expr.getExpression());
       return [`continue ${loop.getName()!};`];
     }
+    const library = asyncLibraryAnswer(this, expr, ctx);
+    if (library !== undefined) return library;
     const args = expr.getArguments();
     const lastArg = args.at(-1);
     if (lastArg === undefined) return undefined;
@@ -191,8 +254,7 @@ export class ErrFirstWriter {
    * `callbackify`). For any other, the async form answers later where the old one may have answered at once: noted,
    * or refused under `--strict`.
    */
-  private checkAnswersLater(call: CallExpression, ctx: Context): void {
-    const callee = call.getExpression();
+  checkAnswersLater(call: CallExpression, ctx: Context, callee: Node = call.getExpression()): void {
     if (ctx.later || this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return;
     const name = callee.getText();
     const local = isLocalFunction(callee);
@@ -249,7 +311,7 @@ export class ErrFirstWriter {
     }
     const [error, value, extra] = call.getArguments();
     refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
-    if (error === undefined || isNullish(error)) return [value === undefined ? "return;" : `return ${this.text(value)};`];
+    if (error === undefined || isNullish(error)) return this.answerWith(value === undefined ? undefined : this.text(value), false);
     refuseUnless(value === undefined, "callback-error-and-value", "the callback is called with both an error and a value", call);
     return [`throw ${this.text(error)};`];
   }
@@ -257,19 +319,37 @@ export class ErrFirstWriter {
   /** `api(args..., callback)`: the API's promise form answers. */
   private handOver(call: CallExpression, args: Expression[]): string[] {
     const form = this.promiseForm(call);
-    return [`return ${form}(${args.map((a) => this.text(a)).join(", ")});`];
+    return this.answerWith(`${form}(${args.map((a) => this.text(a)).join(", ")})`, true);
   }
 
   /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
   private continuation(call: CallExpression, fn: ArrowFunction | FunctionExpression): string[] {
+    const form = (): [string, string] => [this.promiseForm(call), call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")];
+    return this.after(
+      fn,
+      (value, kind) => {
+        const [callee, args] = form();
+        return [value === undefined ? `await ${callee}(${args});` : `${kind} ${value} = await ${callee}(${args});`];
+      },
+      call,
+    );
+  }
+
+  /**
+   * The inner callback `fn`, `(err, value) => { if (err) return callback(err); ...rest }`, as the code `awaited`
+   * writes (given the name of `value`, if any, and how to declare it: it awaits what `fn` waited for) and then the
+   * rest. Given the err-first `call` it was handed to, an inner callback that combines errors in cleanup, or reads
+   * the error itself, is written too; without one (an `async` library helper's final callback) it must forward.
+   */
+  after(fn: ArrowFunction | FunctionExpression, awaited: (value: string | undefined, kind: "const" | "let") => string[], call?: CallExpression): string[] {
     refuseUnless(
       !Node.isFunctionExpression(fn) || !usesOwnThis(fn),
       "handler-this-would-change",
       "the inner callback uses its own `this`",
       fn,
     );
-    const combination = cleanupCombination(fn, (node) => this.isCallback(node));
-    if (combination !== undefined) return this.cleanup(call, fn, combination);
+    const combination = call === undefined ? undefined : cleanupCombination(fn, (node) => this.isCallback(node));
+    if (combination !== undefined) return this.cleanup(call!, fn, combination);
     const params = fn.getParameters();
     refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
     const err = params[0]!.getName();
@@ -284,16 +364,22 @@ export class ErrFirstWriter {
     const errSymbol = params[0]!.getNameNode().getSymbol();
     const forwards =
       check !== undefined && this.isErrorForward(check, err) && !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol));
-    // The callback looks at the error itself (`if (err && err.code === "ENOENT") ...`): the error is caught into it.
-    if (!forwards) return this.inspected(call, fn, (body as Block).getStatements());
+    if (!forwards) {
+      refuseUnless(
+        call !== undefined,
+        "error-not-forwarded",
+        `the inner callback does not start by passing \`${err}\` on (\`if (${err}) return callback(${err});\`); awaiting ` +
+          "would throw where it did something else",
+        check ?? fn,
+      );
+      // The callback looks at the error itself (`if (err && err.code === "ENOENT") ...`): the error is caught into it.
+      return this.inspected(call!, fn, (body as Block).getStatements());
+    }
     this.moved.add(fn);
-    const form = this.promiseForm(call);
-    const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
     const value = params[1]?.getNameNode().getText();
     // The callback's parameter was a variable of its own: one it assigns stays assignable (`let`).
     const kind = params[1] !== undefined && isAssigned(rest, params[1].getNameNode()) ? "let" : "const";
-    const awaited = value === undefined ? `await ${form}(${args});` : `${kind} ${value} = await ${form}(${args});`;
-    return [awaited, ...this.block(rest, { later: true, mustLeave: false }, fn)];
+    return [...awaited(value, kind), ...this.block(rest, { later: true, mustLeave: false }, fn)];
   }
 
   /**
@@ -342,17 +428,26 @@ export class ErrFirstWriter {
   }
 
   private promiseForm(call: CallExpression): string {
-    const native = this.madeAsync(call.getExpression());
-    const direct = native === undefined ? undefined : nativeFor(call.getExpression(), native, call.getArguments().length, call);
+    return this.promiseFormOf(call.getExpression(), call, call.getArguments().length);
+  }
+
+  /**
+   * The promise-returning function that stands for the err-first function `callee` (the async version of one this
+   * run made async, `fs.promises.x`, `promisify(...)`); refused at `at` when there is none. With the call's argument
+   * `count`, a call that leaves out arguments of a function made async awaits its kept callback shape instead.
+   */
+  promiseFormOf(callee: Node, at: Node, count?: number): string {
+    const native = this.madeAsync(callee);
+    const direct = native === undefined || count === undefined ? native : nativeFor(callee, native, count, at);
     if (direct !== undefined) return direct;
-    const form = promiseFormOf(call.getExpression());
+    const form = promiseFormOf(callee);
     refuseUnless(
       form !== undefined,
       "callback-api-unknown",
-      `\`${call.getExpression().getText()}\` has no promise form corral knows to give the same result`,
-      call,
+      `\`${callee.getText()}\` has no promise form corral knows to give the same result`,
+      at,
     );
-    return promiseCallee(call.getExpression(), form, () => this.use("node:util", "promisify"));
+    return promiseCallee(callee, form, () => this.use("node:util", "promisify"));
   }
 
   /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */
@@ -406,12 +501,12 @@ export class ErrFirstWriter {
     return this.loops.find((fn) => fn.getNameNode()!.getSymbol() === callee.getSymbol());
   }
 
-  private isCallback(node: Node): boolean {
+  isCallback(node: Node): boolean {
     return Node.isIdentifier(node) && node.getSymbol() === this.cb.getSymbol();
   }
 
   /** Whether `node` mentions the callback, or a `next()` loop being written (its calls answer too). */
-  private mentionsCallback(node: Node): boolean {
+  mentionsCallback(node: Node): boolean {
     if (named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node)) return true;
     return this.loops.some((fn) => named(node, fn.getName()!).some((id) => id.getSymbol() === fn.getNameNode()!.getSymbol()));
   }

@@ -18,6 +18,7 @@ import { refuseUnless } from "../engine/refusal.ts";
 import { usesOwn } from "./analysis.ts";
 import { ErrFirstWriter, type WriterSettings } from "./err-first-writer.ts";
 import { planKeptShape } from "./err-first-kept-shape.ts";
+import { isHelperArgument } from "./async-library-helpers.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { notErrFirstCall } from "./callback-param.ts";
 import { asyncParameterText, readPreamble } from "./preamble.ts";
@@ -109,7 +110,10 @@ export function planErrFirst(
     else if (self !== undefined) imports.madeAsync.set(self, before!);
   }
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
-  const notes = [`became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`];
+  const notes = [
+    `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
+    ...new Set(writer.notes),
+  ];
   if (writer.sameTurn.length > 0) {
     notes.push(
       `it could answer in the same turn (${writer.sameTurn.join("; ")}); the async form always answers later, the ` +
@@ -215,7 +219,7 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
     if (ref === fn.getNameNode()) continue;
     const call = ref.getParent();
     refuseUnless(
-      Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params.length,
+      (Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params.length) || isHelperArgument(ref),
       "callback-function-escapes",
       `${name} is used other than by a call with a callback (passed as a value, or called with other arguments); ` +
         "its callers cannot be bridged one by one",

@@ -9,11 +9,12 @@ const dir = mkdtempSync(path.join(os.tmpdir(), "corral-looks-waiting-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const source = `
-function mkdirP(p, opts, f) {
-  fs.mkdir(p, function (er) { f(er, p) })
+function mkdirP(p, opts, f, made) {
+  var cb = f || function () {}
+  fs.mkdir(p, function (er) { cb(er, made) })
 }
 function helper(a, next) {
-  return a + 1
+  return next === undefined ? a : a + 1
 }
 function wrap(p) {
   return new Promise(function (resolve) { resolve(p) })
@@ -27,7 +28,7 @@ const at = (name: string, line: number): ScanEntry => ({ file: "lib.js", functio
 
 describe("bench:yield's check on scan", () => {
   it("names the sync functions that use a callback-named last parameter or return a new Promise", () => {
-    const scan = [at("mkdirP", 2), at("helper", 5), at("wrap", 8), at("outer", 11), { ...at("inner", 12), style: "chain" as const }];
+    const scan = [at("mkdirP", 2), at("helper", 6), at("wrap", 9), at("outer", 12), { ...at("inner", 13), style: "chain" as const }];
     expect(syncButWaiting(dir, scan).map((f) => f.function)).toEqual(["mkdirP", "wrap"]);
   });
 });
