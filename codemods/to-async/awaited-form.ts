@@ -1,5 +1,6 @@
 import { Node, SyntaxKind } from "ts-morph";
 import type { FileImports, Import } from "../engine/imports.ts";
+import { nativeFor } from "./preamble.ts";
 import { promiseCallee, type Wrapper } from "./wrapper.ts";
 
 /** What writing an awaited form needs from the function's rewrite. */
@@ -47,7 +48,8 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
     case "callback": {
       const args = wrapper.args.map((a) => ctx.text(a)).join(", ");
       // A function of this file this run made async is its own promise form (promisify of it would never settle).
-      const native = Node.isIdentifier(wrapper.callee) ? ctx.imports.madeAsync.get(wrapper.callee.getText()) : undefined;
+      const made = Node.isIdentifier(wrapper.callee) ? ctx.imports.madeAsync.get(wrapper.callee.getText()) : undefined;
+      const native = made === undefined ? undefined : nativeFor(wrapper.callee, made, wrapper.args.length + 1, wrapper.callee);
       const callee = native ?? promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));
       if (wrapper.resolves) return [`return ${callee}(${args});`];
       // `resolve()`: the wrapper gave `undefined`, whatever the API calls back with (`fs.mkdir` gives a path).

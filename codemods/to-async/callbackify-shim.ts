@@ -4,20 +4,41 @@
  * caller handing its callback to such a function needs no `callback-may-run-synchronously` refusal: that is what
  * makes the refusal's advice ("migrate that function first, then this one") work on the next run.
  */
-import { Node } from "ts-morph";
+import { Node, type Statement } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
+import { Refusal } from "../engine/refusal.ts";
+import { readPreamble } from "./preamble.ts";
 
-/** `{ callbackify(fAsync)(...args); }`: the old shape of an err-first function whose callers this stage cannot list, kept by it. */
+/**
+ * `{ callbackify(fAsync)(...args); }`, after the statements that pick the callback out of the arguments if any
+ * (preamble.ts): the old shape of an err-first function whose callers this stage cannot list, kept by it.
+ */
 export function isCallbackifyShim(body: Node): boolean {
   if (!Node.isBlock(body)) return false;
-  const [only, ...rest] = body.getStatements();
-  if (only === undefined || rest.length > 0 || !Node.isExpressionStatement(only)) return false;
-  const call = only.getExpression();
+  const statements = body.getStatements();
+  const last = statements.at(-1);
+  if (last === undefined || !Node.isExpressionStatement(last)) return false;
+  const call = last.getExpression();
   if (!Node.isCallExpression(call)) return false;
   // `callbackify(fAsync)(...)`, or `callbackify(fAsync).call(this, ...)` where the function reads `this`
   const callee = call.getExpression();
   const inner = Node.isPropertyAccessExpression(callee) && callee.getName() === "call" ? callee.getExpression() : callee;
-  return Node.isCallExpression(inner) && /(^|\.)callbackify$/.test(inner.getExpression().getText());
+  if (!Node.isCallExpression(inner) || !/(^|\.)callbackify$/.test(inner.getExpression().getText())) return false;
+  return statements.length === 1 || onlyPreambleBefore(body, statements, call.getArguments().at(-1));
+}
+
+/** Whether the statements before the last are the shuffle a callback shape keeps, `callback` the callback it hands on. */
+function onlyPreambleBefore(body: Node, statements: Statement[], callback: Node | undefined): boolean {
+  const fn = body.getParent();
+  if (callback === undefined || fn === undefined || !isFunctionNode(fn)) return false;
+  const param = fn.getParameters().find((p) => p.getName() === callback.getText())?.getNameNode();
+  if (!Node.isIdentifier(param)) return false;
+  try {
+    return readPreamble(fn.getParameters(), statements, param).rest.length === 1;
+  } catch (error) {
+    if (error instanceof Refusal) return false;
+    throw error;
+  }
 }
 
 /**

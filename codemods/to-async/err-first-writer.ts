@@ -7,6 +7,7 @@ import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { nativeFor } from "./preamble.ts";
 import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
@@ -427,16 +428,18 @@ export class ErrFirstWriter {
   }
 
   private promiseForm(call: CallExpression): string {
-    return this.promiseFormOf(call.getExpression(), call);
+    return this.promiseFormOf(call.getExpression(), call, call.getArguments().length);
   }
 
   /**
    * The promise-returning function that stands for the err-first function `callee` (the async version of one this
-   * run made async, `fs.promises.x`, `promisify(...)`); refused at `at` when there is none.
+   * run made async, `fs.promises.x`, `promisify(...)`); refused at `at` when there is none. With the call's argument
+   * `count`, a call that leaves out arguments of a function made async awaits its kept callback shape instead.
    */
-  promiseFormOf(callee: Node, at: Node): string {
+  promiseFormOf(callee: Node, at: Node, count?: number): string {
     const native = this.madeAsync(callee);
-    if (native !== undefined) return native;
+    const direct = native === undefined || count === undefined ? native : nativeFor(callee, native, count, at);
+    if (direct !== undefined) return direct;
     const form = promiseFormOf(callee);
     refuseUnless(
       form !== undefined,
@@ -548,7 +551,8 @@ function keptAsyncVersion(callee: Identifier): string | undefined {
     if (!Node.isFunctionDeclaration(declaration) || declaration.getSourceFile() !== callee.getSourceFile()) continue;
     const body = declaration.getBody();
     if (body === undefined || !isCallbackifyShim(body)) continue;
-    const shim = ((body as Block).getStatements()[0] as ExpressionStatement).getExpression() as CallExpression;
+    // The call is the last statement, after the shuffle the shape keeps if any (preamble.ts).
+    const shim = ((body as Block).getStatements().at(-1) as ExpressionStatement).getExpression() as CallExpression;
     const head = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
     const made = (Node.isPropertyAccessExpression(head) ? head.getExpression() : head) as CallExpression;
     const [inner] = made.getArguments();

@@ -21,6 +21,7 @@ import { planKeptShape } from "./err-first-kept-shape.ts";
 import { isHelperArgument } from "./async-library-helpers.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { notErrFirstCall } from "./callback-param.ts";
+import { asyncParameterText, readPreamble } from "./preamble.ts";
 
 export interface ErrFirstRewrite {
   edits: Edit[];
@@ -33,8 +34,13 @@ export interface AsyncVersion {
   writer: ErrFirstWriter;
   /** `{ ... }`: the body of the async version. */
   body: string;
-  /** The parameters but the callback, as written. */
+  /** The parameters but the callback, as written (a union loses the callback's type where the shuffle moves it). */
   kept: string;
+  /**
+   * The statements at the top that pick the callback out of the arguments and check it (preamble.ts), as written,
+   * ending with a line break: the legacy shape runs them before it hands over. Empty when there are none.
+   */
+  shim: string;
   keptNames: string[];
   /** Every parameter's name, as the legacy shape passes them on. */
   allNames: string;
@@ -67,13 +73,6 @@ export function planErrFirst(
       "become async; move the callback work into a method and migrate that, or leave it as it is",
     fn,
   );
-  refuseUnless(
-    !usesOwn(fn, "arguments"),
-    "callback-reads-arguments",
-    "it reads `arguments`, which its async version (called without the callback) would see differently; name the " +
-      "parameters it reads, or leave it as it is",
-    fn,
-  );
   const body = fn.getBody();
   refuseUnless(
     Node.isBlock(body),
@@ -91,17 +90,21 @@ export function planErrFirst(
   );
   const callbackParameter = params.find((p) => p.getNameNode() === cb)!;
   const others = params.filter((p) => p !== callbackParameter);
+  // `arguments` may be read by the shuffle the legacy shape keeps, not by what the async version runs (refused
+  // callback-reads-arguments there).
+  const preamble = readPreamble(params, body.getStatements(), cb);
   const writer = new ErrFirstWriter(cb, imports, inner, settings);
   // A call of a declaration itself (recursion) awaits its async version, as a call of any function made async here.
   const self = Node.isFunctionDeclaration(fn) ? fn.getName() : undefined;
   const before = self === undefined ? undefined : imports.madeAsync.get(self);
   if (self !== undefined) {
     const declaration = fn as FunctionDeclaration;
-    imports.madeAsync.set(self, declaration.isExported() || declaration.isDefaultExport() ? `${self}Async` : self);
+    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0;
+    imports.madeAsync.set(self, keepsShape ? `${self}Async` : self);
   }
   let statements: string[];
   try {
-    statements = writer.block(body.getStatements(), { later: false, mustLeave: false }, body);
+    statements = writer.block([...preamble.kept, ...preamble.rest], { later: false, mustLeave: false }, body);
   } finally {
     if (self !== undefined && before === undefined) imports.madeAsync.delete(self);
     else if (self !== undefined) imports.madeAsync.set(self, before!);
@@ -117,10 +120,32 @@ export function planErrFirst(
         "usual fix for such APIs (--strict refuses this instead)",
     );
   }
+  if (preamble.shim.length > 0) {
+    notes.push(
+      "its callback shape runs the statements that pick the callback out of its arguments and check it before it hands " +
+        "over (a failed check still throws synchronously); the async version keeps the defaults of the other parameters",
+    );
+  }
+  if (preamble.callbackMayBeMissing) {
+    notes.push(
+      "called without a callback, its callback shape now throws callbackify's TypeError at once; before, it did its " +
+        "work and then failed calling the missing callback",
+    );
+  }
+  const source = fn.getSourceFile().getFullText();
   const version: AsyncVersion = {
     writer,
     body: `{\n${statements.join("\n")}\n}`,
-    kept: others.map((p) => p.getText()).join(", "),
+    kept: others.map((p) => asyncParameterText(p, preamble)).join(", "),
+    // As written, with the blank lines and comments between its statements.
+    shim: preamble.shim
+      .map((s, i) => {
+        const before = s.getPreviousSibling();
+        if (i === 0) return s.getText();
+        return before !== undefined && before === preamble.shim[i - 1] ? source.slice(before.getEnd(), s.getEnd()) : `\n${s.getText()}`;
+      })
+      .join("")
+      .concat(preamble.shim.length > 0 ? "\n" : ""),
     keptNames: others.map((p) => p.getName()),
     // The legacy shape passes the callback last, wherever it sits (`files(dir, type, callback, options)`).
     allNames: [...others, callbackParameter].map((p) => p.getNameNode().getText()).join(", "),
@@ -153,8 +178,8 @@ function constructorName(fn: FunctionNode): string | undefined {
 export function shimCall(fn: FunctionNode, impl: string, version: AsyncVersion): string {
   const args = version.allNames;
   return usesOwn(fn, SyntaxKind.ThisKeyword) || usesOwn(fn, SyntaxKind.SuperKeyword)
-    ? `${version.callbackify}(${impl}).call(this, ${args});`
-    : `${version.callbackify}(${impl})(${args});`;
+    ? `${version.shim}${version.callbackify}(${impl}).call(this, ${args});`
+    : `${version.shim}${version.callbackify}(${impl})(${args});`;
 }
 
 function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: AsyncVersion, imports: FileImports): ErrFirstRewrite {
@@ -164,7 +189,8 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   const params = fn.getParameters();
   const source = fn.getSourceFile().getFullText();
   const exported = fn.isExported() || fn.isDefaultExport();
-  if (exported) {
+  // A file-local function with a shuffle keeps its callback shape too: its callers' calling forms still work.
+  if (exported || version.shim !== "") {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
     const impl = `${name}Async`;
     const wrapper =
@@ -172,7 +198,11 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
       `${params.map((p) => p.getText()).join(", ")})${fn.getReturnTypeNode() === undefined ? "" : `: ${fn.getReturnTypeNode()!.getText()}`} {\n` +
       `  ${shimCall(fn, impl, version)}\n}\n\n` +
       `${asyncVersionDoc(fn, keptNames)}async function ${impl}${typeParams}(${kept})${version.returnType} ${version.body}`;
-    notes.push(`the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`);
+    notes.push(
+      exported
+        ? `the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`
+        : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
+    );
     imports.madeAsync.set(name, impl);
     for (const call of writer.awaited) imports.nativeCalls.add(call);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
