@@ -12,8 +12,9 @@ import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
-import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback } from "./wrapper.ts";
+import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
+import { answersOnce } from "./answers-once.ts";
 
 export interface Context {
   /** Whether code here runs in a callback of an API (later), not synchronously in the function's call. */
@@ -318,6 +319,18 @@ export class ErrFirstWriter {
 
   /** `api(args..., callback)`: the API's promise form answers. */
   private handOver(call: CallExpression, args: Expression[]): string[] {
+    const callee = call.getExpression();
+    // The promise settles once: a callee handed the callback may call it several times (glob's `_processReaddir2`
+    // calls its callback once per entry), where the awaited form would answer once.
+    refuseUnless(
+      this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee) || typedErrFirst(callee) || answersOnce(callee, this.settings),
+      "callback-api-unknown",
+      `\`${callee.getText()}\` is handed the callback and is not known to call it exactly once (it is not a Node API, a ` +
+        "function typed with an err-first callback, one migrated to async, or a function of the project corral can " +
+        "read to answer once): awaiting it would answer once where the callback may have run several times; make it " +
+        "convertible (see its own verdict), or leave this one as it is",
+      call,
+    );
     const form = this.promiseForm(call);
     return this.answerWith(`${form}(${args.map((a) => this.text(a)).join(", ")})`, true);
   }

@@ -241,6 +241,22 @@ export function takesErrFirstCallback(callee: Node): boolean {
   });
 }
 
+/**
+ * Whether `callee`'s types promise an err-first callback (a typed last parameter, not `any`): a contract that it
+ * calls back once, which an untyped function in JavaScript does not give.
+ */
+export function typedErrFirst(callee: Node): boolean {
+  const type = callee.getType();
+  if (type.isAny()) return false;
+  return type.getCallSignatures().some((signature) => {
+    const last = signature.getParameters().at(-1);
+    const declaration = last?.getDeclarations()[0];
+    if (last === undefined || declaration === undefined) return false;
+    const parameterType = last.getTypeAtLocation(declaration);
+    return !parameterType.isAny() && isErrFirstCallbackType(parameterType);
+  });
+}
+
 /** Modules whose callback APIs always call back on a later turn: Node's own, and graceful-fs (a drop-in fs). */
 const NODE_ASYNC_MODULES = new Set(["fs", "graceful-fs", "zlib", "dns", "crypto", "child_process", "net", "http", "https", "stream"]);
 
