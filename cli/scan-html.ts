@@ -61,7 +61,10 @@ function fileRow(file: string, functions: readonly ScannedFunction[]): string {
 
 function functionRow(fn: ScannedFunction): string {
   const verdict = (v: ScannedFunction["async"]): string =>
-    v.outcome === "refused" ? `<span class="refused" title="${escapeHtml(v.reason!.message)}">refused: ${escapeHtml(v.reason!.code)}</span><div class="why">${escapeHtml(v.reason!.message)}</div>` : `<span class="${v.outcome}">${v.outcome}</span>`;
+    // A refusal, and an unchanged function with a reason (why there is nothing to rewrite), show it.
+    v.reason !== null && v.reason !== undefined
+      ? `<span class="${v.outcome}" title="${escapeHtml(v.reason.message)}">${v.outcome}: ${escapeHtml(v.reason.code)}</span><div class="why">${escapeHtml(v.reason.message)}</div>`
+      : `<span class="${v.outcome}">${v.outcome}</span>`;
   return `<tr class="style-${fn.style}" data-function="${escapeHtml(`${fn.file}:${fn.function}`)}" data-style="${fn.style}">` +
     `<td><a href="#${anchor(fn.file, fn.line)}">${escapeHtml(fn.function)}</a> <small>${escapeHtml(fn.file)}:${fn.line}</small></td><td>${fn.style}</td>` +
     `<td>${verdict(fn.async)}</td><td>${verdict(fn.scoped)}</td><td>${fn.calls.map((c) => `<code>${escapeHtml(c)}</code>`).join(" ")}</td></tr>`;

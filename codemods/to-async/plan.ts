@@ -89,14 +89,16 @@ function planFunction(fn: Exclude<Candidate, Accessor>, inner: readonly Edit[], 
         fn,
       );
     }
-    if (hasOwnChain(fn)) {
-      throw new Unchanged("chain-not-returned", "its chains are held, not returned nor left running: nothing for --to async to rewrite", fn);
-    }
-    if (floatingChain(fn) !== undefined) throw new Unchanged(
+    if (floatingChain(fn) !== undefined) {
+      throw new Unchanged(
         "fire-and-forget-chain-kept",
         "it starts a chain it neither returns nor awaits, which stays as it is (running on beside the function): nothing else to rewrite",
         fn,
       );
+    }
+    if (hasOwnChain(fn)) {
+      throw new Unchanged("chain-not-returned", "its chains are held, not returned nor left running: nothing for --to async to rewrite", fn);
+    }
     if (callback !== undefined) {
       throw new Unchanged("callback-unused", `it takes a callback (\`${callback.getText()}\`) it never calls nor hands on: nothing to convert`, fn);
     }
