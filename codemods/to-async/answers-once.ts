@@ -1,8 +1,14 @@
 /**
- * Whether an err-first function of the project surely calls back exactly once per call: corral's own err-first
- * rewrite accepts it (every path of it ends in one answer), whether or not this run rewrites it. Awaiting such a
- * callee's promise form goes on once, as its callback did. A callee nobody can read (an untyped method, a
- * parameter, a library without types) is not known to.
+ * Whether an err-first function of the project surely calls back at most once per call: corral's own err-first
+ * rewrite, reading it only to prove this, accepts it (every path of it ends in one answer, or in none), whether or
+ * not this run rewrites it. Awaiting such a callee's promise form goes on once, as its callback did, and never where
+ * it never called back. A callee nobody can read (an untyped method, a parameter, a library without types) is not
+ * known to.
+ *
+ * Functions that hand the callback to each other (`rimraf_` -> `rmdir` -> `rmkids` -> `rimraf_`) are proven
+ * together: while one is being read, a call of it counts as answering once (each path of each ends in one answer,
+ * so no call answers twice, however deep the calls go). What is proven under such an assumption is kept only if the
+ * assumption holds.
  */
 import type { Node } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
@@ -12,11 +18,13 @@ import { declarationsOf } from "./callbackify-shim.ts";
 import { planErrFirst } from "./err-first.ts";
 import type { WriterSettings } from "./err-first-writer.ts";
 
-/** Functions being decided (a cycle of calls proves nothing), and those decided, per `--strict`. */
-const deciding = new Set<Node>();
+/** Functions being read, outermost first (a call of one of them is assumed to answer once). */
+const deciding: Node[] = [];
+/** Functions proven while an assumption was open: kept once the outermost proof holds, forgotten if it fails. */
+let provisional: Node[] = [];
 const decided = new WeakMap<Node, Map<boolean, boolean>>();
 
-/** Whether every function `callee` may stand for is an err-first function of the project that answers once. */
+/** Whether every function `callee` may stand for is an err-first function of the project that answers at most once. */
 export function answersOnce(callee: Node, settings: WriterSettings): boolean {
   const declarations = declarationsOf(callee);
   return declarations.length > 0 && declarations.every((fn) => provenOnce(fn, settings));
@@ -27,18 +35,33 @@ function provenOnce(fn: Node, settings: WriterSettings): boolean {
   const strict = settings.strict === true;
   const known = decided.get(fn)?.get(strict);
   if (known !== undefined) return known;
+  if (deciding.includes(fn)) return true;
   const cb = callbackParam(fn);
-  if (cb === undefined || deciding.has(fn)) return false;
-  deciding.add(fn);
+  if (cb === undefined) return false;
+  const outermost = deciding.length === 0;
+  deciding.push(fn);
   let once = false;
   try {
-    planErrFirst(fn, cb, new FileImports(fn.getSourceFile()), [], settings);
+    planErrFirst(fn, cb, new FileImports(fn.getSourceFile()), [], { strict, proving: true });
     once = true;
   } catch {
     // refused (or not plannable): not proven; the callee's own verdict says why
   } finally {
-    deciding.delete(fn);
+    deciding.pop();
   }
-  decided.set(fn, (decided.get(fn) ?? new Map()).set(strict, once));
+  if (outermost) {
+    // Every proof made under an assumption now stands (this one held); if it failed they are read again when asked.
+    if (once) for (const other of provisional) record(other, strict, true);
+    provisional = [];
+    record(fn, strict, once);
+  } else if (once) {
+    provisional.push(fn);
+  } else {
+    record(fn, strict, false);
+  }
   return once;
+}
+
+function record(fn: Node, strict: boolean, once: boolean): void {
+  decided.set(fn, (decided.get(fn) ?? new Map()).set(strict, once));
 }

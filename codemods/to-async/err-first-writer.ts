@@ -6,7 +6,7 @@ import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpressi
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
-import { Refusal, refuseUnless } from "../engine/refusal.ts";
+import { refuseUnless } from "../engine/refusal.ts";
 import { nativeFor } from "./preamble.ts";
 import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
@@ -27,6 +27,11 @@ export interface Context {
 export interface WriterSettings {
   /** Refuse it (`--strict`) instead of converting it with a note that the async form always answers later. */
   strict?: boolean;
+  /**
+   * Read the function only to prove it calls back at most once (answers-once.ts), not to rewrite it: a path that
+   * ends without calling back is no refusal then (it answers never, and so does an awaited form of it).
+   */
+  proving?: boolean;
 }
 
 /**
@@ -155,14 +160,15 @@ export class ErrFirstWriter {
         statement,
       );
       refuseUnless(
-        !Node.isReturnStatement(statement) && !containsOwnReturn(statement),
+        this.settings.proving === true || (!Node.isReturnStatement(statement) && !containsOwnReturn(statement)),
         "callback-not-called",
         "a path returns without calling the callback; as an async function it would answer with undefined",
         statement,
       );
       out.push(this.text(statement));
     }
-    throw new Refusal("callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
+    refuseUnless(this.settings.proving === true, "callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
+    return out;
   }
 
   /** `try`/`catch` with callback calls inside (`catch (e) { return callback(e); }`): each block as a branch. */
@@ -195,7 +201,12 @@ export class ErrFirstWriter {
       return this.block(statements, ctx, node);
     };
     const otherwise = statement.getElseStatement();
-    refuseUnless(!last || otherwise !== undefined, "callback-not-called", "a path after this `if` ends without calling the callback", statement);
+    refuseUnless(
+      !last || otherwise !== undefined || this.settings.proving === true,
+      "callback-not-called",
+      "a path after this `if` ends without calling the callback",
+      statement,
+    );
     return [
       `if (${this.text(statement.getExpression())}) {`,
       ...branch(statement.getThenStatement()),

@@ -111,7 +111,9 @@ export function planErrFirst(
   }
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
   const notes = [
-    `became async: the callback is now called through util.callbackify, after the returned promise settles (on a later tick)`,
+    "became async: the callback is now called through util.callbackify, after the returned promise settles (on a " +
+      "later tick); an error thrown while it starts (an argument a Node API rejects at once, say) now reaches the " +
+      "callback too, where it was thrown to the caller",
     ...new Set(writer.notes),
   ];
   if (writer.sameTurn.length > 0) {
