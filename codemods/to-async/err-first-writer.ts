@@ -2,7 +2,7 @@
  * The body of an err-first function, rewritten statement by statement into its async form (see err-first.ts for
  * what is rewritten and what is refused).
  */
-import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionExpression, type Identifier, type Statement } from "ts-morph";
+import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionExpression, type Identifier, type ReturnStatement, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
@@ -159,16 +159,38 @@ export class ErrFirstWriter {
         ...this.escapes(statement),
         statement,
       );
-      refuseUnless(
-        this.settings.proving === true || (!Node.isReturnStatement(statement) && !containsOwnReturn(statement)),
-        "callback-not-called",
-        "a path returns without calling the callback; as an async function it would answer with undefined",
-        statement,
-      );
-      out.push(this.text(statement));
+      out.push(this.plain(statement));
     }
     refuseUnless(this.settings.proving === true, "callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
     return out;
+  }
+
+  /**
+   * A statement that does not mention the callback, as the async function runs it. Its bare `return`s, paths that
+   * leave without calling back (`if (this.aborted) return`), return a promise that never settles: awaited, such a
+   * path goes on never, as its callback was never called. A `return` of a value is refused: it would answer with it.
+   */
+  private plain(statement: Statement): string {
+    const returns = ownReturns(statement);
+    const valued = returns.find((r) => r.getExpression() !== undefined);
+    refuseUnless(
+      this.settings.proving === true || valued === undefined,
+      "callback-not-called",
+      `a path returns \`${valued?.getExpression()?.getText()}\` without calling the callback; as an async function it would answer with that value`,
+      valued ?? statement,
+    );
+    return returns.length === 0 ? this.text(statement) : this.neverAnswering(statement, returns);
+  }
+
+  private neverAnswering(statement: Statement, returns: readonly ReturnStatement[]): string {
+    const typed = !/\.[cm]?jsx?$/.test(statement.getSourceFile().getFilePath());
+    const never = `return new Promise${typed ? "<never>" : ""}(() => {})`;
+    this.notes.push(
+      "a path that returned without calling back now returns a promise that never settles: awaiting it waits " +
+        "forever, as the callback was never called",
+    );
+    const replacements = new Map<Node, string>(returns.map((r) => [r, r.getText().endsWith(";") ? `${never};` : never]));
+    return textWith(statement, replacements, false, this.inner.filter((edit) => !this.moved.has(edit.owner as object)));
   }
 
   /** `try`/`catch` with callback calls inside (`catch (e) { return callback(e); }`): each block as a branch. */
@@ -181,7 +203,7 @@ export class ErrFirstWriter {
       statement,
     );
     const part = (block: import("ts-morph").Block): string[] =>
-      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => this.text(s)) : this.block(block.getStatements(), ctx, block);
+      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => this.plain(s)) : this.block(block.getStatements(), ctx, block);
     const clause = statement.getCatchClause();
     const binding = clause?.getVariableDeclaration()?.getText();
     return [
@@ -189,7 +211,7 @@ export class ErrFirstWriter {
       ...part(statement.getTryBlock()),
       "}",
       ...(clause === undefined ? [] : [`catch${binding === undefined ? "" : ` (${binding})`} {`, ...part(clause.getBlock()), "}"]),
-      ...(finallyBlock === undefined ? [] : [`finally ${this.text(finallyBlock)}`]),
+      ...(finallyBlock === undefined ? [] : [`finally ${this.plain(finallyBlock)}`]),
     ];
   }
 
@@ -197,7 +219,7 @@ export class ErrFirstWriter {
   private ifStatement(statement: import("ts-morph").IfStatement, ctx: Context, last: boolean): string[] {
     const branch = (node: Statement): string[] => {
       const statements = Node.isBlock(node) ? node.getStatements() : [node];
-      if (!last && !statements.some((s) => this.mentionsCallback(s))) return [this.text(node)];
+      if (!last && !statements.some((s) => this.mentionsCallback(s))) return statements.map((s) => this.plain(s));
       return this.block(statements, ctx, node);
     };
     const otherwise = statement.getElseStatement();
@@ -545,10 +567,12 @@ function isNullish(node: Node): boolean {
   return Node.isNullLiteral(node) || (Node.isIdentifier(node) && node.getText() === "undefined");
 }
 
-function containsOwnReturn(node: Node): boolean {
-  return node.getDescendantsOfKind(SyntaxKind.ReturnStatement).some((r) => {
+/** The `return` statements in `statement` that leave the function it is in (not a function inside it). */
+function ownReturns(statement: Statement): ReturnStatement[] {
+  const all = Node.isReturnStatement(statement) ? [statement] : statement.getDescendantsOfKind(SyntaxKind.ReturnStatement);
+  return all.filter((r) => {
     const owner = r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
-    return owner === undefined || owner.getStart() <= node.getStart();
+    return owner === undefined || owner.getStart() <= statement.getStart();
   });
 }
 
