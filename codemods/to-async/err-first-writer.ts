@@ -2,7 +2,7 @@
  * The body of an err-first function, rewritten statement by statement into its async form (see err-first.ts for
  * what is rewritten and what is refused).
  */
-import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionExpression, type Identifier, type ReturnStatement, type Statement } from "ts-morph";
+import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionDeclaration, type FunctionExpression, type Identifier, type ReturnStatement, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { findAll } from "../engine/walk.ts";
@@ -15,6 +15,7 @@ import { checkLoop, startedLoop } from "./next-loop.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
 import { answersOnce } from "./answers-once.ts";
+import { answeringHelpers, hoistedDeclarations } from "./answering-helper.ts";
 
 export interface Context {
   /** Whether code here runs in a callback of an API (later), not synchronously in the function's call. */
@@ -67,6 +68,11 @@ export class ErrFirstWriter {
   /** The `next()` loops being written, innermost last (next-loop.ts), and the calls of them that became `continue`. */
   private readonly loops: FunctionExpression[] = [];
   private readonly continued = new Set<Node>();
+  /** The variables the inspected inner callbacks being written declared, in scope of what is written now. */
+  private readonly inspectedNames: string[] = [];
+  /** Local functions that answer through the callback (answering-helper.ts), and the calls of them that answer. */
+  private readonly helpers: FunctionDeclaration[] = [];
+  private readonly helperCalls = new Set<Node>();
 
   /**
    * @param inner - edits of functions inside this one rewritten already (and call sites other rewrites changed in
@@ -116,20 +122,38 @@ export class ErrFirstWriter {
    * or handing the callback to a callback API.
    */
   block(statements: readonly Statement[], ctx: Context, at: Node): string[] {
+    const declared = answeringHelpers(statements, (node, found) => this.mentionsCallback(node, found));
+    this.helpers.push(...declared);
+    const out = this.statements(statements, ctx, at);
+    for (const helper of declared) this.checkHelperUsed(helper);
+    return out;
+  }
+
+  private statements(statements: readonly Statement[], ctx: Context, at: Node): string[] {
     const out: string[] = [];
+    // After an answer that leaves, what follows is dead but for function declarations, which are hoisted.
+    const rest = (i: number): string[] => hoistedDeclarations(statements.slice(i + 1)).flatMap((fn) => ["", this.declaration(fn)]);
+    // The last statement that runs: only function declarations (hoisted) may follow it.
+    let lastRun = statements.length - 1;
+    while (lastRun > 0 && Node.isFunctionDeclaration(statements[lastRun])) lastRun--;
     for (const [i, statement] of statements.entries()) {
+      if (Node.isFunctionDeclaration(statement)) {
+        // Set apart by a blank line, as functions declared among statements usually are.
+        out.push(...(out.length > 0 ? [""] : []), this.declaration(statement), ...(i < statements.length - 1 ? [""] : []));
+        continue;
+      }
       const loop = startedLoop(statement);
       if (loop !== undefined && this.mentionsCallback(loop)) {
-        refuseUnless(i === statements.length - 1, "callback-not-last", "code runs after the `next()` loop starts; as a loop it would wait for the loop to end", statement);
-        return [...out, ...this.loop(loop, ctx)];
+        refuseUnless(i === lastRun, "callback-not-last", "code runs after the `next()` loop starts; as a loop it would wait for the loop to end", statement);
+        return [...out, ...this.loop(loop, ctx), ...rest(i)];
       }
       const answer = this.answer(statement, ctx);
       if (answer !== undefined) {
         const next = statements[i + 1];
-        const thenReturn = next !== undefined && Node.isReturnStatement(next) && next.getExpression() === undefined && i + 2 === statements.length;
+        const thenReturn = next !== undefined && Node.isReturnStatement(next) && next.getExpression() === undefined && i + 1 === lastRun;
         const leaves = Node.isReturnStatement(statement) || thenReturn;
         refuseUnless(
-          leaves || i === statements.length - 1,
+          leaves || i === lastRun,
           "callback-not-last",
           "code runs after the callback is called; as a return it would not",
           statement,
@@ -140,18 +164,18 @@ export class ErrFirstWriter {
           "after this, the function goes on past the `if` (and may call the callback again); as a return it would stop",
           statement,
         );
-        return [...out, ...answer];
+        return [...out, ...answer, ...rest(i)];
       }
       if (Node.isTryStatement(statement) && this.mentionsCallback(statement)) {
-        const last = i === statements.length - 1;
+        const last = i === lastRun;
         out.push(...this.tryStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
-        if (last) return out;
+        if (last) return [...out, ...rest(i)];
         continue;
       }
       if (Node.isIfStatement(statement) && this.mentionsCallback(statement)) {
-        const last = i === statements.length - 1;
+        const last = i === lastRun;
         out.push(...this.ifStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
-        if (last) return out;
+        if (last) return [...out, ...rest(i)];
         continue;
       }
       refuseUnless(
@@ -191,6 +215,31 @@ export class ErrFirstWriter {
     );
     const replacements = new Map<Node, string>(returns.map((r) => [r, r.getText().endsWith(";") ? `${never};` : never]));
     return textWith(statement, replacements, false, this.inner.filter((edit) => !this.moved.has(edit.owner as object)));
+  }
+
+  /**
+   * A function declared among the statements: a helper that answers through the callback becomes an async function
+   * whose paths answer as this function's do (answering-helper.ts); any other stays as written.
+   */
+  private declaration(fn: FunctionDeclaration): string {
+    if (!this.helpers.includes(fn)) return this.plain(fn);
+    const body = this.block((fn.getBody() as Block).getStatements(), { later: false, mustLeave: false }, fn);
+    if (body.at(-1) === "return;") body.pop();
+    const params = fn.getParameters().map((p) => this.text(p)).join(", ");
+    return [`async function ${fn.getName()}(${params}) {`, ...body, "}"].join("\n");
+  }
+
+  /** Refuses a helper that answers through the callback and is used other than by a call that answers. */
+  private checkHelperUsed(fn: FunctionDeclaration): void {
+    const symbol = fn.getNameNode()!.getSymbol();
+    const stray = named(fn.getParentOrThrow(), fn.getName()!).find((id) => id !== fn.getNameNode() && id.getSymbol() === symbol && !this.helperCalls.has(id));
+    refuseUnless(
+      stray === undefined,
+      "callback-escapes",
+      `\`${fn.getName()}\` answers through the callback and is used other than by calling it as the last step of a path ` +
+        "(handed on as a value, or called with code after it); as an async function only such a call can answer",
+      stray ?? fn,
+    );
   }
 
   /** `try`/`catch` with callback calls inside (`catch (e) { return callback(e); }`): each block as a branch. */
@@ -259,6 +308,11 @@ export class ErrFirstWriter {
   private answerOf(expr: Expression, ctx: Context): string[] | undefined {
     if (!Node.isCallExpression(expr)) return undefined;
     if (this.isCallback(expr.getExpression())) return this.completion(expr, ctx);
+    const helper = this.helperCalled(expr);
+    if (helper !== undefined) {
+      this.helperCalls.add(expr.getExpression());
+      return this.answerWith(`${helper.getName()}(${expr.getArguments().map((a) => this.text(a)).join(", ")})`, true);
+    }
     const loop = this.loopCalled(expr);
     if (loop !== undefined) {
       this.continued.add(expr.getExpression());
@@ -445,16 +499,26 @@ export class ErrFirstWriter {
     const caught = err === "caught" || value === "caught" ? "caught2" : "caught";
     const form = this.promiseForm(call);
     const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
-    return [
-      `let ${err}${typed ? `: ${typeOf(errParam!)}` : ""} = null;`,
-      ...(value === undefined ? [] : [`let ${value}${typed ? `!: ${typeOf(valueParam!)}` : ""};`]),
+    // An inner callback inspected inside this one's code, with the same names (`(err, names)` in `(err, stats)`),
+    // lands in the same scope once both are flat: it assigns the variables this one declared, which no closure reads.
+    const declare = (name: string, declaration: string): string[] => (this.inspectedNames.includes(name) ? [] : [declaration]);
+    const head = [
+      ...declare(err, `let ${err}${typed ? `: ${typeOf(errParam!)}` : ""} = null;`),
+      ...(this.inspectedNames.includes(err) ? [`${err} = null;`] : []),
+      ...(value === undefined ? [] : declare(value, `let ${value}${typed ? `!: ${typeOf(valueParam!)}` : ""};`)),
       "try {",
       `${value === undefined ? "" : `${value} = `}await ${form}(${args});`,
       `} catch (${caught}) {`,
       `${err} = ${caught}${typed ? ` as ${typeOf(errParam!)}` : ""};`,
       "}",
-      ...this.block(statements, { later: true, mustLeave: false }, fn),
     ];
+    const shared = [errParam!, ...(valueParam === undefined ? [] : [valueParam])].filter((p) => !readInClosure(p.getNameNode(), statements)).map((p) => p.getName());
+    this.inspectedNames.push(...shared);
+    try {
+      return [...head, ...this.block(statements, { later: true, mustLeave: false }, fn)];
+    } finally {
+      this.inspectedNames.splice(this.inspectedNames.length - shared.length, shared.length);
+    }
   }
 
   /**
@@ -534,10 +598,25 @@ export class ErrFirstWriter {
     if (named(statement, this.cb.getText()).some((id) => this.isCallback(id))) {
       return ["callback-escapes", "the callback is used other than by calling it or handing it to a callback API at the end of a path"];
     }
+    const helper = this.helpers.find((fn) => this.mentionsCallback(statement, [fn]));
+    if (helper !== undefined) {
+      return [
+        "callback-escapes",
+        `\`${helper.getName()}\` answers through the callback and is used other than by calling it as the last step of a path ` +
+          "(handed on as a value, or called with code after it); as an async function only such a call can answer",
+      ];
+    }
     return [
       "next-loop-escapes",
       "the `next()` loop function is used other than by calling it as the last step of a path; as a loop, only such a call can become `continue`",
     ];
+  }
+
+  /** The helper answering through the callback that `call` calls, if any. */
+  private helperCalled(call: CallExpression): FunctionDeclaration | undefined {
+    const callee = call.getExpression();
+    if (!Node.isIdentifier(callee)) return undefined;
+    return this.helpers.find((fn) => fn.getNameNode()!.getSymbol() === callee.getSymbol());
   }
 
   /** The `next()` loop `call` goes round again, if it calls one being written (with no arguments). */
@@ -551,10 +630,15 @@ export class ErrFirstWriter {
     return Node.isIdentifier(node) && node.getSymbol() === this.cb.getSymbol();
   }
 
-  /** Whether `node` mentions the callback, or a `next()` loop being written (its calls answer too). */
-  mentionsCallback(node: Node): boolean {
+  /**
+   * Whether `node` mentions the callback, a `next()` loop being written or a helper that answers through the callback
+   * (their calls answer too); `helpers`: those known so far.
+   */
+  mentionsCallback(node: Node, helpers: readonly FunctionDeclaration[] = this.helpers): boolean {
     if (named(node, this.cb.getText()).some((id) => this.isCallback(id)) || this.isCallback(node)) return true;
-    return this.loops.some((fn) => named(node, fn.getName()!).some((id) => id.getSymbol() === fn.getNameNode()!.getSymbol()));
+    const names = (fn: FunctionDeclaration | FunctionExpression): boolean =>
+      named(node, fn.getName()!).some((id) => id !== fn.getNameNode() && id.getSymbol() === fn.getNameNode()!.getSymbol());
+    return this.loops.some(names) || helpers.some(names);
   }
 }
 
@@ -572,7 +656,7 @@ function ownReturns(statement: Statement): ReturnStatement[] {
   const all = Node.isReturnStatement(statement) ? [statement] : statement.getDescendantsOfKind(SyntaxKind.ReturnStatement);
   return all.filter((r) => {
     const owner = r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
-    return owner === undefined || owner.getStart() <= statement.getStart();
+    return owner === undefined || owner.getStart() < statement.getStart();
   });
 }
 
@@ -607,6 +691,17 @@ function keptAsyncVersion(callee: Identifier): string | undefined {
     if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
   }
   return undefined;
+}
+
+/** Whether a function inside `statements` reads the variable `name` declares (it could run after a reassignment). */
+function readInClosure(name: Node, statements: readonly Statement[]): boolean {
+  const symbol = name.getSymbol();
+  const owner = enclosingFunction(name);
+  return statements.some((statement) => named(statement, name.getText()).some((id) => id.getSymbol() === symbol && enclosingFunction(id) !== owner));
+}
+
+function enclosingFunction(node: Node): Node | undefined {
+  return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
 }
 
 /** Whether code in `statements` assigns the variable `name` declares (`x = ...`, `x += ...`, `x++`). */

@@ -99,7 +99,7 @@ export function planErrFirst(
   const before = self === undefined ? undefined : imports.madeAsync.get(self);
   if (self !== undefined) {
     const declaration = fn as FunctionDeclaration;
-    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0;
+    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0 || !callsOnly(declaration);
     imports.madeAsync.set(self, keepsShape ? `${self}Async` : self);
   }
   let statements: string[];
@@ -191,8 +191,10 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   const params = fn.getParameters();
   const source = fn.getSourceFile().getFullText();
   const exported = fn.isExported() || fn.isDefaultExport();
-  // A file-local function with a shuffle keeps its callback shape too: its callers' calling forms still work.
-  if (exported || version.shim !== "") {
+  // A file-local function with a shuffle keeps its callback shape too: its callers' calling forms still work. So does
+  // one used as a value (`module.exports = { f: u(f) }`, `list.forEach(f)`): nobody can list what calls it.
+  const asValue = !callsOnly(fn);
+  if (exported || version.shim !== "" || asValue) {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
     const impl = `${name}Async`;
     const wrapper =
@@ -203,7 +205,9 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
     notes.push(
       exported
         ? `the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`
-        : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
+        : asValue
+          ? `the async version is ${impl}; ${name} keeps its callback shape, as it is used as a value (callers nobody can list)`
+          : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
     );
     imports.madeAsync.set(name, impl);
     for (const call of writer.awaited) imports.nativeCalls.add(call);
@@ -218,17 +222,9 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
     cb,
   );
   const edits: Edit[] = [];
+  // Every use is a call here, or an iteratee of the `async` library (callsOnly): each is bridged.
   for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
     if (ref === fn.getNameNode()) continue;
-    const call = ref.getParent();
-    refuseUnless(
-      (Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params.length) || isHelperArgument(ref),
-      "callback-function-escapes",
-      `${name} is used other than by a call with a callback (passed as a value, or called with other arguments); ` +
-        "its callers cannot be bridged one by one",
-      ref,
-    );
-    refuseUnless(ref.getSourceFile() === fn.getSourceFile(), "callback-function-escapes", `${name} is used in another file`, ref);
     if (imports.nativeCalls.has(ref)) continue; // a caller planned before this one awaits it natively
     if (ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()) {
       // A call of itself the body's rewrite awaits; any other is left calling the old shape, which is gone.
@@ -252,6 +248,20 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   for (const call of writer.awaited) imports.nativeCalls.add(call);
   return { edits, notes, imports: writer.needed };
 }
+/**
+ * Whether every use of the file-local function `fn` is a call of it in its own file with an argument for each
+ * parameter (or an iteratee of the `async` library): calls its rewrite can bridge one by one.
+ */
+function callsOnly(fn: FunctionDeclaration): boolean {
+  const params = fn.getParameters().length;
+  return fn.getNameNode()!.findReferencesAsNodes().every((ref) => {
+    if (ref === fn.getNameNode()) return true;
+    const call = ref.getParent();
+    const called = Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params;
+    return (called || isHelperArgument(ref)) && ref.getSourceFile() === fn.getSourceFile();
+  });
+}
+
 /** Whether the function calls itself, or another of the file's functions that calls it back, as it is rewritten. */
 function cyclic(writer: ErrFirstWriter, name: string, imports: FileImports): boolean {
   return imports.assumed.has(name) || writer.assumedHere || [...writer.awaited].some((callee) => callee.getText() === name);

@@ -9,7 +9,7 @@ import { chainOf, inlineHandlers, type Chain } from "./chain.ts";
 import { callbackParam } from "./callback-param.ts";
 import { isCallbackifyShim } from "./callbackify-shim.ts";
 import { planErrFirst } from "./err-first.ts";
-import { isPromiseWrapper, wrapperOf } from "./wrapper.ts";
+import { isNeverSettling, isPromiseWrapper, wrapperOf } from "./wrapper.ts";
 import { returnsPromise } from "./returns-promise.ts";
 import { directReturns, endReachable, hasOwnChain, outsideBoundary } from "./analysis.ts";
 import { ChainWriter } from "./generate.ts";
@@ -182,7 +182,7 @@ function returnedPromises(fn: Candidate, body: Node): Returned[] {
     if (value === undefined) return [];
     const chain = chainOf(value);
     if (chain !== undefined) return [{ at, chain }];
-    return isPromiseWrapper(value) ? [{ at, wrapper: value }] : [];
+    return isPromiseWrapper(value) && !isNeverSettling(value) ? [{ at, wrapper: value }] : [];
   };
   if (!Node.isBlock(body)) return classify(body, body as Expression);
   return directReturns(fn).flatMap((ret) => classify((ret as ReturnStatement).getExpression(), ret as ReturnStatement));

@@ -47,6 +47,18 @@ export function isPromiseWrapper(node: Node): node is NewExpression {
   return Node.isNewExpression(node) && node.getExpression().getText() === "Promise";
 }
 
+/**
+ * Whether `node` is `new Promise(() => {})`, a promise that never settles (what the err-first rewrite returns on a
+ * path that never called back): it wraps nothing, and awaiting it waits forever, as it should.
+ */
+export function isNeverSettling(node: Node): boolean {
+  if (!isPromiseWrapper(node)) return false;
+  const [executor, ...more] = node.getArguments();
+  if (more.length > 0 || executor === undefined || !(Node.isArrowFunction(executor) || Node.isFunctionExpression(executor))) return false;
+  const body = executor.getBody();
+  return executor.getParameters().length === 0 && Node.isBlock(body) && body.getStatements().length === 0;
+}
+
 /** The wrapper `node` is; a `Refusal` naming what does not fit when it is a `new Promise` of another shape. */
 export function wrapperOf(node: NewExpression): Wrapper {
   const [executor] = node.getArguments();
