@@ -6,7 +6,8 @@
  * recognised by its name and by its use in the body: `cb`, `callback`, `errback` by any use; `done`, `next`, `cont`
  * when called with an error-ish first argument or none, called later (from a nested function), or handed on as the
  * last argument of a call; `fn`, the usual name of an iteratee (`fn(item)`), only when called with an error-ish
- * first argument. A middleware's `next()` is recognised and refused as called synchronously, with its reason; a
+ * first argument. Any name, where the optional-argument shuffle moves a function into it
+ * (`if (typeof opts === 'function') { f = opts }`). A middleware's `next()` is recognised and refused as called synchronously, with its reason; a
  * callback called with something else first (`done(true)`) is refused `callback-not-err-first` by the planner.
  */
 import { Node, SyntaxKind, ts, type Identifier, type ParameterDeclaration, type Type } from "ts-morph";
@@ -43,8 +44,31 @@ function asCallback(fn: Node, param: ParameterDeclaration, last: boolean): Ident
   const type = param.getType();
   const typed = param.getTypeNode() !== undefined && !type.isAny();
   if (typed) return isErrFirstType(type.getNonNullableType()) && (last || used(fn, name)) ? name : undefined;
+  if (shuffledInto(fn, name)) return name;
   if (!CALLBACK_NAMES.test(name.getText())) return undefined;
   return hasEvidence(fn, name) ? name : undefined;
+}
+
+/**
+ * Whether the optional-argument shuffle moves a function into the parameter `name`, whatever it is called
+ * (mkdirp's `if (typeof opts === 'function') { f = opts; ... }`): only a callback is moved that way.
+ */
+function shuffledInto(fn: Node, name: Identifier): boolean {
+  return references(fn, name).some((ref) => {
+    const assignment = ref.getParent();
+    if (!Node.isBinaryExpression(assignment) || assignment.getLeft() !== ref || assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return false;
+    const test = assignment.getFirstAncestorByKind(SyntaxKind.IfStatement)?.getExpression();
+    if (!Node.isBinaryExpression(test) || ownerOf(test) !== fn) return false;
+    const operator = test.getOperatorToken().getKind();
+    const [typeOf, kind] = [test.getLeft(), test.getRight()];
+    return (
+      (operator === SyntaxKind.EqualsEqualsEqualsToken || operator === SyntaxKind.EqualsEqualsToken) &&
+      Node.isTypeOfExpression(typeOf) &&
+      typeOf.getExpression().getText() === assignment.getRight().getText() &&
+      Node.isStringLiteral(kind) &&
+      kind.getLiteralText() === "function"
+    );
+  });
 }
 
 /** A function type whose first parameter is an error: named like one, or typed `Error` (or `Error | null`). */

@@ -43,3 +43,16 @@ test("a typed callback is found by its type, whatever its name: inline, an alias
   `;
   expect(found(code, "input.ts")).toEqual({ a: "whenDone", b: "reply", "C.m": "k", d: null });
 });
+
+test("a parameter the optional-argument shuffle moves a function into is the callback, whatever its name", () => {
+  const code = `
+    function mkdirP(p, opts, f, made) {
+      if (typeof opts === 'function') { f = opts; opts = {}; }
+      var cb = f || function () {};
+      fs.mkdir(p, cb);
+    }
+    const pick = (a, then) => { if (typeof a == "function") then = a; run(then); };
+    function unrelated(a, b) { if (typeof a === 'function') b = 1; return b; }
+  `;
+  expect(found(code)).toEqual({ mkdirP: "f", pick: "then", unrelated: null });
+});
