@@ -55,6 +55,8 @@ interface Shared {
   readonly sameTurn: string[];
   /** Calls of functions made async in this run the writer rewrote to await (a recursive call among them). */
   readonly awaited: Set<Node>;
+  /** Whether the function waits for anything (awaits, or answers with a promise): else it always answers at once. */
+  readonly waits: { some: boolean };
 }
 
 export class ErrFirstWriter {
@@ -62,6 +64,7 @@ export class ErrFirstWriter {
   readonly notes: string[];
   readonly sameTurn: string[];
   readonly awaited: Set<Node>;
+  readonly waits: { some: boolean };
   private readonly moved: Set<object>;
   /** Whether a call awaits a function of the file planned after this one (so the two are in a cycle of calls). */
   assumedHere = false;
@@ -85,13 +88,14 @@ export class ErrFirstWriter {
     private readonly inner: readonly Edit[] = [],
     private readonly settings: WriterSettings = {},
     readonly answerWith: Answer = returnAnswer,
-    shared: Shared = { needed: [], moved: new Set(), notes: [], sameTurn: [], awaited: new Set() },
+    shared: Shared = { needed: [], moved: new Set(), notes: [], sameTurn: [], awaited: new Set(), waits: { some: false } },
   ) {
     this.needed = shared.needed;
     this.moved = shared.moved;
     this.notes = shared.notes;
     this.sameTurn = shared.sameTurn;
     this.awaited = shared.awaited;
+    this.waits = shared.waits;
   }
 
   /**
@@ -99,7 +103,7 @@ export class ErrFirstWriter {
    * is `cb`, answering with `answer`: its imports, moved code, notes and settings are this one's.
    */
   nested(cb: Identifier, answer: Answer): ErrFirstWriter {
-    const shared = { needed: this.needed, moved: this.moved, notes: this.notes, sameTurn: this.sameTurn, awaited: this.awaited };
+    const shared = { needed: this.needed, moved: this.moved, notes: this.notes, sameTurn: this.sameTurn, awaited: this.awaited, waits: this.waits };
     return new ErrFirstWriter(cb, this.imports, this.inner, this.settings, answer, shared);
   }
 
@@ -319,7 +323,10 @@ export class ErrFirstWriter {
       return [`continue ${loop.getName()!};`];
     }
     const library = asyncLibraryAnswer(this, expr, ctx);
-    if (library !== undefined) return library;
+    if (library !== undefined) {
+      this.waits.some = true;
+      return library;
+    }
     const args = expr.getArguments();
     const lastArg = args.at(-1);
     if (lastArg === undefined) return undefined;
@@ -538,6 +545,7 @@ export class ErrFirstWriter {
   }
 
   private promiseForm(call: CallExpression): string {
+    this.waits.some = true;
     return this.promiseFormOf(call.getExpression(), call, call.getArguments().length);
   }
 

@@ -109,6 +109,14 @@ export function planErrFirst(
     if (self !== undefined && before === undefined) imports.madeAsync.delete(self);
     else if (self !== undefined) imports.madeAsync.set(self, before!);
   }
+  refuseUnless(
+    writer.waits.some || settings.proving === true,
+    "callback-always-synchronous",
+    "the function waits for nothing: it calls its callback before it returns, every time (synchronous code in callback " +
+      "style), and its callers may count on that; an async version would answer later, every time: leave it, or make " +
+      "it return its value",
+    cb,
+  );
   if (statements.at(-1) === "return;") statements.pop(); // the end of the function returns anyway
   const notes = [
     "became async: the callback is now called through util.callbackify, after the returned promise settles (on a " +
