@@ -33,15 +33,24 @@ export type { Ready, ReadyFn } from "./internal/start-ready.ts";
 /**
  * Open a nursery, run `body` in it, and return only when the body and every task started in it have finished.
  * The first failure cancels the rest and is rethrown unchanged once everything has stopped; later failures are
- * kept on it (see `MultiError`). Resolves to the body's value (`undefined` if the body was cancelled).
+ * kept on it (see `MultiError`). Resolves to the body's value.
+ *
+ * The type is exact because only one thing can leave the body without a value and the nursery without an error:
+ * cancelling the nursery's own scope by hand (`n.cancelScope.cancel()`, or a `n.cancelScope.deadline` that passes)
+ * while the body is still running. The nursery absorbs that cancellation, as in Trio, and then resolves `undefined`.
+ * A body that returns a value and may be stopped that way says so in its return type
+ * (`async (n): Promise<Page | undefined> => ...`), or puts the part that may give up in `moveOnAfter` or
+ * `withCancelScope`, whose types include `undefined`. Cancellation from outside (a `failAfter` around it, a parent
+ * scope) is not absorbed here: it propagates, so it never yields `undefined`.
  * @example
  * await withNursery(cx, async (n) => {
  *   n.start(serveHttp, port);
  *   n.start(refreshCache);
  * });
  */
-export function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
-  return holding(cx, () => nurseryIn(cx, body));
+export function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T> {
+  // `undefined` only in the case the TSDoc names, which a type cannot see: see above.
+  return holding(cx, () => nurseryIn(cx, body)) as Promise<T>;
 }
 
 async function nurseryIn<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {

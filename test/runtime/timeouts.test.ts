@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, expectTypeOf, test } from "vitest";
 import { TooSlowError, checkpoint, failAfter, failAt, moveOnAfter, moveOnAt, shield, sleep, withCancelScope } from "corral";
 import { mockRun } from "corral/testing";
 
@@ -12,6 +12,7 @@ describe("moveOnAfter / moveOnAt", () => {
         await sleep(cx, 1_000);
         return "done";
       });
+      expectTypeOf(result).toEqualTypeOf<string | undefined>();
       expect(result).toBeUndefined();
       expect(clock.now()).toBe(100);
       expect(seen!.cancelledCaught).toBe(true);
