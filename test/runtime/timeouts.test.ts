@@ -129,6 +129,24 @@ describe("shield", () => {
   );
 
   test(
+    "resolves to the body's value, typed exactly, while the scope outside is cancelled",
+    mockRun(async (cx) => {
+      const written = await withCancelScope(cx, async (cx, outer) => {
+        outer.cancel();
+        return shield(cx, async (cx) => {
+          await sleep(cx, 5);
+          return "final record";
+        });
+      });
+      expectTypeOf(written).toEqualTypeOf<string | undefined>(); // withCancelScope's own undefined, not shield's
+      expect(written).toBe("final record");
+      const closed = shield(cx, () => 1);
+      expectTypeOf(closed).toEqualTypeOf<Promise<number>>();
+      expect(await closed).toBe(1);
+    }),
+  );
+
+  test(
     "a shield's signal does not abort when the outer one does",
     mockRun(async (cx) => {
       await withCancelScope(cx, async (cx, outer) => {
