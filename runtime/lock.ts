@@ -4,6 +4,7 @@ import { BrokenResourceError, UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { watchEnd } from "./internal/task-end.ts";
 import { interrupt, park, wake } from "./internal/park.ts";
+import { runHeld, type HeldFn } from "./internal/run-held.ts";
 import { taskOf, type Task } from "./internal/task.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
@@ -13,6 +14,8 @@ import { WaitQueue } from "./internal/wait-queue.ts";
  * task ends without releasing, the lock is broken: waiters, and every later `acquire`, get `BrokenResourceError`
  * (as in Trio), instead of waiting forever for a release that cannot come.
  * @example
+ * await lock.withLock(cx, (cx) => writeRecord(cx, record));
+ * // the same by hand:
  * await lock.acquire(cx);
  * try { await writeRecord(cx, record); } finally { lock.release(cx); }
  */
@@ -43,6 +46,17 @@ export class Lock {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Wait for the lock, run `fn(cx, ...args)` holding it, and release it however `fn` ends: `acquire` and `release`
+   * around a `try`/`finally`, written once. Resolves to what `fn` returns; throws what it throws.
+   * @throws as {@link acquire}; UsageError if `fn` is not a function
+   * @example
+   * const balance = await accounts.withLock(cx, (cx) => transfer(cx, from, to, amount));
+   */
+  withLock<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
+    return runHeld("lock.withLock", () => this.acquire(cx), () => this.release(cx), cx, fn, args);
   }
 
   /**
