@@ -13,6 +13,7 @@ export {
 export { CapacityLimiter } from "./capacity-limiter.ts";
 export { openChannel, type ChannelStatistics } from "./channel.ts";
 export { checkpoint } from "./checkpoint.ts";
+export type { Child } from "./child.ts";
 export { SystemClock, type Clock } from "./clock.ts";
 export { Condition } from "./condition.ts";
 export type { Cx } from "./cx.ts";

@@ -1,4 +1,5 @@
 import { enterScope, holding, leaveScope, type CancelScope } from "./cancel-scope.ts";
+import { ChildImpl, type Child } from "./child.ts";
 import type { Cx } from "./cx.ts";
 import { MultiError, UsageError, isCancelled } from "./errors.ts";
 import { Scope } from "./internal/scope.ts";
@@ -14,6 +15,16 @@ export interface Nursery {
    * @throws UsageError when the nursery has already closed
    */
   start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void;
+  /**
+   * Start `fn(childCx, ...args)` as {@link start} does, and return a handle whose `result(cx)` waits for its value:
+   * a child's result without a variable and a closure to carry it out.
+   * @throws UsageError when the nursery has already closed
+   * @example
+   * const user = n.startWithResult(loadUser, id);
+   * const orders = n.startWithResult(loadOrders, id);
+   * return { user: await user.result(cx), orders: await orders.result(cx) };
+   */
+  startWithResult<T, A extends unknown[]>(fn: (cx: Cx, ...args: A) => Promise<T> | T, ...args: A): Child<T>;
   /**
    * Start `fn(childCx, ready, ...args)` and wait until it calls `ready(value)`; resolves to that value (a server
    * reports it is listening, say). Until then the child runs under the cancel scopes of the nursery's own task at
@@ -98,6 +109,13 @@ export class NurseryImpl implements Nursery, TaskEnd {
 
   start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void {
     this.startWith(fn, args, this);
+  }
+
+  startWithResult<T, A extends unknown[]>(fn: (cx: Cx, ...args: A) => Promise<T> | T, ...args: A): Child<T> {
+    this.checkOpen("startWithResult", fn);
+    const child = new ChildImpl<T>(this);
+    this.startWith(fn, args, child);
+    return child;
   }
 
   /** Start a task that reports to `end` (which reports on to this nursery), as `all` and `race` do. */
