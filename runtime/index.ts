@@ -42,6 +42,7 @@ export { openLoop, type Loop, type LoopOptions, type LoopReport } from "./loop.t
 export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";
 export { race } from "./race.ts";
 export { ReceiveChannel } from "./receive-channel.ts";
+export { retry, type ExponentialBackoff, type RetryOptions } from "./retry.ts";
 export { run, type RunOptions } from "./run.ts";
 export { Semaphore, type SemaphoreOptions } from "./semaphore.ts";
 export { SendChannel } from "./send-channel.ts";
