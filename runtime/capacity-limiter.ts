@@ -3,7 +3,7 @@ import type { Cx } from "./cx.ts";
 import { UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { park, wake } from "./internal/park.ts";
-import { runHeld, type HeldFn } from "./internal/run-held.ts";
+import { hold, runHeld, type Held, type HeldFn } from "./internal/run-held.ts";
 import { taskOf } from "./internal/task.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
@@ -80,6 +80,16 @@ export class CapacityLimiter {
    */
   run<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
     return runHeld("capacityLimiter.run", () => this.acquire(cx), () => this.release(cx), cx, fn, args);
+  }
+
+  /**
+   * Take a token for the calling task, as {@link acquire}; resolves to what a `using` declaration gives back at the
+   * end of its block, however the block ends.
+   * @example
+   * using _token = await downloads.hold(cx);
+   */
+  hold(cx: Cx): Promise<Held> {
+    return hold(() => this.acquire(cx), () => this.release(cx));
   }
 
   /** Take a token for the calling task now or throw `WouldBlock`. Not a checkpoint. */

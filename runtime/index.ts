@@ -37,6 +37,7 @@ export { fromCallback, type CallbackFn } from "./from-callback.ts";
 export { fromEvent, type EmitterLike, type TargetLike } from "./from-event.ts";
 export { fromEvents, type FromEventsOptions } from "./from-events.ts";
 export { fromPromise, type FromPromiseOptions, type LegacyWork } from "./from-promise.ts";
+export type { Held } from "./internal/run-held.ts";
 export { Lock } from "./lock.ts";
 export { openLoop, type Loop, type LoopOptions, type LoopReport } from "./loop.ts";
 export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";

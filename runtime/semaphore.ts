@@ -3,7 +3,7 @@ import type { Cx } from "./cx.ts";
 import { UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { park, wake } from "./internal/park.ts";
-import { runHeld, type HeldFn } from "./internal/run-held.ts";
+import { hold, runHeld, type Held, type HeldFn } from "./internal/run-held.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
 /** Options of `new Semaphore(initialValue, options)`. */
@@ -72,6 +72,16 @@ export class Semaphore {
    */
   run<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
     return runHeld("semaphore.run", () => this.acquire(cx), () => this.release(), cx, fn, args);
+  }
+
+  /**
+   * Take a permit, as {@link acquire}; resolves to what a `using` declaration gives back at the end of its block,
+   * however the block ends.
+   * @example
+   * using _permit = await connections.hold(cx);
+   */
+  hold(cx: Cx): Promise<Held> {
+    return hold(() => this.acquire(cx), () => this.release());
   }
 
   /**

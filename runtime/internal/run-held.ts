@@ -1,11 +1,22 @@
 import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
+import { dispose } from "./dispose-symbol.ts";
+
+/**
+ * What `lock.hold(cx)` and the other `hold`s resolve to: a `Disposable`, which a `using` declaration releases at the
+ * end of its block. Spelt through `SymbolConstructor` so that a project whose `lib` has no `Symbol.dispose` (and
+ * so cannot write `using`) still compiles corral's declarations without `skipLibCheck`: there it is an opaque object.
+ * (Not beside `dispose` in dispose-symbol.ts, whose declarations name `Symbol.dispose` outright.)
+ */
+export type Held = SymbolConstructor extends { readonly dispose: infer K extends symbol }
+  ? { readonly [P in K]: () => void }
+  : object;
 
 /** A function run while something is held: the caller's own cx, then its arguments. */
 export type HeldFn<T, A extends unknown[]> = (cx: Cx, ...args: A) => Promise<T> | T;
 
 /**
- * The body of `lock.withLock`, `limiter.run` and `semaphore.run`: check `fn`, wait for `acquire()` (if that throws,
+ * The body of `lock.withLock`, `capacityLimiter.run` and `semaphore.run`: check `fn`, wait for `acquire()` (if that throws,
  * nothing is held and nothing is released), run `fn(cx, ...args)`, and release whatever way it ends.
  */
 export async function runHeld<T, A extends unknown[]>(
@@ -25,4 +36,21 @@ export async function runHeld<T, A extends unknown[]>(
   } finally {
     release();
   }
+}
+
+/**
+ * The body of `lock.hold`, `capacityLimiter.hold` and `semaphore.hold`: wait for `acquire()`, then return what a
+ * `using` declaration releases at the end of its block. Disposing twice releases once.
+ */
+export async function hold(acquire: () => Promise<void>, release: () => void): Promise<Held> {
+  await acquire();
+  let held = true;
+  const disposable: Disposable = {
+    [dispose]() {
+      if (!held) return;
+      held = false;
+      release();
+    },
+  };
+  return disposable as Held;
 }

@@ -1,4 +1,5 @@
-// lock.withLock, capacityLimiter.run and semaphore.run: one contract (runtime/internal/run-held.ts), three doors.
+// lock.withLock / hold, capacityLimiter.run / hold and semaphore.run / hold: one contract
+// (runtime/internal/run-held.ts), three doors.
 import { describe, expect, expectTypeOf, test } from "vitest";
 import {
   Cancelled,
@@ -10,16 +11,20 @@ import {
   sleep,
   withNursery,
   type Cx,
+  type Held,
 } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import { disposeKey } from "../../runtime/internal/dispose-symbol.ts";
 
 class Boom extends Error {}
 
 type Run = <T, A extends unknown[]>(cx: Cx, fn: (cx: Cx, ...args: A) => Promise<T> | T, ...args: A) => Promise<T>;
 
-interface Held {
+interface Primitive {
   /** The helper under test, bound to a fresh primitive that lets `width` holders in at once. */
   run: Run;
+  /** The `using` form of the same primitive. */
+  hold(cx: Cx): Promise<Held>;
   /** How many hold it now. */
   holders(): number;
   /** How many wait for it. */
@@ -27,13 +32,14 @@ interface Held {
   width: number;
 }
 
-const primitives: [string, () => Held][] = [
+const primitives: [string, () => Primitive][] = [
   [
     "lock.withLock",
     () => {
       const lock = new Lock();
       return {
         run: (cx, fn, ...args) => lock.withLock(cx, fn, ...args),
+        hold: (cx) => lock.hold(cx),
         holders: () => (lock.locked() ? 1 : 0),
         waiting: () => lock.statistics().tasksWaiting,
         width: 1,
@@ -46,6 +52,7 @@ const primitives: [string, () => Held][] = [
       const limiter = new CapacityLimiter(2);
       return {
         run: (cx, fn, ...args) => limiter.run(cx, fn, ...args),
+        hold: (cx) => limiter.hold(cx),
         holders: () => limiter.borrowedTokens,
         waiting: () => limiter.statistics().tasksWaiting,
         width: 2,
@@ -58,6 +65,7 @@ const primitives: [string, () => Held][] = [
       const semaphore = new Semaphore(2);
       return {
         run: (cx, fn, ...args) => semaphore.run(cx, fn, ...args),
+        hold: (cx) => semaphore.hold(cx),
         holders: () => 2 - semaphore.value,
         waiting: () => semaphore.statistics().tasksWaiting,
         width: 2,
@@ -188,6 +196,85 @@ describe.each(primitives)("%s", (_name, make) => {
       expect(held.holders()).toBe(0);
     }),
   );
+});
+
+describe.each(primitives)("%s: hold(cx) with using", (_name, make) => {
+  test(
+    "held until the end of the block, however it ends: falling off, return, continue, throw",
+    mockRun(async (cx) => {
+      const held = make();
+      const during: number[] = [];
+      {
+        using _held = await held.hold(cx);
+        during.push(held.holders());
+      }
+      expect(held.holders()).toBe(0);
+      const early = async (): Promise<string> => {
+        using _held = await held.hold(cx);
+        during.push(held.holders());
+        return "early";
+      };
+      expect(await early()).toBe("early");
+      expect(held.holders()).toBe(0);
+      for (const skip of [true, false]) {
+        using _held = await held.hold(cx);
+        during.push(held.holders());
+        if (skip) continue;
+      }
+      expect(held.holders()).toBe(0);
+      const boom = new Boom();
+      const thrown = await (async () => {
+        await using _held = await held.hold(cx); // await using takes a plain Disposable too
+        during.push(held.holders());
+        await sleep(cx, 1);
+        throw boom;
+      })().catch((e: unknown) => e);
+      expect(thrown).toBe(boom);
+      expect(held.holders()).toBe(0);
+      expect(during).toEqual([1, 1, 1, 1, 1]);
+    }),
+  );
+
+  test(
+    "cancelled while waiting: Cancelled, nothing held; disposing twice releases once",
+    mockRun(async (cx) => {
+      const held = make();
+      await withNursery(cx, async (n) => {
+        for (let i = 0; i < held.width; i++) {
+          n.start(async (cx) => {
+            using _held = await held.hold(cx);
+            await sleep(cx, 100);
+          });
+        }
+        await waitAllTasksBlocked(cx);
+        const outcome = await moveOnAfter(cx, 10, async (cx) => {
+          using _held = await held.hold(cx);
+          return "got it";
+        });
+        expect(outcome).toBeUndefined();
+        expect(held.waiting()).toBe(0);
+        expect(held.holders()).toBe(held.width);
+      });
+      expect(held.holders()).toBe(0);
+      const once = await held.hold(cx);
+      once[Symbol.dispose]();
+      once[Symbol.dispose]();
+      expect(held.holders()).toBe(0);
+      const again = await held.hold(cx); // a second dispose did not give back this one
+      expect(held.holders()).toBe(1);
+      once[Symbol.dispose]();
+      expect(held.holders()).toBe(1);
+      again[Symbol.dispose]();
+      expect(held.holders()).toBe(0);
+    }),
+  );
+});
+
+test("the using key: Symbol.dispose where the platform has it, else the key polyfills install", () => {
+  const own = Symbol("own");
+  expect(disposeKey({ dispose: own })).toBe(own);
+  expect(disposeKey({})).toBe(Symbol.for("Symbol.dispose"));
+  expect(disposeKey()).toBe(Symbol.dispose);
 });
 
 test(
