@@ -33,7 +33,10 @@ export interface Nursery {
    * @throws whatever the child throws before `ready`; UsageError if it returns without calling `ready`
    */
   startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T>;
-  /** The nursery's cancel scope: `n.cancelScope.cancel()` stops the body and every child. */
+  /**
+   * The nursery's cancel scope: `n.cancelScope.cancel()` stops the body and every child, and the nursery absorbs
+   * it; if the body had not returned yet, `withNursery` resolves `undefined` (see there).
+   */
   readonly cancelScope: CancelScope;
   /** The context of the task that opened the nursery. */
   readonly cx: Cx;
