@@ -79,7 +79,7 @@ export class CapacityLimiter {
    * const page = await downloads.run(cx, (cx) => fetchPage(cx, url));
    */
   run<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
-    return runHeld("capacityLimiter.run", () => this.acquire(cx), () => this.release(cx), cx, fn, args);
+    return runHeld(this, "capacityLimiter.run", cx, fn, args);
   }
 
   /**
@@ -89,7 +89,7 @@ export class CapacityLimiter {
    * using _token = await downloads.hold(cx);
    */
   hold(cx: Cx): Promise<Held> {
-    return hold(() => this.acquire(cx), () => this.release(cx));
+    return hold(this, cx);
   }
 
   /** Take a token for the calling task now or throw `WouldBlock`. Not a checkpoint. */

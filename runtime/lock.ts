@@ -58,7 +58,7 @@ export class Lock {
    * const balance = await accounts.withLock(cx, (cx) => transfer(cx, from, to, amount));
    */
   withLock<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
-    return runHeld("lock.withLock", () => this.acquire(cx), () => this.release(cx), cx, fn, args);
+    return runHeld(this, "lock.withLock", cx, fn, args);
   }
 
   /**
@@ -74,7 +74,7 @@ export class Lock {
    * }
    */
   hold(cx: Cx): Promise<Held> {
-    return hold(() => this.acquire(cx), () => this.release(cx));
+    return hold(this, cx);
   }
 
   /**

@@ -99,7 +99,9 @@ function checkOptions(options: RetryOptions): RetryOptions {
     );
   }
   if (retryIf !== undefined && typeof retryIf !== "function") {
-    throw new UsageError(`retry: options.retryIf must be a function (error, attempt) => boolean, got ${typeof retryIf}`);
+    throw new UsageError(
+      `retry: options.retryIf must be a function (error, attempt) => boolean, got ${typeof retryIf}`,
+    );
   }
   return options;
 }

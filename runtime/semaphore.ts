@@ -71,7 +71,7 @@ export class Semaphore {
    * @throws as {@link acquire}; UsageError if `fn` is not a function
    */
   run<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
-    return runHeld("semaphore.run", () => this.acquire(cx), () => this.release(), cx, fn, args);
+    return runHeld(this, "semaphore.run", cx, fn, args);
   }
 
   /**
@@ -81,7 +81,7 @@ export class Semaphore {
    * using _permit = await connections.hold(cx);
    */
   hold(cx: Cx): Promise<Held> {
-    return hold(() => this.acquire(cx), () => this.release());
+    return hold(this, cx);
   }
 
   /**

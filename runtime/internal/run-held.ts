@@ -12,44 +12,51 @@ export type Held = SymbolConstructor extends { readonly dispose: infer K extends
   ? { readonly [P in K]: () => void }
   : object;
 
+/** What the helpers here hold: a Lock, a CapacityLimiter (for the calling task) or a Semaphore. */
+export interface Holdable {
+  acquire(cx: Cx): Promise<void>;
+  release(cx: Cx): void;
+}
+
 /** A function run while something is held: the caller's own cx, then its arguments. */
 export type HeldFn<T, A extends unknown[]> = (cx: Cx, ...args: A) => Promise<T> | T;
 
 /**
- * The body of `lock.withLock`, `capacityLimiter.run` and `semaphore.run`: check `fn`, wait for `acquire()` (if that throws,
- * nothing is held and nothing is released), run `fn(cx, ...args)`, and release whatever way it ends.
+ * The body of `lock.withLock`, `capacityLimiter.run` and `semaphore.run`: check `fn`, wait for `acquire` (if that
+ * throws, nothing is held and nothing is released), run `fn(cx, ...args)`, and release whatever way it ends.
  */
 export async function runHeld<T, A extends unknown[]>(
+  what: Holdable,
   operation: string,
-  acquire: () => Promise<void>,
-  release: () => void,
   cx: Cx,
   fn: HeldFn<T, A>,
   args: A,
 ): Promise<T> {
   if (typeof fn !== "function") {
-    throw new UsageError(`${operation}(cx, fn, ...args): fn must be a function run as fn(cx, ...args), got ${typeof fn}`);
+    throw new UsageError(
+      `${operation}(cx, fn, ...args): fn must be a function run as fn(cx, ...args), got ${typeof fn}`,
+    );
   }
-  await acquire();
+  await what.acquire(cx);
   try {
     return await fn(cx, ...args);
   } finally {
-    release();
+    what.release(cx);
   }
 }
 
 /**
- * The body of `lock.hold`, `capacityLimiter.hold` and `semaphore.hold`: wait for `acquire()`, then return what a
+ * The body of `lock.hold`, `capacityLimiter.hold` and `semaphore.hold`: wait for `acquire`, then return what a
  * `using` declaration releases at the end of its block. Disposing twice releases once.
  */
-export async function hold(acquire: () => Promise<void>, release: () => void): Promise<Held> {
-  await acquire();
+export async function hold(what: Holdable, cx: Cx): Promise<Held> {
+  await what.acquire(cx);
   let held = true;
   const disposable: Disposable = {
     [dispose]() {
       if (!held) return;
       held = false;
-      release();
+      what.release(cx);
     },
   };
   return disposable as Held;

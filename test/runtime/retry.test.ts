@@ -167,7 +167,10 @@ describe("retry", () => {
         [{ attempts: 0 }, /options\.attempts must be a whole number >= 1 or Infinity, got 0/],
         [{ attempts: 1.5 }, /options\.attempts must be a whole number >= 1 or Infinity, got 1\.5/],
         [{ attempts: 2, backoff: -1 }, /retry was given -1 ms as its backoff; expected a number of milliseconds >= 0/],
-        [{ attempts: 2, backoff: { initial: 10, factor: 0.5 } }, /backoff\.factor must be a finite number >= 1, got 0\.5/],
+        [
+          { attempts: 2, backoff: { initial: 10, factor: 0.5 } },
+          /backoff\.factor must be a finite number >= 1, got 0\.5/,
+        ],
         [{ attempts: 2, backoff: "1s" }, /options\.backoff must be milliseconds, \{ initial, factor\?, max\? \} or/],
         [{ attempts: 2, retryIf: true }, /options\.retryIf must be a function \(error, attempt\) => boolean/],
       ];

@@ -192,7 +192,9 @@ describe.each(primitives)("%s", (_name, make) => {
       const held = make();
       const error = await held.run(cx, "work" as never).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UsageError);
-      expect((error as Error).message).toMatch(/\(cx, fn, \.\.\.args\): fn must be a function run as fn\(cx, \.\.\.args\), got string/);
+      expect((error as Error).message).toMatch(
+        /\(cx, fn, \.\.\.args\): fn must be a function run as fn\(cx, \.\.\.args\), got string/,
+      );
       expect(held.holders()).toBe(0);
     }),
   );
