@@ -9,3 +9,14 @@ export function disposeKey(symbols: { dispose?: symbol } = Symbol): typeof Symbo
 
 /** {@link disposeKey} of this realm, read once when corral loads. */
 export const dispose: typeof Symbol.dispose = disposeKey();
+
+/** Make `using` close the instances of `cls` (channel ends): their `[Symbol.dispose]()` calls their `close()`. */
+export function disposeByClosing(cls: { prototype: { close(): void } }): void {
+  Object.defineProperty(cls.prototype, dispose, {
+    value(this: { close(): void }): void {
+      this.close();
+    },
+    writable: true,
+    configurable: true,
+  });
+}

@@ -1,16 +1,10 @@
 import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
 import { dispose } from "./dispose-symbol.ts";
+import type { UsingDisposable } from "./disposable.ts";
 
-/**
- * What `lock.hold(cx)` and the other `hold`s resolve to: a `Disposable`, which a `using` declaration releases at the
- * end of its block. Spelt through `SymbolConstructor` so that a project whose `lib` has no `Symbol.dispose` (and
- * so cannot write `using`) still compiles corral's declarations without `skipLibCheck`: there it is an opaque object.
- * (Not beside `dispose` in dispose-symbol.ts, whose declarations name `Symbol.dispose` outright.)
- */
-export type Held = SymbolConstructor extends { readonly dispose: infer K extends symbol }
-  ? { readonly [P in K]: () => void }
-  : object;
+/** What `lock.hold(cx)` and the other `hold`s resolve to: a `using` declaration releases it at the end of its block. */
+export type Held = UsingDisposable;
 
 /** What the helpers here hold: a Lock, a CapacityLimiter (for the calling task) or a Semaphore. */
 export interface Holdable {
