@@ -3,6 +3,7 @@ import type { Cx } from "./cx.ts";
 import { UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { park, wake } from "./internal/park.ts";
+import { hold, runHeld, type Held, type HeldFn } from "./internal/run-held.ts";
 import { taskOf } from "./internal/task.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
@@ -12,6 +13,10 @@ import { WaitQueue } from "./internal/wait-queue.ts";
  * first served. `totalTokens` can change while running; raising it lets waiters in at once.
  * @example
  * const downloads = new CapacityLimiter(4);
+ * await withNursery(cx, (n) => {
+ *   for (const url of urls) n.start((cx) => downloads.run(cx, download, url)); // at most 4 at once
+ * });
+ * // the same by hand:
  * await downloads.acquire(cx);
  * try { await download(cx, url); } finally { downloads.release(cx); }
  */
@@ -64,6 +69,27 @@ export class CapacityLimiter {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Wait for a token, run `fn(cx, ...args)` holding it, and give it back however `fn` ends (p-limit's `limit(fn)`,
+   * with a cx). Resolves to what `fn` returns; throws what it throws.
+   * @throws as {@link acquire} (UsageError if the calling task already holds a token); UsageError if `fn` is not a function
+   * @example
+   * const page = await downloads.run(cx, (cx) => fetchPage(cx, url));
+   */
+  run<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
+    return runHeld(this, "capacityLimiter.run", cx, fn, args);
+  }
+
+  /**
+   * Take a token for the calling task, as {@link acquire}; resolves to what a `using` declaration gives back at the
+   * end of its block, however the block ends.
+   * @example
+   * using _token = await downloads.hold(cx);
+   */
+  hold(cx: Cx): Promise<Held> {
+    return hold(this, cx);
   }
 
   /** Take a token for the calling task now or throw `WouldBlock`. Not a checkpoint. */

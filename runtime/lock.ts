@@ -4,6 +4,7 @@ import { BrokenResourceError, UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { watchEnd } from "./internal/task-end.ts";
 import { interrupt, park, wake } from "./internal/park.ts";
+import { hold, runHeld, type Held, type HeldFn } from "./internal/run-held.ts";
 import { taskOf, type Task } from "./internal/task.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
@@ -13,6 +14,10 @@ import { WaitQueue } from "./internal/wait-queue.ts";
  * task ends without releasing, the lock is broken: waiters, and every later `acquire`, get `BrokenResourceError`
  * (as in Trio), instead of waiting forever for a release that cannot come.
  * @example
+ * await lock.withLock(cx, (cx) => writeRecord(cx, record));
+ * // the same without a callback: released at the end of the block
+ * { using _held = await lock.hold(cx); await writeRecord(cx, record); }
+ * // the same by hand:
  * await lock.acquire(cx);
  * try { await writeRecord(cx, record); } finally { lock.release(cx); }
  */
@@ -43,6 +48,33 @@ export class Lock {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Wait for the lock, run `fn(cx, ...args)` holding it, and release it however `fn` ends: `acquire` and `release`
+   * around a `try`/`finally`, written once. Resolves to what `fn` returns; throws what it throws.
+   * @throws as {@link acquire}; UsageError if `fn` is not a function
+   * @example
+   * const balance = await accounts.withLock(cx, (cx) => transfer(cx, from, to, amount));
+   */
+  withLock<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
+    return runHeld(this, "lock.withLock", cx, fn, args);
+  }
+
+  /**
+   * Wait for the lock and take it, as {@link acquire}; resolves to what a `using` declaration releases at the end of
+   * its block, however the block ends: `withLock` without a callback, where a `return`, `break` or `continue` inside
+   * should leave the enclosing function or loop.
+   * @throws as {@link acquire}
+   * @example
+   * for (const record of records) {
+   *   using _held = await lock.hold(cx);
+   *   if (await exists(cx, record)) continue; // released here too
+   *   await writeRecord(cx, record);
+   * }
+   */
+  hold(cx: Cx): Promise<Held> {
+    return hold(this, cx);
   }
 
   /**

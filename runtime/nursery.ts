@@ -1,4 +1,5 @@
 import { enterScope, holding, leaveScope, type CancelScope } from "./cancel-scope.ts";
+import { ChildImpl, type Child } from "./child.ts";
 import type { Cx } from "./cx.ts";
 import { MultiError, UsageError, isCancelled } from "./errors.ts";
 import { Scope } from "./internal/scope.ts";
@@ -15,6 +16,16 @@ export interface Nursery {
    */
   start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void;
   /**
+   * Start `fn(childCx, ...args)` as {@link start} does, and return a handle whose `result(cx)` waits for its value:
+   * a child's result without a variable and a closure to carry it out.
+   * @throws UsageError when the nursery has already closed
+   * @example
+   * const user = n.startWithResult(loadUser, id);
+   * const orders = n.startWithResult(loadOrders, id);
+   * return { user: await user.result(cx), orders: await orders.result(cx) };
+   */
+  startWithResult<T, A extends unknown[]>(fn: (cx: Cx, ...args: A) => Promise<T> | T, ...args: A): Child<T>;
+  /**
    * Start `fn(childCx, ready, ...args)` and wait until it calls `ready(value)`; resolves to that value (a server
    * reports it is listening, say). Until then the child runs under the cancel scopes of the nursery's own task at
    * the time of this call (call it from the nursery's body) and its failure comes out of `startReady`;
@@ -22,7 +33,10 @@ export interface Nursery {
    * @throws whatever the child throws before `ready`; UsageError if it returns without calling `ready`
    */
   startReady<T, A extends unknown[]>(fn: ReadyFn<T, A>, ...args: A): Promise<T>;
-  /** The nursery's cancel scope: `n.cancelScope.cancel()` stops the body and every child. */
+  /**
+   * The nursery's cancel scope: `n.cancelScope.cancel()` stops the body and every child, and the nursery absorbs
+   * it; if the body had not returned yet, `withNursery` resolves `undefined` (see there).
+   */
   readonly cancelScope: CancelScope;
   /** The context of the task that opened the nursery. */
   readonly cx: Cx;
@@ -33,15 +47,24 @@ export type { Ready, ReadyFn } from "./internal/start-ready.ts";
 /**
  * Open a nursery, run `body` in it, and return only when the body and every task started in it have finished.
  * The first failure cancels the rest and is rethrown unchanged once everything has stopped; later failures are
- * kept on it (see `MultiError`). Resolves to the body's value (`undefined` if the body was cancelled).
+ * kept on it (see `MultiError`). Resolves to the body's value.
+ *
+ * The type is exact because only one thing can leave the body without a value and the nursery without an error:
+ * cancelling the nursery's own scope by hand (`n.cancelScope.cancel()`, or a `n.cancelScope.deadline` that passes)
+ * while the body is still running. The nursery absorbs that cancellation, as in Trio, and then resolves `undefined`.
+ * A body that returns a value and may be stopped that way says so in its return type
+ * (`async (n): Promise<Page | undefined> => ...`), or puts the part that may give up in `moveOnAfter` or
+ * `withCancelScope`, whose types include `undefined`. Cancellation from outside (a `failAfter` around it, a parent
+ * scope) is not absorbed here: it propagates, so it never yields `undefined`.
  * @example
  * await withNursery(cx, async (n) => {
  *   n.start(serveHttp, port);
  *   n.start(refreshCache);
  * });
  */
-export function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
-  return holding(cx, () => nurseryIn(cx, body));
+export function withNursery<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T> {
+  // `undefined` only in the case the TSDoc names, which a type cannot see: see above.
+  return holding(cx, () => nurseryIn(cx, body)) as Promise<T>;
 }
 
 async function nurseryIn<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T): Promise<T | undefined> {
@@ -89,6 +112,13 @@ export class NurseryImpl implements Nursery, TaskEnd {
 
   start<A extends unknown[]>(fn: (cx: Cx, ...args: A) => unknown, ...args: A): void {
     this.startWith(fn, args, this);
+  }
+
+  startWithResult<T, A extends unknown[]>(fn: (cx: Cx, ...args: A) => Promise<T> | T, ...args: A): Child<T> {
+    this.checkOpen("startWithResult", fn);
+    const child = new ChildImpl<T>(this);
+    this.startWith(fn, args, child);
+    return child;
   }
 
   /** Start a task that reports to `end` (which reports on to this nursery), as `all` and `race` do. */

@@ -3,13 +3,26 @@ import { yieldWith } from "./checkpoint.ts";
 import type { Cx } from "./cx.ts";
 import { EndOfChannel, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
+import type { UsingDisposable } from "./internal/disposable.ts";
+import { disposeByClosing } from "./internal/dispose-symbol.ts";
 import { interrupt, park, wake } from "./internal/park.ts";
 import { HandleWaiters } from "./internal/wait-queue.ts";
 import { closedError } from "./send-channel.ts";
 
 const nothing: unique symbol = Symbol("nothing");
 
-/** The receiving end of a memory channel (see `openChannel`). */
+// The `using` side of ReceiveChannel, as for SendChannel.
+export interface ReceiveChannel<T> extends UsingDisposable {}
+
+/**
+ * The receiving end of a memory channel (see `openChannel`). A `using` declaration closes it at the end of its
+ * block, as Trio's `async with receive_channel:` does.
+ * @example
+ * n.start(async (cx) => {
+ *   using worker = receive.clone(); // closed however this worker ends
+ *   for await (const job of worker.iterate(cx)) await handle(cx, job);
+ * });
+ */
 export class ReceiveChannel<T> {
   private closed = false;
   /** The tasks blocked receiving on this end (not on its clones). */
@@ -114,3 +127,5 @@ export class ReceiveChannel<T> {
     return nothing;
   }
 }
+
+disposeByClosing(ReceiveChannel);

@@ -3,6 +3,7 @@ import type { Cx } from "./cx.ts";
 import { UsageError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import { park, wake } from "./internal/park.ts";
+import { hold, runHeld, type Held, type HeldFn } from "./internal/run-held.ts";
 import { WaitQueue } from "./internal/wait-queue.ts";
 
 /** Options of `new Semaphore(initialValue, options)`. */
@@ -17,8 +18,10 @@ export interface SemaphoreOptions {
  * task, prefer `CapacityLimiter`, which tracks who borrowed what.
  * @example
  * const connections = new Semaphore(10);
+ * const rows = await connections.run(cx, (cx) => query(cx, sql));
+ * // the same by hand:
  * await connections.acquire(cx);
- * try { await query(cx); } finally { connections.release(); }
+ * try { await query(cx, sql); } finally { connections.release(); }
  */
 export class Semaphore {
   private current: number;
@@ -60,6 +63,25 @@ export class Semaphore {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Wait for a permit, run `fn(cx, ...args)` holding it, and give it back however `fn` ends. Resolves to what `fn`
+   * returns; throws what it throws.
+   * @throws as {@link acquire}; UsageError if `fn` is not a function
+   */
+  run<T, A extends unknown[]>(cx: Cx, fn: HeldFn<T, A>, ...args: A): Promise<T> {
+    return runHeld(this, "semaphore.run", cx, fn, args);
+  }
+
+  /**
+   * Take a permit, as {@link acquire}; resolves to what a `using` declaration gives back at the end of its block,
+   * however the block ends.
+   * @example
+   * using _permit = await connections.hold(cx);
+   */
+  hold(cx: Cx): Promise<Held> {
+    return hold(this, cx);
   }
 
   /**

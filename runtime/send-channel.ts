@@ -4,10 +4,24 @@ import { yieldNow } from "./checkpoint.ts";
 import type { Cx } from "./cx.ts";
 import { ClosedResourceError, WouldBlock } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
+import type { UsingDisposable } from "./internal/disposable.ts";
+import { disposeByClosing } from "./internal/dispose-symbol.ts";
 import { interrupt, park, wake } from "./internal/park.ts";
 import { HandleWaiters } from "./internal/wait-queue.ts";
 
-/** The sending end of a memory channel (see `openChannel`). */
+// The `using` side of SendChannel: declared here, installed below by disposeByClosing, so that corral's declarations
+// still compile where `lib` has no Symbol.dispose (see internal/disposable.ts).
+export interface SendChannel<T> extends UsingDisposable {}
+
+/**
+ * The sending end of a memory channel (see `openChannel`). A `using` declaration closes it at the end of its block,
+ * as Trio's `async with send_channel:` does, so a producer that returns early or throws still ends the channel.
+ * @example
+ * n.start(async (cx) => {
+ *   using producer = send; // closed however this task ends
+ *   for (const job of jobs) await producer.send(cx, job);
+ * });
+ */
 export class SendChannel<T> {
   private closed = false;
   /** The tasks blocked sending on this end (not on its clones). */
@@ -91,6 +105,8 @@ export class SendChannel<T> {
     if (this.closed) throw closedError(operation);
   }
 }
+
+disposeByClosing(SendChannel);
 
 /** The error of an operation on a closed channel end. */
 export function closedError(operation: string): ClosedResourceError {

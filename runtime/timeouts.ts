@@ -50,12 +50,15 @@ export function failAt<T>(cx: Cx, deadline: number, body: ScopeBody<T>, options:
 
 /**
  * Run `body` where cancellation from outside cannot reach it, for cleanup that must complete (closing a
- * connection, writing a final record). Put a timeout on it so it cannot hang forever.
+ * connection, writing a final record). Put a timeout on it so it cannot hang forever. Resolves to the body's value;
+ * as with `withNursery`, only cancelling the shield's own scope by hand (`scope.cancel()`, or a `scope.deadline`
+ * that passes) while the body runs makes it resolve `undefined`: a body that does that says so in its return type.
  * @example
  * finally { await shield(cx, (cx) => moveOnAfter(cx, 1_000, (cx) => conn.close(cx))); }
  */
-export function shield<T>(cx: Cx, body: ScopeBody<T>): Promise<T | undefined> {
-  return scoped(cx, "shield", { shield: true }, body);
+export function shield<T>(cx: Cx, body: ScopeBody<T>): Promise<T> {
+  // Nothing from outside reaches the body, so `undefined` comes only from the hand cancel the TSDoc names.
+  return scoped(cx, "shield", { shield: true }, body) as Promise<T>;
 }
 
 async function failIn<T>(

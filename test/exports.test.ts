@@ -41,6 +41,7 @@ test("public exports", () => {
       "openChannel",
       "openLoop",
       "race",
+      "retry",
       "run",
       "shield",
       "sleep",

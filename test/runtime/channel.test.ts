@@ -595,6 +595,51 @@ describe("closing one clone", () => {
   );
 });
 
+describe("using closes a channel end at the end of its block (Trio's async with)", () => {
+  test(
+    "a producer that returns early still ends the channel; workers' clones close however they end",
+    mockRun(async (cx) => {
+      const [send, receive] = openChannel<number>(4);
+      const handled: string[] = [];
+      await withNursery(cx, (n) => {
+        n.start(async (cx) => {
+          using producer = send;
+          for (const job of [1, 2, 3, 4, 5]) {
+            if (job === 4) return; // without using, the workers would wait for a close that never comes
+            await producer.send(cx, job);
+          }
+        });
+        for (const name of ["a", "b"]) {
+          n.start(async (cx) => {
+            using worker = receive.clone();
+            for await (const job of worker.iterate(cx)) handled.push(`${name}${job}`);
+          });
+        }
+        receive.close();
+      });
+      expect(handled.map((h) => Number(h.slice(1))).sort()).toEqual([1, 2, 3]);
+      expect(send.statistics()).toMatchObject({ openSendChannels: 0, openReceiveChannels: 0 });
+    }),
+  );
+
+  test(
+    "disposing is close: idempotent, also after an explicit close",
+    mockRun(async () => {
+      const [send, receive] = openChannel<number>(1);
+      {
+        using end = send;
+        end.close();
+      }
+      send[Symbol.dispose]();
+      expect(receive.receiveNowait.bind(receive)).toThrow(EndOfChannel);
+      {
+        using _end = receive;
+      }
+      expect(receive.statistics().openReceiveChannels).toBe(0);
+    }),
+  );
+});
+
 describe("cancellation: a cancelled operation did not happen", () => {
   test.each([0, 1, 3])(
     "capacity %s: a send cancelled while blocked did not send; no receiver ever sees the value",

@@ -1,9 +1,10 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, expectTypeOf, test } from "vitest";
 import {
   Cancelled,
   MultiError,
   UsageError,
   checkpoint,
+  failAfter,
   isCancelled,
   run,
   shield,
@@ -225,7 +226,8 @@ describe("cancelling a nursery", () => {
   test(
     "n.cancelScope.cancel() stops body and children; the nursery absorbs it and resolves undefined",
     mockRun(async (cx) => {
-      const result = await withNursery(cx, async (n) => {
+      // A body that may be stopped by hand says so in its return type (see withNursery's TSDoc).
+      const result = await withNursery(cx, async (n): Promise<string | undefined> => {
         n.start(sleepForever);
         await sleep(cx, 5);
         n.cancelScope.cancel();
@@ -258,6 +260,36 @@ describe("cancelling a nursery", () => {
       expect(outcome).toBeUndefined();
       expect(seen).toHaveLength(1);
       expect(isCancelled(seen[0])).toBe(true);
+    }),
+  );
+});
+
+describe("the type of a nursery's result", () => {
+  test(
+    "is the body's own type: undefined only where the body's type says so",
+    mockRun(async (cx) => {
+      const parts = withNursery(cx, async (n) => {
+        const found: Record<string, number> = {};
+        n.start(async (cx) => void (found.a = await Promise.resolve(cx.now())));
+        return found;
+      });
+      expectTypeOf(parts).toEqualTypeOf<Promise<Record<string, number>>>();
+      expect(await parts).toEqual({ a: 0 });
+      const count = withNursery(cx, () => 3);
+      expectTypeOf(count).toEqualTypeOf<Promise<number>>();
+      await count;
+      const stoppable = withNursery(cx, async (n): Promise<number | undefined> => (n.cancelScope.cancel(), 1));
+      expectTypeOf(stoppable).toEqualTypeOf<Promise<number | undefined>>();
+      expect(await stoppable).toBe(1);
+    }),
+  );
+
+  test(
+    "inside failAfter the result is exact: a timeout throws instead of resolving undefined",
+    mockRun(async (cx) => {
+      const loaded = failAfter(cx, 1_000, (cx) => withNursery(cx, async () => ({ user: "ada" })));
+      expectTypeOf(loaded).toEqualTypeOf<Promise<{ user: string }>>();
+      expect((await loaded).user).toBe("ada");
     }),
   );
 });

@@ -1,4 +1,4 @@
-import { describe, expect, test } from "vitest";
+import { describe, expect, expectTypeOf, test } from "vitest";
 import { TooSlowError, checkpoint, failAfter, failAt, moveOnAfter, moveOnAt, shield, sleep, withCancelScope } from "corral";
 import { mockRun } from "corral/testing";
 
@@ -12,6 +12,7 @@ describe("moveOnAfter / moveOnAt", () => {
         await sleep(cx, 1_000);
         return "done";
       });
+      expectTypeOf(result).toEqualTypeOf<string | undefined>();
       expect(result).toBeUndefined();
       expect(clock.now()).toBe(100);
       expect(seen!.cancelledCaught).toBe(true);
@@ -124,6 +125,24 @@ describe("shield", () => {
       });
       expect(log).toEqual(["cleanup done at 40"]);
       expect(clock.now()).toBe(40);
+    }),
+  );
+
+  test(
+    "resolves to the body's value, typed exactly, while the scope outside is cancelled",
+    mockRun(async (cx) => {
+      const written = await withCancelScope(cx, async (cx, outer) => {
+        outer.cancel();
+        return shield(cx, async (cx) => {
+          await sleep(cx, 5);
+          return "final record";
+        });
+      });
+      expectTypeOf(written).toEqualTypeOf<string | undefined>(); // withCancelScope's own undefined, not shield's
+      expect(written).toBe("final record");
+      const closed = shield(cx, () => 1);
+      expectTypeOf(closed).toEqualTypeOf<Promise<number>>();
+      expect(await closed).toBe(1);
     }),
   );
 
