@@ -99,7 +99,7 @@ export function planErrFirst(
   const before = self === undefined ? undefined : imports.madeAsync.get(self);
   if (self !== undefined) {
     const declaration = fn as FunctionDeclaration;
-    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0 || !callsOnly(declaration);
+    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0 || !bridgeable(declaration, cb);
     imports.madeAsync.set(self, keepsShape ? `${self}Async` : self);
   }
   let statements: string[];
@@ -200,9 +200,10 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   const source = fn.getSourceFile().getFullText();
   const exported = fn.isExported() || fn.isDefaultExport();
   // A file-local function with a shuffle keeps its callback shape too: its callers' calling forms still work. So does
-  // one used as a value (`module.exports = { f: u(f) }`, `list.forEach(f)`): nobody can list what calls it.
+  // one used as a value (`module.exports = { f: u(f) }`, `list.forEach(f)`): nobody can list what calls it; and one
+  // whose callback is not last, which callbackify could not bridge at its callers.
   const asValue = !callsOnly(fn);
-  if (exported || version.shim !== "" || asValue) {
+  if (exported || version.shim !== "" || !bridgeable(fn, cb)) {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
     const impl = `${name}Async`;
     const wrapper =
@@ -215,20 +216,13 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
         ? `the async version is ${impl}; ${name} keeps its callback shape for callers outside the project`
         : asValue
           ? `the async version is ${impl}; ${name} keeps its callback shape, as it is used as a value (callers nobody can list)`
-          : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file`,
+          : `the async version is ${impl}; ${name} keeps its callback shape for the callers left in this file (they pass the callback where it is)`,
     );
     imports.madeAsync.set(name, impl);
     for (const call of writer.awaited) imports.nativeCalls.add(call);
     return { edits: [{ start: fn.getStart(), end: fn.getEnd(), text: wrapper }], notes, imports: writer.needed };
   }
   // A file-local function: its callers here call the async version through callbackify.
-  refuseUnless(
-    params.at(-1)?.getNameNode() === cb,
-    "callback-not-last-parameter",
-    `the callback \`${cb.getText()}\` is not the last parameter, and ${name}'s callers here would call it through ` +
-      "callbackify, which takes the callback last: move it last (callers too), or leave the function as it is",
-    cb,
-  );
   const edits: Edit[] = [];
   // Every use is a call here, or an iteratee of the `async` library (callsOnly): each is bridged.
   for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
@@ -256,6 +250,11 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   for (const call of writer.awaited) imports.nativeCalls.add(call);
   return { edits, notes, imports: writer.needed };
 }
+/** Whether callbackify can stand for the file-local function `fn` at each of its calls: the callback last, only calls. */
+function bridgeable(fn: FunctionDeclaration, cb: Identifier): boolean {
+  return fn.getParameters().at(-1)?.getNameNode() === cb && callsOnly(fn);
+}
+
 /**
  * Whether every use of the file-local function `fn` is a call of it in its own file with an argument for each
  * parameter (or an iteratee of the `async` library): calls its rewrite can bridge one by one.
