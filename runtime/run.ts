@@ -3,6 +3,7 @@ import type { Cx } from "./cx.ts";
 import { Cancelled, MultiError, UsageError } from "./errors.ts";
 import { RunState } from "./internal/run-state.ts";
 import { interrupts } from "./internal/interrupts.ts";
+import { liveRuns } from "./internal/live-runs.ts";
 import { CTRL_C, runCancelledBy, Scope } from "./internal/scope.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
@@ -47,7 +48,9 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
   const root = new Scope(state);
   root.attach(null);
-  const task = new Task(root);
+  const task = new Task(root, main);
+  root.owner = task;
+  liveRuns.add(root);
   const { signal } = options;
   const onAbort = (): void => root.cancelWith("signal", signal?.reason);
   if (signal?.aborted) onAbort();
@@ -69,6 +72,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
     failed = true;
     failure = error;
   }
+  liveRuns.delete(root);
   signal?.removeEventListener("abort", onAbort);
   stopListening?.();
   const misuse = task.scope === root ? sweep(root, "the run") : outOfOrder();

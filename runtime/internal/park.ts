@@ -3,6 +3,7 @@ import type { HeapEntry } from "./deadline-heap.ts";
 import { activity } from "./host.ts";
 import type { Scope } from "./scope.ts";
 import type { Task } from "./task.ts";
+import { trace } from "./trace.ts";
 import type { HandleWaiters } from "./wait-queue.ts";
 
 /**
@@ -21,6 +22,16 @@ export interface Waitable {
    * wait is rejected with the `Cancelled` at once.
    */
   deferCancel?(waiter: Waiter, error: unknown): boolean;
+  /** What a task parked here waits on, for a task dump (corral/node's `taskTree`). Read only when one is taken. */
+  describeWait?(waiter: Waiter): WaitInfo;
+}
+
+/** What a parked task waits on, as a task dump shows it: the operation, and plain facts about what it waits for. */
+export interface WaitInfo {
+  /** The operation: `"lock.acquire"`, `"receive"`, `"sleep"`, `"fromPromise"`, ... */
+  readonly on: string;
+  /** Facts about the primitive or the wait (a lock's holder, a channel's buffer, a sleep's end). */
+  readonly facts?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -48,6 +59,15 @@ export class Waiter implements HeapEntry {
   handle: HandleWaiters | null = null;
   handlePrev: Waiter | null = null;
   handleNext: Waiter | null = null;
+  /**
+   * Set while cancellation waits for the primitive to settle the wait (see {@link Waitable.deferCancel}): the scope
+   * whose parked list the waiter left. The run keeps such waiters in `stopping`, so a task dump still finds them.
+   */
+  stoppingIn: Scope | null = null;
+  /** When the current wait began, on the run's clock; recorded only while {@link trace} is on (NaN otherwise). */
+  since = NaN;
+  /** Where the current `fromPromise` was called (an Error whose stack says); recorded only while tracing. */
+  site: Error | null = null;
   at = 0;
   seq = 0;
   heapIndex = -1;
@@ -89,6 +109,10 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
   waiter.scope = scope;
   waiter.on = on;
   waiter.promise = promise;
+  if (trace.on) {
+    waiter.since = scope.run.clock.now();
+    waiter.site = null;
+  }
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;
@@ -102,6 +126,10 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;
   unlink(waiter);
+  if (waiter.stoppingIn !== null) {
+    waiter.stoppingIn.run.stopping?.delete(waiter);
+    waiter.stoppingIn = null;
+  }
   waiter.parked = false;
   waiter.payload = undefined;
   return waiter;
@@ -141,8 +169,17 @@ export function wake(task: Task, value: unknown): void {
  */
 export function interrupt(task: Task, error: unknown): void {
   const waiter = task.wait!;
-  if (waiter.on!.deferCancel?.(waiter, error) === true) return unlink(waiter);
+  if (waiter.on!.deferCancel?.(waiter, error) === true) return keepStopping(waiter);
   rejectWait(task, error, true);
+}
+
+/** The primitive settles the cancelled wait later: out of reach of further cancellation, in reach of a task dump. */
+function keepStopping(waiter: Waiter): void {
+  const scope = waiter.scope;
+  if (scope === null) return;
+  unlink(waiter);
+  waiter.stoppingIn = scope;
+  (scope.run.stopping ??= new Set()).add(waiter);
 }
 
 /** End a parked task's wait with `error` (the primitive has taken it off its own list). */
