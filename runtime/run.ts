@@ -17,7 +17,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /**
    * Ctrl-C cancels the run: the first SIGINT cancels the root scope (source "signal") and waits for cleanup, a second
-   * one exits at once (code 130). Needs `corral/node` imported (its import sets this up; nothing else is installed).
+   * one prints the tasks still running to stderr (corral/node's `printTaskTree`) and exits at once (code 130). Needs
+   * `corral/node` imported (its import sets this up; nothing else is installed).
    */
   signals?: boolean;
   /**

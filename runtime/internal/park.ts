@@ -34,6 +34,15 @@ export interface WaitInfo {
   readonly facts?: Readonly<Record<string, unknown>> | undefined;
 }
 
+/** What a traced wait records for a task dump (see trace.ts). */
+export class WaitTrace {
+  /** Where the wait was made, for a bridge (`fromPromise`): an Error whose stack names the caller. */
+  site: Error | null = null;
+
+  /** @param since - when the wait began, on the run's clock */
+  constructor(readonly since: number) {}
+}
+
 /**
  * A task's wait slot: what it waits on and how to resume it; also the heap entry of a sleep. A task keeps its
  * waiter between waits and reuses it, so blocking allocates only the promise being awaited.
@@ -64,10 +73,8 @@ export class Waiter implements HeapEntry {
    * whose parked list the waiter left. The run keeps such waiters in `stopping`, so a task dump still finds them.
    */
   stoppingIn: Scope | null = null;
-  /** When the current wait began, on the run's clock; recorded only while {@link trace} is on (NaN otherwise). */
-  since = NaN;
-  /** Where the current `fromPromise` was called (an Error whose stack says); recorded only while tracing. */
-  site: Error | null = null;
+  /** When the current wait began and where it was made: recorded only while {@link trace} is on, null otherwise. */
+  traced: WaitTrace | null = null;
   at = 0;
   seq = 0;
   heapIndex = -1;
@@ -109,10 +116,8 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
   waiter.scope = scope;
   waiter.on = on;
   waiter.promise = promise;
-  if (trace.on) {
-    waiter.since = scope.run.clock.now();
-    waiter.site = null;
-  }
+  if (trace.on) waiter.traced = new WaitTrace(scope.run.clock.now());
+  else if (waiter.traced !== null) waiter.traced = null;
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;

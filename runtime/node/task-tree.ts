@@ -10,6 +10,7 @@ import type { WaitInfo } from "../internal/park.ts";
 import type { Scope } from "../internal/scope.ts";
 import { isTask, type Task } from "../internal/task.ts";
 import { callSite } from "./call-site.ts";
+import { hooksInstalled } from "./loop-storage.ts";
 
 /** A run: its clock's reading when the dump was taken, and its main task. */
 export interface RunNode {
@@ -49,7 +50,7 @@ export interface ScopeNode {
   readonly tasks: TaskNode[];
   /** Children the nursery waits for that the dump cannot see: running now, or awaiting a promise without a bridge. */
   readonly unseen: number;
-  /** A loop's legacy resources by kind (`{ setTimeout: 2, socket: 1 }`), with corral/node's hooks installed. */
+  /** A loop's legacy resources by kind (`{ setTimeout: 2, socket: 1 }`); only once `installLoopHooks()` has run. */
   readonly owns?: Readonly<Record<string, number>>;
   /** A loop's promises that `fromPromise` detached on cancellation and that are still pending. */
   readonly orphans?: number;
@@ -139,7 +140,8 @@ function scopeNode(scope: Scope, now: number): ScopeNode {
   };
   if (nursery === null || scope.loop === null) return node;
   const { owned, orphans } = scope.loop.holdings();
-  return { ...node, owns: owned, orphans };
+  // Without the hooks a loop owns nothing: say nothing rather than "no handles".
+  return hooksInstalled() ? { ...node, owns: owned, orphans } : { ...node, orphans };
 }
 
 /** The scopes entered in `scope` by its owner, and the tasks living in it: parked here, or inside scopes of their own. */
@@ -178,8 +180,10 @@ function waitNode(task: Task, now: number): WaitNode | null {
     facts: plain(info.facts ?? {}) as Record<string, unknown>,
     stopping: waiter.stoppingIn !== null,
   };
-  if (!Number.isNaN(waiter.since)) node.waited = now - waiter.since;
-  const site = waiter.site === null ? undefined : callSite(waiter.site);
+  const traced = waiter.traced;
+  if (traced === null) return node;
+  node.waited = now - traced.since;
+  const site = traced.site === null ? undefined : callSite(traced.site);
   if (site !== undefined) node.calledAt = site;
   return node;
 }
