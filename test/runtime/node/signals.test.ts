@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { UsageError, run } from "corral";
+import { WatchedProgram } from "../../support/watch-program.ts";
 
 // A real program in a child process, built code as users run it (npm ci builds dist/), receiving real SIGINTs.
 const dist = (path: string): string => pathToFileURL(join(import.meta.dirname, "../../../dist/runtime", path)).href;
@@ -64,6 +65,25 @@ describe("run(main, { signals: true })", () => {
     const { stdout, code } = await interrupt(program(60_000), 2);
     expect(stdout).toBe("ready\n");
     expect(code).toBe(130);
+  });
+
+  test("a second Ctrl-C prints the tasks still running to stderr before it exits", async () => {
+    const program = new WatchedProgram("stuck-on-ctrl-c.mjs");
+    await program.until("ready\n");
+    program.child.kill("SIGINT");
+    await program.until("cleaning up\n");
+    program.child.kill("SIGINT");
+    expect(await program.exited).toEqual({ code: 130, signal: null });
+    expect(program.stderr.replace(/[\d.]+ ms/g, "N ms")).toBe(
+      `corral: second Ctrl-C: exiting without waiting for these tasks:
+run (clock at N ms), cancelled
+  task #1 main
+    loop
+      nursery
+        task #2 flushLogs: waiting on sleep until N ms (in N ms)
+          cancel scope: shielded
+`,
+    );
   });
 
   test("without corral/node imported, it says what to import", async () => {
