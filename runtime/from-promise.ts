@@ -12,6 +12,7 @@ import { fail, park, wake, type WaitInfo, type Waitable, type Waiter } from "./i
 import { loopOf } from "./internal/scope.ts";
 import type { Task } from "./internal/task.ts";
 import { isThenable } from "./internal/thenable.ts";
+import { trace } from "./internal/trace.ts";
 
 /** Legacy work: a promise that is already running, or a function that starts it with an `AbortSignal`. */
 export type LegacyWork<T> = PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T);
@@ -78,7 +79,7 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     const bridge = new PromiseBridge(task, promise, defaulted ? DEFAULT_DETACH_AFTER : (detachAfter ?? 0), onCancel, defaulted);
     const waiting = park<T>(task, bridge);
     const traced = task.wait!.traced;
-    if (traced !== null) traced.site = new Error("fromPromise called here");
+    if (traced !== null && trace.sites) traced.site = new Error("fromPromise called here");
     promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
   } catch (error) {

@@ -159,6 +159,23 @@ test(
 );
 
 test(
+  "with callSites: false the dump keeps the wait times and drops the call sites (no stack capture per bridge)",
+  mockRun(async (cx) => {
+    const uninstallTimes = installTaskDump({ signal: false, callSites: false });
+    uninstall();
+    try {
+      await blockedTasks(cx, () => {
+        const tasks = tasksOf(taskTree()[0]!.main);
+        const bridged = tasks.find((task) => task.name === "bridged fetch")!;
+        expect(bridged.waiting).toEqual({ on: "fromPromise", facts: { state: "waiting" }, stopping: false, waited: 100 });
+      });
+    } finally {
+      uninstallTimes();
+    }
+  }),
+);
+
+test(
   "without installTaskDump the dump still shows every task and wait, without durations or call sites",
   mockRun(async (cx) => {
     uninstall();
