@@ -159,6 +159,25 @@ test(
 );
 
 test(
+  "a startReady child shows in a scope of its own under its caller until it calls ready",
+  mockRun(async (cx) => {
+    await withNursery(cx, async (n) => {
+      const ready = new Event();
+      const started = n.startReady(async function server(cx, signalReady: (value: string) => void) {
+        await ready.wait(cx);
+        signalReady("listening");
+      });
+      await sleep(cx, 10);
+      const nursery = taskTree()[0]!.main.scopes[0]!.scopes[0]!.scopes[0]!;
+      expect(nursery).toMatchObject({ kind: "nursery", tasks: [], unseen: 0 });
+      expect(nursery.scopes).toMatchObject([{ kind: "startReady", tasks: [{ name: "server", waiting: { on: "event.wait" } }] }]);
+      ready.set();
+      expect(await started).toBe("listening");
+    });
+  }),
+);
+
+test(
   "with callSites: false the dump keeps the wait times and drops the call sites (no stack capture per bridge)",
   mockRun(async (cx) => {
     const uninstallTimes = installTaskDump({ signal: false, callSites: false });
