@@ -27,7 +27,14 @@ export function formatTaskTree(runs: readonly RunNode[] = taskTree()): string {
  * @param write - where to print instead
  */
 export function printTaskTree(write: (text: string) => void = toStderr): void {
-  write(formatTaskTree());
+  let text: string;
+  try {
+    text = formatTaskTree();
+  } catch (error) {
+    // Called from signal handlers: a corral bug here must not end the program it was asked to describe.
+    text = `corral: the task dump failed (a corral bug, please report it): ${error instanceof Error ? error.stack : String(error)}\n`;
+  }
+  write(text);
 }
 
 function toStderr(text: string): void {

@@ -63,8 +63,11 @@ interrupts.listen = (onFirst) => {
   let interrupted = false;
   const onSigint = (): void => {
     if (interrupted) {
-      printTaskTree((text) => writeSync(2, `corral: second Ctrl-C: exiting without waiting for these tasks:\n${text}`));
-      process.exit(130);
+      try {
+        printTaskTree((text) => writeSync(2, `corral: second Ctrl-C: exiting without waiting for these tasks:\n${text}`));
+      } finally {
+        process.exit(130);
+      }
     }
     interrupted = true;
     onFirst();
