@@ -78,13 +78,18 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     const defaulted = detachAfter === undefined && stoppable;
     const bridge = new PromiseBridge(task, promise, defaulted ? DEFAULT_DETACH_AFTER : (detachAfter ?? 0), onCancel, defaulted);
     const waiting = park<T>(task, bridge);
-    const traced = task.wait!.traced;
-    if (traced !== null && trace.sites) traced.site = new Error("fromPromise called here");
+    if (trace.sites) traceSite(task);
     promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Record where this bridged wait was made, for a task dump (see trace.ts). */
+function traceSite(task: Task): void {
+  const traced = trace.waits.get(task.wait!);
+  if (traced !== undefined) traced.site = new Error("fromPromise called here");
 }
 
 /** Throw a UsageError naming `operation` unless `detachAfter` is undefined or a number of ms >= 0. */

@@ -49,7 +49,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
   const root = new Scope(state);
   root.attach(null);
-  const task = new Task(root, main);
+  const task = new Task(root, main.name);
   root.owner = task;
   liveRuns.add(root);
   const { signal } = options;

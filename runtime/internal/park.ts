@@ -34,15 +34,6 @@ export interface WaitInfo {
   readonly facts?: Readonly<Record<string, unknown>> | undefined;
 }
 
-/** What a traced wait records for a task dump (see trace.ts). */
-export class WaitTrace {
-  /** Where the wait was made, for a bridge (`fromPromise`): an Error whose stack names the caller. */
-  site: Error | null = null;
-
-  /** @param since - when the wait began, on the run's clock */
-  constructor(readonly since: number) {}
-}
-
 /**
  * A task's wait slot: what it waits on and how to resume it; also the heap entry of a sleep. A task keeps its
  * waiter between waits and reuses it, so blocking allocates only the promise being awaited.
@@ -50,7 +41,11 @@ export class WaitTrace {
 export class Waiter implements HeapEntry {
   /** Whether the task is parked on it now. */
   parked = false;
-  /** The scope whose parked list holds it (the task's innermost scope when it parked). */
+  /**
+   * The scope whose parked list holds it (the task's innermost scope when it parked). Null while parked only when
+   * cancellation waits for the primitive to settle the wait (see {@link Waitable.deferCancel}): the run then keeps
+   * it in `stopping`, where a task dump finds it.
+   */
   scope: Scope | null = null;
   on: Waitable | null = null;
   promise: Promise<unknown> | null = null;
@@ -68,13 +63,6 @@ export class Waiter implements HeapEntry {
   handle: HandleWaiters | null = null;
   handlePrev: Waiter | null = null;
   handleNext: Waiter | null = null;
-  /**
-   * Set while cancellation waits for the primitive to settle the wait (see {@link Waitable.deferCancel}): the scope
-   * whose parked list the waiter left. The run keeps such waiters in `stopping`, so a task dump still finds them.
-   */
-  stoppingIn: Scope | null = null;
-  /** When the current wait began and where it was made: recorded only while {@link trace} is on, null otherwise. */
-  traced: WaitTrace | null = null;
   at = 0;
   seq = 0;
   heapIndex = -1;
@@ -116,8 +104,7 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
   waiter.scope = scope;
   waiter.on = on;
   waiter.promise = promise;
-  if (trace.on) waiter.traced = new WaitTrace(scope.run.clock.now());
-  else if (waiter.traced !== null) waiter.traced = null;
+  if (trace.on) trace.waits.set(waiter, { since: scope.run.clock.now(), wait: promise, site: null });
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;
@@ -130,11 +117,8 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
 /** Take the task's waiter out of its scope's parked list; returns it still holding what resumes the task. */
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;
-  unlink(waiter);
-  if (waiter.stoppingIn !== null) {
-    waiter.stoppingIn.run.stopping?.delete(waiter);
-    waiter.stoppingIn = null;
-  }
+  if (waiter.scope === null) task.run.stopping?.delete(waiter); // a deferred cancellation ends (see keepStopping)
+  else unlink(waiter);
   waiter.parked = false;
   waiter.payload = undefined;
   return waiter;
@@ -183,8 +167,7 @@ function keepStopping(waiter: Waiter): void {
   const scope = waiter.scope;
   if (scope === null) return;
   unlink(waiter);
-  waiter.stoppingIn = scope;
-  (scope.run.stopping ??= new Set()).add(waiter);
+  (scope.run.stopping ??= new Map()).set(waiter, scope);
 }
 
 /** End a parked task's wait with `error` (the primitive has taken it off its own list). */

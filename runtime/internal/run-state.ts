@@ -1,6 +1,7 @@
 import type { Clock } from "../clock.ts";
 import { DeadlineHeap, type HeapEntry } from "./deadline-heap.ts";
 import { activity, hostClearTimeout, hostSetTimeout, onNextMacrotask } from "./host.ts";
+import type { Scope } from "./scope.ts";
 import type { Task } from "./task.ts";
 import { wake, type Waitable, type WaitInfo, type Waiter } from "./park.ts";
 
@@ -19,8 +20,11 @@ export class RunState implements Waitable {
   private idlePending = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private closed = false;
-  /** Cancelled waits still waiting for their work to stop (see `Waiter.stoppingIn`); made on first use. */
-  stopping: Set<Waiter> | null = null;
+  /**
+   * Cancelled waits still waiting for their work to stop, with the scope they were parked in (see `Waiter.scope`);
+   * made on first use.
+   */
+  stopping: Map<Waiter, Scope> | null = null;
 
   constructor(
     readonly clock: Clock,

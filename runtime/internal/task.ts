@@ -17,12 +17,15 @@ export class Task implements Cx {
   wait: Waiter | null = null;
   /** What the task's function returned, once it has run: settles when the task ends (see task-end.ts). */
   done: PromiseLike<unknown> | null = null;
-  /** The function the task runs: its name is the task's name in a task dump (corral/node's `taskTree`). */
-  readonly fn: Function;
+  /**
+   * The name of the function the task runs, for a task dump (corral/node's `taskTree`). The name, not the function:
+   * a closure made per task (`n.start((cx) => ...)` in a loop) would otherwise live as long as its task.
+   */
+  readonly name: string;
 
-  constructor(scope: Scope, fn: Function) {
+  constructor(scope: Scope, name: string) {
     this.scope = scope;
-    this.fn = fn;
+    this.name = name;
   }
 
   get run(): RunState {

@@ -7,6 +7,7 @@
  */
 import { liveRuns } from "../internal/live-runs.ts";
 import type { WaitInfo } from "../internal/park.ts";
+import { trace } from "../internal/trace.ts";
 import type { Scope } from "../internal/scope.ts";
 import { isTask, type Task } from "../internal/task.ts";
 import { callSite } from "./call-site.ts";
@@ -85,7 +86,7 @@ export function taskLabel(task: Task): string {
 }
 
 function nameOf(task: Task): string {
-  const name: unknown = (task.fn as Function | undefined)?.name;
+  const name: unknown = task.name;
   return typeof name === "string" && name !== "" ? name : "(anonymous)";
 }
 
@@ -165,8 +166,8 @@ function collect(scope: Scope, now: number, scopes: ScopeNode[], tasks: TaskNode
   }
   const stopping = scope.run.stopping;
   if (stopping !== null) {
-    for (const waiter of stopping) {
-      if (waiter.stoppingIn === scope && waiter.task !== owner) tasks.push(taskNode(waiter.task, [], now));
+    for (const [waiter, parkedIn] of stopping) {
+      if (parkedIn === scope && waiter.task !== owner) tasks.push(taskNode(waiter.task, [], now));
     }
   }
 }
@@ -178,10 +179,10 @@ function waitNode(task: Task, now: number): WaitNode | null {
   const node: { -readonly [K in keyof WaitNode]: WaitNode[K] } = {
     on: info.on,
     facts: plain(info.facts ?? {}) as Record<string, unknown>,
-    stopping: waiter.stoppingIn !== null,
+    stopping: waiter.scope === null,
   };
-  const traced = waiter.traced;
-  if (traced === null) return node;
+  const traced = trace.on ? trace.waits.get(waiter) : undefined;
+  if (traced === undefined || traced.wait !== waiter.promise) return node;
   node.waited = now - traced.since;
   const site = traced.site === null ? undefined : callSite(traced.site);
   if (site !== undefined) node.calledAt = site;
