@@ -2,11 +2,10 @@ import type { CancelScope } from "../cancel-scope.ts";
 import { Cancelled, isCancelled, UsageError, type CancelSource } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
 import { interrupt, type Waiter } from "./park.ts";
-import { staleCx } from "./task.ts";
+import { staleCx, type Task } from "./task.ts";
 import type { RunState } from "./run-state.ts";
 import type { LoopImpl } from "../loop.ts";
 import type { NurseryImpl } from "../nursery.ts";
-import type { Task } from "./task.ts";
 
 /**
  * The one cancellation mechanism. Deadlines, shields, timeouts, nurseries and sleeps are all policies on it.
