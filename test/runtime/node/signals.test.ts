@@ -24,6 +24,7 @@ try {
       process.stdout.write("ready\\n");
       await sleep(cx, 60_000);
     } finally {
+      process.stdout.write("cleaning up\\n");
       await shield(cx, (cx) => sleep(cx, ${cleanupMs}));
       process.stdout.write("cleanup done\\n");
     }
@@ -37,14 +38,19 @@ try {
   return file;
 }
 
-/** Start `file`, press Ctrl-C `presses` times once it is ready, and collect what it printed and how it exited. */
+/**
+ * Start `file`, press Ctrl-C `presses` times, and collect what it printed and how it exited. The first press waits for
+ * "ready", the second for "cleaning up" (the first one handled): two signals sent back to back can merge into one.
+ */
 function interrupt(file: string, presses: number): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "ignore"] });
     let stdout = "";
+    let pressed = 0;
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout === "ready\n") for (let i = 0; i < presses; i++) setTimeout(() => child.kill("SIGINT"), 20 * (i + 1));
+      const due = stdout.includes("cleaning up\n") ? 2 : stdout.includes("ready\n") ? 1 : 0;
+      for (; pressed < Math.min(due, presses); pressed++) child.kill("SIGINT");
     });
     child.on("error", reject);
     child.on("exit", (code) => resolve({ stdout, code }));
@@ -55,7 +61,7 @@ describe("run(main, { signals: true })", () => {
   test("the first Ctrl-C cancels the run and waits for its cleanup", async () => {
     const { stdout, code } = await interrupt(program(50), 1);
     expect(stdout).toBe(
-      "ready\ncleanup done\nrun rejected: Cancelled signal: run(main) was cancelled by Ctrl-C (SIGINT). Every task " +
+      "ready\ncleaning up\ncleanup done\nrun rejected: Cancelled signal: run(main) was cancelled by Ctrl-C (SIGINT). Every task " +
         "has stopped and cleaned up.\n",
     );
     expect(code).toBe(3);
@@ -63,7 +69,7 @@ describe("run(main, { signals: true })", () => {
 
   test("a second Ctrl-C exits at once with 130", async () => {
     const { stdout, code } = await interrupt(program(60_000), 2);
-    expect(stdout).toBe("ready\n");
+    expect(stdout).toBe("ready\ncleaning up\n");
     expect(code).toBe(130);
   });
 
