@@ -135,6 +135,7 @@ export async function runInScope<T>(task: Task, scope: Scope, body: ScopeBody<T>
 /** Push `scope` onto `task`, below its innermost scope. */
 export function enterScope(task: Task, scope: Scope): void {
   scope.attach(task.liveScope("entering a scope"));
+  scope.owner = task;
   task.scope = scope;
 }
 

@@ -23,7 +23,7 @@ import { WaitQueue } from "./internal/wait-queue.ts";
 export class CapacityLimiter {
   private total: number;
   private readonly borrowers = new Set<unknown>();
-  private readonly waiters = new WaitQueue();
+  private readonly waiters = new WaitQueue("limiter.acquire", this);
 
   constructor(totalTokens: number) {
     checkTotal(totalTokens, "new CapacityLimiter(totalTokens)");

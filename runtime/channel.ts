@@ -21,8 +21,8 @@ export interface ChannelStatistics {
  */
 export class ChannelState<T> {
   readonly buffer = new Deque<T>();
-  readonly sendWaiters = new WaitQueue();
-  readonly receiveWaiters = new WaitQueue();
+  readonly sendWaiters = new WaitQueue("send", this);
+  readonly receiveWaiters = new WaitQueue("receive", this);
   openSenders = 1;
   openReceivers = 1;
 

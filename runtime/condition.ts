@@ -16,7 +16,7 @@ import { shield } from "./timeouts.ts";
  * // elsewhere: await cond.acquire(cx); queue.push(item); cond.notify(cx); cond.release(cx);
  */
 export class Condition {
-  private readonly waiters = new WaitQueue();
+  private readonly waiters = new WaitQueue("condition.wait");
 
   /** @param lock - the lock it uses; a new Lock by default */
   constructor(readonly lock: Lock = new Lock()) {}

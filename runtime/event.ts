@@ -14,7 +14,7 @@ import { WaitQueue } from "./internal/wait-queue.ts";
  */
 export class Event {
   private flag = false;
-  private readonly waiters = new WaitQueue();
+  private readonly waiters = new WaitQueue("event.wait");
 
   /** Whether `set()` has been called. */
   isSet(): boolean {

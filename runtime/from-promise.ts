@@ -8,10 +8,11 @@ import type { Cx } from "./cx.ts";
 import { UsageError } from "./errors.ts";
 import { enter } from "./internal/blocking.ts";
 import type { HeapEntry } from "./internal/deadline-heap.ts";
-import { fail, park, wake, type Waitable, type Waiter } from "./internal/park.ts";
+import { fail, park, wake, type WaitInfo, type Waitable, type Waiter } from "./internal/park.ts";
 import { loopOf } from "./internal/scope.ts";
 import type { Task } from "./internal/task.ts";
 import { isThenable } from "./internal/thenable.ts";
+import { trace } from "./internal/trace.ts";
 
 /** Legacy work: a promise that is already running, or a function that starts it with an `AbortSignal`. */
 export type LegacyWork<T> = PromiseLike<T> | ((signal: AbortSignal) => PromiseLike<T> | T);
@@ -77,11 +78,18 @@ export function fromPromise<T>(cx: Cx, work: LegacyWork<T>, options: FromPromise
     const defaulted = detachAfter === undefined && stoppable;
     const bridge = new PromiseBridge(task, promise, defaulted ? DEFAULT_DETACH_AFTER : (detachAfter ?? 0), onCancel, defaulted);
     const waiting = park<T>(task, bridge);
+    if (trace.sites) traceSite(task);
     promise.then(settled.bind(bridge), failed.bind(bridge));
     return waiting;
   } catch (error) {
     return Promise.reject(error);
   }
+}
+
+/** Record where this bridged wait was made, for a task dump (see trace.ts). */
+function traceSite(task: Task): void {
+  const traced = trace.waits.get(task.wait!);
+  if (traced !== undefined) traced.site = new Error("fromPromise called here");
 }
 
 /** Throw a UsageError naming `operation` unless `detachAfter` is undefined or a number of ms >= 0. */
@@ -110,6 +118,10 @@ class PromiseBridge implements Waitable, HeapEntry {
     /** Whether `detachAfter` is the default for stoppable work: running out of it means the stop is broken (reported). */
     private readonly defaulted: boolean,
   ) {}
+
+  describeWait(): WaitInfo {
+    return { on: "fromPromise", facts: { state: this.state } };
+  }
 
   deferCancel(_waiter: Waiter, error: unknown): boolean {
     if (this.onCancel !== undefined) {

@@ -40,6 +40,7 @@ export { fromPromise, type FromPromiseOptions, type LegacyWork } from "./from-pr
 export type { Held } from "./internal/run-held.ts";
 export { Lock } from "./lock.ts";
 export { openLoop, type Loop, type LoopOptions, type LoopReport } from "./loop.ts";
+export { named } from "./named.ts";
 export { withNursery, type Nursery, type Ready, type ReadyFn } from "./nursery.ts";
 export { race } from "./race.ts";
 export { ReceiveChannel } from "./receive-channel.ts";

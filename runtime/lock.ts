@@ -26,7 +26,7 @@ export class Lock {
   /** Tasks whose end this lock already watches (see task-end.ts). */
   private readonly watched = new WeakSet<Task>();
   private broken = false;
-  private readonly waiters = new WaitQueue();
+  private readonly waiters = new WaitQueue("lock.acquire", this);
 
   /** Whether some task holds the lock. */
   locked(): boolean {

@@ -234,6 +234,13 @@ export class LoopImpl implements Loop {
     this.owned.delete(resource);
   }
 
+  /** What the loop holds now, for a task dump: legacy resources by kind, and detached promises still pending. */
+  holdings(): { owned: Record<string, number>; orphans: number } {
+    const owned: Record<string, number> = {};
+    for (const closer of this.owned.values()) owned[closer.kind] = (owned[closer.kind] ?? 0) + 1;
+    return { owned, orphans: this.orphans.pending };
+  }
+
   /**
    * A promise detached by cancellation: count how it ends, keep its late rejection (swallowed) for the report.
    * `unstopped`: it was detached because its stop had not settled it within the default grace.

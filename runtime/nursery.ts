@@ -90,8 +90,8 @@ async function nurseryIn<T>(cx: Cx, body: (nursery: Nursery) => Promise<T> | T):
  */
 export class NurseryImpl implements Nursery, TaskEnd {
   readonly scope: Scope;
-  /** Children started and not yet finished. */
-  private live = 0;
+  /** Children started and not yet finished (a task dump reads it too). */
+  live = 0;
   private bodyDone = false;
   private closed = false;
   private failures: unknown[] | null = null;
@@ -100,6 +100,7 @@ export class NurseryImpl implements Nursery, TaskEnd {
 
   constructor(readonly owner: Task) {
     this.scope = new Scope(owner.run);
+    this.scope.nursery = this;
   }
 
   get cancelScope(): CancelScope {

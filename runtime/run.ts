@@ -3,6 +3,7 @@ import type { Cx } from "./cx.ts";
 import { Cancelled, MultiError, UsageError } from "./errors.ts";
 import { RunState } from "./internal/run-state.ts";
 import { interrupts } from "./internal/interrupts.ts";
+import { liveRuns } from "./internal/live-runs.ts";
 import { CTRL_C, runCancelledBy, Scope } from "./internal/scope.ts";
 import { sweep } from "./internal/sweep.ts";
 import { Task } from "./internal/task.ts";
@@ -16,7 +17,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /**
    * Ctrl-C cancels the run: the first SIGINT cancels the root scope (source "signal") and waits for cleanup, a second
-   * one exits at once (code 130). Needs `corral/node` imported (its import sets this up; nothing else is installed).
+   * one prints the tasks still running to stderr (corral/node's `printTaskTree`) and exits at once (code 130). Needs
+   * `corral/node` imported (its import sets this up; nothing else is installed).
    */
   signals?: boolean;
   /**
@@ -47,7 +49,9 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
   const state = new RunState(options.clock ?? new SystemClock(), options.strict ?? false);
   const root = new Scope(state);
   root.attach(null);
-  const task = new Task(root);
+  const task = new Task(root, main.name);
+  root.owner = task;
+  liveRuns.add(root);
   const { signal } = options;
   const onAbort = (): void => root.cancelWith("signal", signal?.reason);
   if (signal?.aborted) onAbort();
@@ -69,6 +73,7 @@ export async function run<T>(main: (cx: Cx) => Promise<T> | T, options: RunOptio
     failed = true;
     failure = error;
   }
+  liveRuns.delete(root);
   signal?.removeEventListener("abort", onAbort);
   stopListening?.();
   const misuse = task.scope === root ? sweep(root, "the run") : outOfOrder();

@@ -26,7 +26,7 @@ export interface SemaphoreOptions {
 export class Semaphore {
   private current: number;
   private readonly limit: number;
-  private readonly waiters = new WaitQueue();
+  private readonly waiters = new WaitQueue("semaphore.acquire", this);
 
   constructor(initialValue: number, options: SemaphoreOptions = {}) {
     checkCount(initialValue, "new Semaphore(initialValue)");

@@ -41,7 +41,7 @@ export function sleepUntil(cx: Cx, deadline: number): Promise<void> {
   }
 }
 
-const nowhere: Waitable = { abandon() {} };
+const nowhere: Waitable = { abandon() {}, describeWait: () => ({ on: "sleepForever" }) };
 
 /** Wait until cancelled. Always rejects with `Cancelled` eventually (or never settles if nothing cancels it). */
 export function sleepForever(cx: Cx): Promise<never> {

@@ -38,6 +38,7 @@ test("public exports", () => {
       "isCancelled",
       "moveOnAfter",
       "moveOnAt",
+      "named",
       "openChannel",
       "openLoop",
       "race",
@@ -64,7 +65,11 @@ test("public exports", () => {
   expect(Object.keys(node).sort()).toMatchInlineSnapshot(`
     [
       "currentLoop",
+      "formatTaskTree",
       "installLoopHooks",
+      "installTaskDump",
+      "printTaskTree",
+      "taskTree",
     ]
   `);
 });

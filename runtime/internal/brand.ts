@@ -11,7 +11,7 @@
  */
 
 /** Bumped whenever the shape of a branded internal object (Task, LoopImpl, the shared state) changes. */
-const SHAPE = 1;
+const SHAPE = 2;
 
 /** The registered symbol for an internal brand or shared state named `name`. */
 export function internalKey(name: string): symbol {

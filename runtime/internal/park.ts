@@ -3,6 +3,7 @@ import type { HeapEntry } from "./deadline-heap.ts";
 import { activity } from "./host.ts";
 import type { Scope } from "./scope.ts";
 import type { Task } from "./task.ts";
+import { trace } from "./trace.ts";
 import type { HandleWaiters } from "./wait-queue.ts";
 
 /**
@@ -21,6 +22,16 @@ export interface Waitable {
    * wait is rejected with the `Cancelled` at once.
    */
   deferCancel?(waiter: Waiter, error: unknown): boolean;
+  /** What a task parked here waits on, for a task dump (corral/node's `taskTree`). Read only when one is taken. */
+  describeWait?(waiter: Waiter): WaitInfo;
+}
+
+/** What a parked task waits on, as a task dump shows it: the operation, and plain facts about what it waits for. */
+export interface WaitInfo {
+  /** The operation: `"lock.acquire"`, `"receive"`, `"sleep"`, `"fromPromise"`, ... */
+  readonly on: string;
+  /** Facts about the primitive or the wait (a lock's holder, a channel's buffer, a sleep's end). */
+  readonly facts?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /**
@@ -30,7 +41,11 @@ export interface Waitable {
 export class Waiter implements HeapEntry {
   /** Whether the task is parked on it now. */
   parked = false;
-  /** The scope whose parked list holds it (the task's innermost scope when it parked). */
+  /**
+   * The scope whose parked list holds it (the task's innermost scope when it parked). Null while parked only when
+   * cancellation waits for the primitive to settle the wait (see {@link Waitable.deferCancel}): the run then keeps
+   * it in `stopping`, where a task dump finds it.
+   */
   scope: Scope | null = null;
   on: Waitable | null = null;
   promise: Promise<unknown> | null = null;
@@ -89,6 +104,7 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
   waiter.scope = scope;
   waiter.on = on;
   waiter.promise = promise;
+  if (trace.on) trace.waits.set(waiter, { since: scope.run.clock.now(), wait: promise, site: null });
   const tail = scope.parkedTail;
   waiter.prev = tail;
   if (tail !== null) tail.next = waiter;
@@ -101,7 +117,8 @@ export function park<T>(task: Task, on: Waitable): Promise<T> {
 /** Take the task's waiter out of its scope's parked list; returns it still holding what resumes the task. */
 function unpark(task: Task): Waiter {
   const waiter = task.wait!;
-  unlink(waiter);
+  if (waiter.scope === null) task.run.stopping?.delete(waiter); // a deferred cancellation ends (see keepStopping)
+  else unlink(waiter);
   waiter.parked = false;
   waiter.payload = undefined;
   return waiter;
@@ -141,8 +158,16 @@ export function wake(task: Task, value: unknown): void {
  */
 export function interrupt(task: Task, error: unknown): void {
   const waiter = task.wait!;
-  if (waiter.on!.deferCancel?.(waiter, error) === true) return unlink(waiter);
+  if (waiter.on!.deferCancel?.(waiter, error) === true) return keepStopping(waiter);
   rejectWait(task, error, true);
+}
+
+/** The primitive settles the cancelled wait later: out of reach of further cancellation, in reach of a task dump. */
+function keepStopping(waiter: Waiter): void {
+  const scope = waiter.scope;
+  if (scope === null) return;
+  unlink(waiter);
+  (scope.run.stopping ??= new Map()).set(waiter, scope);
 }
 
 /** End a parked task's wait with `error` (the primitive has taken it off its own list). */

@@ -1,8 +1,9 @@
 import type { Clock } from "../clock.ts";
 import { DeadlineHeap, type HeapEntry } from "./deadline-heap.ts";
 import { activity, hostClearTimeout, hostSetTimeout, onNextMacrotask } from "./host.ts";
+import type { Scope } from "./scope.ts";
 import type { Task } from "./task.ts";
-import { wake, type Waitable, type Waiter } from "./park.ts";
+import { wake, type Waitable, type WaitInfo, type Waiter } from "./park.ts";
 
 /**
  * What one `run()` owns: its clock, its deadline heap (one armed host timer at most), its live-task count, and the
@@ -19,6 +20,11 @@ export class RunState implements Waitable {
   private idlePending = false;
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined;
   private closed = false;
+  /**
+   * Cancelled waits still waiting for their work to stop, with the scope they were parked in (see `Waiter.scope`);
+   * made on first use.
+   */
+  stopping: Map<Waiter, Scope> | null = null;
 
   constructor(
     readonly clock: Clock,
@@ -65,6 +71,11 @@ export class RunState implements Waitable {
   addIdleWaiter(task: Task): void {
     this.idleWaiters.push(task.wait!);
     this.requestIdleCheck();
+  }
+
+  /** A sleep waits for its deadline; a waiter off the heap is a `waitAllTasksBlocked`. */
+  describeWait(waiter: Waiter): WaitInfo {
+    return waiter.heapIndex >= 0 ? { on: "sleep", facts: { until: waiter.at } } : { on: "waitAllTasksBlocked" };
   }
 
   abandon(waiter: Waiter): void {

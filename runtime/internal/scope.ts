@@ -2,9 +2,10 @@ import type { CancelScope } from "../cancel-scope.ts";
 import { Cancelled, isCancelled, UsageError, type CancelSource } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
 import { interrupt, type Waiter } from "./park.ts";
-import { staleCx } from "./task.ts";
+import { staleCx, type Task } from "./task.ts";
 import type { RunState } from "./run-state.ts";
 import type { LoopImpl } from "../loop.ts";
+import type { NurseryImpl } from "../nursery.ts";
 
 /**
  * The one cancellation mechanism. Deadlines, shields, timeouts, nurseries and sleeps are all policies on it.
@@ -46,6 +47,14 @@ export class Scope implements CancelScope, CancelRoot, HeapEntry {
   holder: Promise<unknown> | null = null;
   /** Set on the scopes a loop opens: the loop that owns legacy work started below them (see {@link loopOf}). */
   loop: LoopImpl | null = null;
+  /**
+   * The task whose code runs in this scope (it entered it: a nursery's or a cancel scope's body, a run's main); null
+   * for the scopes that only hold tasks (a loop's, a `startReady` child's until `ready`). With `children` and the
+   * parked lists this makes the task tree a dump walks: tasks are found as owners and as waiters.
+   */
+  owner: Task | null = null;
+  /** Set on a nursery's scope: the nursery (a dump reads how many children it waits for). */
+  nursery: NurseryImpl | null = null;
   private controller: AbortController | null = null;
   private shieldFlag: boolean;
   private deadlineAt = Infinity;

@@ -1,6 +1,6 @@
 import { UsageError } from "../errors.ts";
 import type { HeapEntry } from "./deadline-heap.ts";
-import { fail, park, wake, type Waitable } from "./park.ts";
+import { fail, park, wake, type WaitInfo, type Waitable } from "./park.ts";
 import { loopOf } from "./scope.ts";
 import type { Task } from "./task.ts";
 
@@ -47,6 +47,10 @@ class BoundedWait implements Waitable, HeapEntry {
     private readonly work: PromiseLike<unknown>,
     private readonly defaulted: boolean,
   ) {}
+
+  describeWait(): WaitInfo {
+    return { on: "closing a source (its return())" };
+  }
 
   /** Cancellation does not cut a cleanup short: the bound ends it. */
   deferCancel(): boolean {

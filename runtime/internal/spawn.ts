@@ -22,7 +22,7 @@ export type TaskFn = (cx: Cx, ...args: any[]) => unknown;
  * to its first `await`, as any async call does; a synchronous throw counts as a failure of the task.
  */
 export function spawn(scope: Scope, end: TaskEnd, fn: TaskFn, args: readonly unknown[]): Task {
-  const task = new Task(scope);
+  const task = new Task(scope, fn.name);
   runTask(task, end, fn, args);
   return task;
 }

@@ -24,7 +24,7 @@ export function startReady<T, A extends unknown[]>(
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const starting = new Starting(caller, nursery, reject);
-    const task = new Task(starting.scope);
+    const task = new Task(starting.scope, fn.name);
     const ready: Ready<T> = (value) => {
       if (starting.readyCalled) {
         throw new UsageError("startReady: ready() was called twice; call it exactly once, when the task is ready");

@@ -6,7 +6,7 @@ import type { RunState } from "./run-state.ts";
 import type { Scope } from "./scope.ts";
 
 /**
- * A task, which is also the `Cx` handed to its function. Kept to three fields and no per-task completion
+ * A task, which is also the `Cx` handed to its function. Kept to four fields and no per-task completion
  * handlers: a nursery may hold 100k tasks, and at that count the garbage collector's time follows the bytes per
  * task. What a waiting task needs lives in its {@link Waiter}; what its end means is its owner's business.
  */
@@ -17,9 +17,15 @@ export class Task implements Cx {
   wait: Waiter | null = null;
   /** What the task's function returned, once it has run: settles when the task ends (see task-end.ts). */
   done: PromiseLike<unknown> | null = null;
+  /**
+   * The name of the function the task runs, for a task dump (corral/node's `taskTree`). The name, not the function:
+   * a closure made per task (`n.start((cx) => ...)` in a loop) would otherwise live as long as its task.
+   */
+  readonly name: string;
 
-  constructor(scope: Scope) {
+  constructor(scope: Scope, name: string) {
     this.scope = scope;
+    this.name = name;
   }
 
   get run(): RunState {

@@ -1,4 +1,4 @@
-import type { Waitable, Waiter } from "./park.ts";
+import type { WaitInfo, Waitable, Waiter } from "./park.ts";
 
 /**
  * The waiters one handle has in a shared {@link WaitQueue} (a channel's clones share one queue of blocked senders),
@@ -18,6 +18,15 @@ export class WaitQueue implements Waitable {
   private head: Waiter | null = null;
   private tail: Waiter | null = null;
   size = 0;
+
+  /**
+   * @param operation - what its waiters are doing, as a task dump names it (`"lock.acquire"`)
+   * @param owner - the primitive, whose `statistics()` a task dump shows beside each waiter (a lock's holder)
+   */
+  constructor(
+    private readonly operation = "wait",
+    private readonly owner: { statistics(): object } | null = null,
+  ) {}
 
   /** Queue `waiter` last; with `handle`, also last among that handle's waiters. */
   push(waiter: Waiter, handle: HandleWaiters | null = null): void {
@@ -67,6 +76,10 @@ export class WaitQueue implements Waitable {
       waiter.handlePrev = waiter.handleNext = null;
       waiter.handle = null;
     }
+  }
+
+  describeWait(): WaitInfo {
+    return { on: this.operation, facts: this.owner?.statistics() as Record<string, unknown> | undefined };
   }
 
   /** Cancellation took the waiter's task away. */

@@ -3,6 +3,7 @@
  * (it costs every await in the process, whether used or not, so the core never does, and neither does importing
  * this: only `installLoopHooks()`). Importing it also lets `run(main, { signals: true })` hear Ctrl-C.
  */
+import { writeSync } from "node:fs";
 import { interrupts } from "../internal/interrupts.ts";
 import { UsageError } from "../errors.ts";
 import { openLoops, type Loop } from "../loop.ts";
@@ -11,6 +12,11 @@ import { createLoopStorage, hooksInstalled, loopHere } from "./loop-storage.ts";
 import { ownHandles } from "./own-handles.ts";
 import { routeErrors } from "./route-errors.ts";
 import { trackIfStrict } from "./strict-handles.ts";
+import { printTaskTree } from "./format-task-tree.ts";
+
+export { formatTaskTree, printTaskTree } from "./format-task-tree.ts";
+export { installTaskDump, type TaskDumpOptions } from "./task-dump.ts";
+export { taskTree, type RunNode, type ScopeNode, type TaskNode, type WaitNode } from "./task-tree.ts";
 
 /**
  * Make loops own the legacy code they run. After this, everything started inside `run` or `openLoop` (callbacks,
@@ -51,11 +57,18 @@ export function currentLoop(): Loop | undefined {
   return loopHere();
 }
 
-// Ctrl-C for run(main, { signals: true }): installed on import (a listener only while such a run is running).
+// Ctrl-C for run(main, { signals: true }): installed on import (a listener only while such a run is running). The
+// second press says what was still running, the question a user who presses it twice is asking, then exits.
 interrupts.listen = (onFirst) => {
   let interrupted = false;
   const onSigint = (): void => {
-    if (interrupted) process.exit(130);
+    if (interrupted) {
+      try {
+        printTaskTree((text) => writeSync(2, `corral: second Ctrl-C: exiting without waiting for these tasks:\n${text}`));
+      } finally {
+        process.exit(130);
+      }
+    }
     interrupted = true;
     onFirst();
   };

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, test } from "vitest";
 import { UsageError, run } from "corral";
+import { WatchedProgram } from "../../support/watch-program.ts";
 
 // A real program in a child process, built code as users run it (npm ci builds dist/), receiving real SIGINTs.
 const dist = (path: string): string => pathToFileURL(join(import.meta.dirname, "../../../dist/runtime", path)).href;
@@ -23,6 +24,7 @@ try {
       process.stdout.write("ready\\n");
       await sleep(cx, 60_000);
     } finally {
+      process.stdout.write("cleaning up\\n");
       await shield(cx, (cx) => sleep(cx, ${cleanupMs}));
       process.stdout.write("cleanup done\\n");
     }
@@ -36,14 +38,19 @@ try {
   return file;
 }
 
-/** Start `file`, press Ctrl-C `presses` times once it is ready, and collect what it printed and how it exited. */
+/**
+ * Start `file`, press Ctrl-C `presses` times, and collect what it printed and how it exited. The first press waits for
+ * "ready", the second for "cleaning up" (the first one handled): two signals sent back to back can merge into one.
+ */
 function interrupt(file: string, presses: number): Promise<{ stdout: string; code: number | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [file], { stdio: ["ignore", "pipe", "ignore"] });
     let stdout = "";
+    let pressed = 0;
     child.stdout.on("data", (chunk: Buffer) => {
       stdout += chunk.toString();
-      if (stdout === "ready\n") for (let i = 0; i < presses; i++) setTimeout(() => child.kill("SIGINT"), 20 * (i + 1));
+      const due = stdout.includes("cleaning up\n") ? 2 : stdout.includes("ready\n") ? 1 : 0;
+      for (; pressed < Math.min(due, presses); pressed++) child.kill("SIGINT");
     });
     child.on("error", reject);
     child.on("exit", (code) => resolve({ stdout, code }));
@@ -54,7 +61,7 @@ describe("run(main, { signals: true })", () => {
   test("the first Ctrl-C cancels the run and waits for its cleanup", async () => {
     const { stdout, code } = await interrupt(program(50), 1);
     expect(stdout).toBe(
-      "ready\ncleanup done\nrun rejected: Cancelled signal: run(main) was cancelled by Ctrl-C (SIGINT). Every task " +
+      "ready\ncleaning up\ncleanup done\nrun rejected: Cancelled signal: run(main) was cancelled by Ctrl-C (SIGINT). Every task " +
         "has stopped and cleaned up.\n",
     );
     expect(code).toBe(3);
@@ -62,8 +69,27 @@ describe("run(main, { signals: true })", () => {
 
   test("a second Ctrl-C exits at once with 130", async () => {
     const { stdout, code } = await interrupt(program(60_000), 2);
-    expect(stdout).toBe("ready\n");
+    expect(stdout).toBe("ready\ncleaning up\n");
     expect(code).toBe(130);
+  });
+
+  test("a second Ctrl-C prints the tasks still running to stderr before it exits", async () => {
+    const program = new WatchedProgram("stuck-on-ctrl-c.mjs");
+    await program.until("ready\n");
+    program.child.kill("SIGINT");
+    await program.until("cleaning up\n");
+    program.child.kill("SIGINT");
+    expect(await program.exited).toEqual({ code: 130, signal: null });
+    expect(program.stderr.replace(/[\d.]+ ms/g, "N ms")).toBe(
+      `corral: second Ctrl-C: exiting without waiting for these tasks:
+run (clock at N ms), cancelled
+  task #1 main
+    loop
+      nursery
+        task #2 flushLogs: waiting on sleep until N ms (in N ms)
+          cancel scope: shielded
+`,
+    );
   });
 
   test("without corral/node imported, it says what to import", async () => {
