@@ -8,7 +8,8 @@ import { openProject } from "../../codemods/engine/project.ts";
 const dir = mkdtempSync(path.join(os.tmpdir(), "corral-shared-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const tsconfig = path.join(dir, "tsconfig.json");
-writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { strict: true, target: "es2022", module: "nodenext", noEmit: true } }));
+// The smallest standard library that has a Promise, and no @types: a test of sharing, not of those files.
+writeFileSync(tsconfig, JSON.stringify({ compilerOptions: { strict: true, target: "es2022", lib: ["es2015"], types: [], module: "nodenext", noEmit: true } }));
 const file = path.join(dir, "main.ts");
 writeFileSync(file, `import type { Shape } from "./shape.js";\nexport const area = (s: Shape): number => s.width * s.height;\nexport const later = Promise.resolve(1);\n`);
 const shapes = path.join(dir, "shape.d.ts");
