@@ -12,6 +12,7 @@ describe("every fixture type-checks: TypeScript inputs and outputs in strict mod
   test("no diagnostics", () => {
     const options = { allowJs: true, strict: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true, skipLibCheck: true, allowImportingTsExtensions: true, types: ["node"] };
     const project = new Project({ compilerOptions: options });
+    shareDeclarations(project);
     // A script (no import or export: an entry file) shares the global scope with every other script, where two
     // `main`s would clash: each one is checked in a project of its own (the standard library parsed once for all).
     const scripts: string[] = [];
