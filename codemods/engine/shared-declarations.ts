@@ -33,7 +33,9 @@ const OPTION_SETS = 4;
 
 /** Make `project` take its declaration files from the ones already parsed in this thread, and add the ones it parses. */
 export function shareDeclarations(project: Project): void {
-  const registry = (project as unknown as { _context: { compilerFactory: { documentRegistry: Registry } } })._context.compilerFactory.documentRegistry;
+  const registry = (project as unknown as { _context?: { compilerFactory?: { documentRegistry?: Registry } } })._context?.compilerFactory?.documentRegistry;
+  // A ts-morph that keeps its registry elsewhere only runs slower (test/codemods/shared-declarations.test.ts fails).
+  if (typeof registry?.createOrUpdateSourceFile !== "function" || typeof registry.acquireDocument !== "function") return;
   const create = registry.createOrUpdateSourceFile.bind(registry);
   const acquire = registry.acquireDocument.bind(registry);
   registry.createOrUpdateSourceFile = (fileName, settings, snapshot, kind) =>
