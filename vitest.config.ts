@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Tests import "corral", "corral/testing", ... by name; the "corral-source" export condition maps them to the
@@ -12,6 +13,9 @@ export default defineConfig({
     // a test that hangs, well inside CI's own limit.
     testTimeout: 600_000,
     hookTimeout: 600_000,
+    // A worker per core: vitest's default leaves one core free, which on a 2-core machine runs the files one at a
+    // time. The golden fixtures are split over several files (test/codemods/fixtures/) to spread over them too.
+    maxWorkers: availableParallelism(),
     reporters: ["default", "./test/support/summary-reporter.ts"],
   },
 });

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
+import { HANG_MS } from "./support/hang.ts";
 
 /** See test/conformance/README.md: each program must behave the same with corral/register preloaded. */
 const folder = fileURLToPath(new URL("./conformance/", import.meta.url));
@@ -16,7 +17,7 @@ interface Observed {
 function observe(program: string, preload: boolean): Promise<Observed> {
   const args = preload ? ["--import", "corral/register", folder + program] : [folder + program];
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, args, { timeout: HANG_MS }, (error, stdout, stderr) => {
       const exit = error === null ? "0" : String(error.code ?? error.signal);
       const errors = stderr.split("\n").filter((line) => /^[A-Za-z]*(Error|Warning)\b/.test(line));
       resolve({ stdout, exit, errors });

@@ -81,7 +81,7 @@ beforeAll(() => {
   symlinkSync(path.join(root, "node_modules/@types/node"), path.join(dir, "node_modules/@types/node"));
   for (const file of new Set(Object.values(PROJECTS).map((p) => p.file))) writeFileSync(path.join(dir, file), USE);
   writeFileSync(path.join(dir, "require.cjs"), REQUIRE);
-}, 60_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Writes `tsconfig.<name>.json` for a project of {@link PROJECTS}; returns its path. */

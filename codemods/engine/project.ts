@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { Project, ts, type SourceFile } from "ts-morph";
+import { shareDeclarations } from "./shared-declarations.ts";
 import { sourceFiles } from "./source-files.ts";
 
 /**
@@ -23,6 +24,7 @@ export function openProject(
           skipAddingFilesFromTsConfig: true,
         })
       : new Project({ tsConfigFilePath: config, skipAddingFilesFromTsConfig: true, compilerOptions: { allowJs: true, ...options } });
+  shareDeclarations(project);
   const targets = sourceFiles(paths);
   // A rewrite that reaches callers needs the rest of the project: the tsconfig's files, when the targets are among them.
   if (whole && config !== undefined) {

@@ -28,7 +28,7 @@ describe("--to async over worker threads", () => {
     expect(results.filter((r) => r.outcome === "changed").length).toBe(120 * 4);
     expect(three.stdout).toBe(one.stdout);
     expect((await corral(dir, "migrate", "src", "--to", "async", "--jobs", "0")).code).toBe(2);
-  }, 120_000);
+  });
 });
 
 describe("scan of a large tree", () => {
@@ -46,5 +46,5 @@ describe("scan of a large tree", () => {
     } finally {
       rmSync(large, { recursive: true, force: true });
     }
-  }, 120_000);
+  });
 });

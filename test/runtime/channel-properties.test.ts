@@ -480,7 +480,6 @@ describe("channel properties", () => {
 
   test(
     "under random producers, consumers, cancellations and closes every value sent is received once, in order, and no waiter is left",
-    { timeout: 60_000 },
     async () => {
       await fc.assert(
         fc.asyncProperty(arbScenario, async (scenario) => {

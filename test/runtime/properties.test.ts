@@ -524,7 +524,7 @@ const canCancel = (node: Node): boolean =>
 describe("runtime properties", () => {
   const rejections = trackUnhandledRejections();
 
-  test("random structured programs keep the runtime rules", { timeout: 60_000 }, async () => {
+  test("random structured programs keep the runtime rules", async () => {
     await fc.assert(
       fc.asyncProperty(arbProgram, fc.boolean(), async (program, strict) => {
         const clock = new MockClock({ autojump: true });

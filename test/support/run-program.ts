@@ -1,5 +1,6 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { HANG_MS } from "./hang.ts";
 
 /**
  * Run one of test/programs/ in a Node process of its own: unhandled rejections and crashes must meet Node's own
@@ -15,7 +16,7 @@ export interface Ran {
 
 export function runProgram(name: string, nodeArgs: string[] = [], args: string[] = []): Promise<Ran> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [...nodeArgs, programs + name, ...args], { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...nodeArgs, programs + name, ...args], { timeout: HANG_MS }, (error, stdout, stderr) => {
       const code = error === null ? 0 : typeof error.code === "number" ? error.code : null;
       resolve({ code, stdout, stderr });
     });
