@@ -12,6 +12,8 @@ import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
+import { callbackifiedFunction, sharedWrapper } from "./module-wrappers.ts";
+import { withOwnComments } from "./statement-comments.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
 import { answersOnce } from "./answers-once.ts";
@@ -113,10 +115,11 @@ export class ErrFirstWriter {
   block(statements: readonly Statement[], ctx: Context, at: Node): string[] {
     const out: string[] = [];
     for (const [i, statement] of statements.entries()) {
+      const own = (lines: string[]): string[] => withOwnComments(statement, lines); // its comments move with it
       const loop = startedLoop(statement);
       if (loop !== undefined && this.mentionsCallback(loop)) {
         refuseUnless(i === statements.length - 1, "callback-not-last", "code runs after the `next()` loop starts; as a loop it would wait for the loop to end", statement);
-        return [...out, ...this.loop(loop, ctx)];
+        return [...out, ...own(this.loop(loop, ctx))];
       }
       const answer = this.answer(statement, ctx);
       if (answer !== undefined) {
@@ -135,17 +138,17 @@ export class ErrFirstWriter {
           "after this, the function goes on past the `if` (and may call the callback again); as a return it would stop",
           statement,
         );
-        return [...out, ...answer];
+        return [...out, ...own(answer)];
       }
       if (Node.isTryStatement(statement) && this.mentionsCallback(statement)) {
         const last = i === statements.length - 1;
-        out.push(...this.tryStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
+        out.push(...own(this.tryStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last)));
         if (last) return out;
         continue;
       }
       if (Node.isIfStatement(statement) && this.mentionsCallback(statement)) {
         const last = i === statements.length - 1;
-        out.push(...this.ifStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
+        out.push(...own(this.ifStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last)));
         if (last) return out;
         continue;
       }
@@ -160,7 +163,7 @@ export class ErrFirstWriter {
         "a path returns without calling the callback; as an async function it would answer with undefined",
         statement,
       );
-      out.push(this.text(statement));
+      out.push(...own([this.text(statement)]));
     }
     throw new Refusal("callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
   }
@@ -175,7 +178,7 @@ export class ErrFirstWriter {
       statement,
     );
     const part = (block: import("ts-morph").Block): string[] =>
-      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => this.text(s)) : this.block(block.getStatements(), ctx, block);
+      !last && !this.mentionsCallback(block) ? block.getStatements().flatMap((s) => withOwnComments(s, [this.text(s)])) : this.block(block.getStatements(), ctx, block);
     const clause = statement.getCatchClause();
     const binding = clause?.getVariableDeclaration()?.getText();
     return [
@@ -281,6 +284,8 @@ export class ErrFirstWriter {
     // `callbackify(f)(args, cb)`: a call site an earlier run bridged calls the async function natively.
     const bridged = Node.isCallExpression(callee) && /(^|\.)callbackify$/.test(callee.getExpression().getText()) ? callee.getArguments() : [];
     if (bridged.length === 1 && Node.isIdentifier(bridged[0])) return bridged[0].getText();
+    const shared = callbackifiedFunction(callee); // `fWithCallback(args, cb)`, `const fWithCallback = callbackify(f)`
+    if (shared !== undefined) return shared;
     if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
     const name = callee.getText();
     let made = this.imports.madeAsync.get(name) ?? (Node.isIdentifier(callee) ? keptAsyncVersion(callee) : undefined);
@@ -460,7 +465,8 @@ export class ErrFirstWriter {
       `\`${callee.getText()}\` has no promise form corral knows to give the same result`,
       at,
     );
-    return promiseCallee(callee, form, () => this.use("node:util", "promisify"));
+    const text = promiseCallee(callee, form, () => this.use("node:util", "promisify"));
+    return form === "promisify" ? sharedWrapper(callee, text, "Async", this) : text;
   }
 
   /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */
