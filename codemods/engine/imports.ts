@@ -150,7 +150,8 @@ export class FileImports {
     });
     const declared = kept.filter(({ i }) => i.declared !== undefined).sort((a, b) => a.at[0] - b.at[0] || a.at[1] - b.at[1]).map(({ i }) => i);
     const wanted = new Set([...kept.map(({ i }) => i), ...declared.flatMap((i) => i.declared!.needs)]);
-    const named = [...new Set([...candidates, ...wanted])].filter((i) => i.declared === undefined && wanted.has(i));
+    // (as listed, repeats included: edits() orders a module's names by their last mention)
+    const named = [...candidates, ...[...wanted].filter((i) => !candidates.includes(i))].filter((i) => i.declared === undefined && wanted.has(i));
     return [...named, ...declared];
   }
 

@@ -466,7 +466,7 @@ export class ErrFirstWriter {
       at,
     );
     const text = promiseCallee(callee, form, () => this.use("node:util", "promisify"));
-    return form === "promisify" ? sharedWrapper(callee, text, "Async", this) : text;
+    return form === "promisify" ? sharedWrapper(callee, text, "Async", this, count) : text;
   }
 
   /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */

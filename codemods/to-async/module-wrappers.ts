@@ -14,18 +14,21 @@ import { findAll } from "../engine/walk.ts";
 
 /**
  * `text` (the wrapper of `target`, e.g. `promisify(fs.stat)`) made once at module level and named `<name><suffix>`
- * (`statAsync`); `text` itself where that would not be the same. For another module's member, `notes` (the
- * rewrite's) says that a replacement of it made after loading is not seen.
+ * (`statAsync`); `text` itself where that would not be the same, or where a call passes `count` arguments (the
+ * callback included) to a function of this file declared with another number: the callback does not land in the
+ * last parameter there, which only that call can show. For another module's member, `notes` (the rewrite's) says
+ * that a replacement of it made after loading is not seen.
  */
 export function sharedWrapper(
   target: Node,
   text: string,
   suffix: "Async" | "WithCallback",
   rewrite: { imports: FileImports; needed: Import[]; notes: string[] },
+  count?: number,
 ): string {
   const { imports, needed, notes } = rewrite;
   const after = moduleLevelEnd(target, imports);
-  if (after === undefined) return text;
+  if (after === undefined || (count !== undefined && declaredParameters(target).some((n) => n !== count))) return text;
   const name = Node.isPropertyAccessExpression(target) ? target.getName() : target.getText();
   // `statAsync`, else `fsStatAsync` (the object's name too) before a numbered one
   const owner = Node.isPropertyAccessExpression(target) ? target.getExpression().getText().replace(/\.(\w)/g, (_, c: string) => c.toUpperCase()) : undefined;
@@ -38,6 +41,15 @@ export function sharedWrapper(
   const note = `${text} is made once, as the module loads (${local}): a replacement of ${target.getText()} made later (a test's stub) is not seen`;
   if (Node.isPropertyAccessExpression(target) && !notes.includes(note)) notes.push(note);
   return local;
+}
+
+/** How many parameters the functions of this file `target` names are declared with. */
+function declaredParameters(target: Node): number[] {
+  if (!Node.isIdentifier(target)) return [];
+  return (target.getSymbol()?.getDeclarations() ?? []).flatMap((d) => {
+    const fn = Node.isVariableDeclaration(d) ? d.getInitializer() : d;
+    return fn !== undefined && (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isArrowFunction(fn)) ? [fn.getParameters().length] : [];
+  });
 }
 
 /**
