@@ -132,22 +132,12 @@ function planRound(
   if (edits.length === 0) return { planned: { text, edits }, results, dropped, mistaken };
   // A handler moved inline was written again by the rewrite that moved it: its own rewrite's imports are not needed;
   // nor are those of edits an outer rewrite absorbed (`callbackify(f)` at a call site it rewrote to call f natively).
-  const kept = added
-    .filter(({ fn }) => !inlined.has(fn))
-    .flatMap(({ imports }) => imports)
-    .filter((i) => edits.some((e) => mentions(e.text, i.local)));
+  const kept = imports.used(
+    added.filter(({ fn }) => !inlined.has(fn)).flatMap(({ imports }) => imports),
+    edits,
+  );
   const applied = applyEdits(text, [...edits, ...imports.edits(kept)]);
   return { planned: { text: applied.text, edits, ranges: applied.ranges }, results, dropped, mistaken };
-}
-
-/** Whether `text` (new code) uses the name `name`: not as a property (`.name`) or part of a longer name. */
-function mentions(text: string, name: string): boolean {
-  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-    const before = text[at - 1] ?? " ";
-    const after = text[at + name.length] ?? " ";
-    if (!/[\w$.]/.test(before) && !/[\w$]/.test(after)) return true;
-  }
-  return false;
 }
 
 /**

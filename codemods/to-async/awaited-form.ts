@@ -1,6 +1,7 @@
 import { Node, SyntaxKind } from "ts-morph";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { nativeFor } from "./preamble.ts";
+import { sharedWrapper } from "./module-wrappers.ts";
 import { promiseCallee, type Wrapper } from "./wrapper.ts";
 
 /** What writing an awaited form needs from the function's rewrite. */
@@ -50,12 +51,18 @@ export function awaitedForm(wrapper: Wrapper, ctx: FormContext): string[] {
       // A function of this file this run made async is its own promise form (promisify of it would never settle).
       const made = Node.isIdentifier(wrapper.callee) ? ctx.imports.madeAsync.get(wrapper.callee.getText()) : undefined;
       const native = made === undefined ? undefined : nativeFor(wrapper.callee, made, wrapper.args.length + 1, wrapper.callee);
-      const callee = native ?? promiseCallee(wrapper.callee, wrapper.form, () => use(ctx, "node:util", "promisify", "promisify"));
+      const callee = native ?? promiseForm(wrapper.callee, wrapper.form, ctx, wrapper.args.length + 1);
       if (wrapper.resolves) return [`return ${callee}(${args});`];
       // `resolve()`: the wrapper gave `undefined`, whatever the API calls back with (`fs.mkdir` gives a path).
       return [`await ${callee}(${args});`, ...(ctx.last ? [] : ["return;"])];
     }
   }
+}
+
+/** `fs.promises.x`, or `promisify(api)` made once at module level where it can be (module-wrappers.ts). */
+function promiseForm(callee: Node, form: "fs" | "promisify", ctx: FormContext, count: number): string {
+  const text = promiseCallee(callee, form, () => use(ctx, "node:util", "promisify", "promisify"));
+  return form === "promisify" ? sharedWrapper(callee, text, "Async", ctx, count) : text;
 }
 
 function use(ctx: FormContext, module: string, name: string, preferred: string): string {

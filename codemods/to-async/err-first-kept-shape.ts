@@ -163,8 +163,9 @@ function freshName(file: SourceFile, imports: FileImports, base: string): string
   const text = file.getFullText();
   for (let i = 1; ; i++) {
     const name = i === 1 ? base : `${base}${i}`;
-    if (!taken.has(name) && !new RegExp(`(^|[^\\w$])${name.replace(/\$/g, "\\$")}($|[^\\w$])`).test(text)) {
+    if (!taken.has(name) && imports.isFree(name) && !new RegExp(`(^|[^\\w$])${name.replace(/\$/g, "\\$")}($|[^\\w$])`).test(text)) {
       taken.add(name);
+      imports.claim(name);
       return name;
     }
   }

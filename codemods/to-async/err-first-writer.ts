@@ -12,6 +12,8 @@ import { textWith } from "./rename.ts";
 import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
+import { callbackifiedFunction, sharedWrapper } from "./module-wrappers.ts";
+import { withOwnComments } from "./statement-comments.ts";
 import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
 import { answersOnce } from "./answers-once.ts";
@@ -141,15 +143,16 @@ export class ErrFirstWriter {
     let lastRun = statements.length - 1;
     while (lastRun > 0 && Node.isFunctionDeclaration(statements[lastRun])) lastRun--;
     for (const [i, statement] of statements.entries()) {
+      const own = (lines: string[]): string[] => withOwnComments(statement, lines); // its comments move with it
       if (Node.isFunctionDeclaration(statement)) {
         // Set apart by a blank line, as functions declared among statements usually are.
-        out.push(...(out.length > 0 ? [""] : []), this.declaration(statement), ...(i < statements.length - 1 ? [""] : []));
+        out.push(...(out.length > 0 ? [""] : []), ...own([this.declaration(statement)]), ...(i < statements.length - 1 ? [""] : []));
         continue;
       }
       const loop = startedLoop(statement);
       if (loop !== undefined && this.mentionsCallback(loop)) {
         refuseUnless(i === lastRun, "callback-not-last", "code runs after the `next()` loop starts; as a loop it would wait for the loop to end", statement);
-        return [...out, ...this.loop(loop, ctx), ...rest(i)];
+        return [...out, ...own(this.loop(loop, ctx)), ...rest(i)];
       }
       const answer = this.answer(statement, ctx);
       if (answer !== undefined) {
@@ -168,17 +171,17 @@ export class ErrFirstWriter {
           "after this, the function goes on past the `if` (and may call the callback again); as a return it would stop",
           statement,
         );
-        return [...out, ...answer, ...rest(i)];
+        return [...out, ...own(answer), ...rest(i)];
       }
       if (Node.isTryStatement(statement) && this.mentionsCallback(statement)) {
         const last = i === lastRun;
-        out.push(...this.tryStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
+        out.push(...own(this.tryStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last)));
         if (last) return [...out, ...rest(i)];
         continue;
       }
       if (Node.isIfStatement(statement) && this.mentionsCallback(statement)) {
         const last = i === lastRun;
-        out.push(...this.ifStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last));
+        out.push(...own(this.ifStatement(statement, { ...ctx, mustLeave: ctx.mustLeave || !last }, last)));
         if (last) return [...out, ...rest(i)];
         continue;
       }
@@ -187,7 +190,7 @@ export class ErrFirstWriter {
         ...this.escapes(statement),
         statement,
       );
-      out.push(this.plain(statement));
+      out.push(...own([this.plain(statement)]));
     }
     refuseUnless(this.settings.proving === true, "callback-not-called", "a path ends without calling the callback; as an async function it would answer with undefined", at);
     return out;
@@ -256,7 +259,7 @@ export class ErrFirstWriter {
       statement,
     );
     const part = (block: import("ts-morph").Block): string[] =>
-      !last && !this.mentionsCallback(block) ? block.getStatements().map((s) => this.plain(s)) : this.block(block.getStatements(), ctx, block);
+      !last && !this.mentionsCallback(block) ? block.getStatements().flatMap((s) => withOwnComments(s, [this.plain(s)])) : this.block(block.getStatements(), ctx, block);
     const clause = statement.getCatchClause();
     const binding = clause?.getVariableDeclaration()?.getText();
     return [
@@ -375,6 +378,8 @@ export class ErrFirstWriter {
     // `callbackify(f)(args, cb)`: a call site an earlier run bridged calls the async function natively.
     const bridged = Node.isCallExpression(callee) && /(^|\.)callbackify$/.test(callee.getExpression().getText()) ? callee.getArguments() : [];
     if (bridged.length === 1 && Node.isIdentifier(bridged[0])) return bridged[0].getText();
+    const shared = callbackifiedFunction(callee); // `fWithCallback(args, cb)`, `const fWithCallback = callbackify(f)`
+    if (shared !== undefined) return shared;
     if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
     const name = callee.getText();
     let made = this.imports.madeAsync.get(name) ?? (Node.isIdentifier(callee) ? keptAsyncVersion(callee) : undefined);
@@ -565,7 +570,8 @@ export class ErrFirstWriter {
       `\`${callee.getText()}\` has no promise form corral knows to give the same result`,
       at,
     );
-    return promiseCallee(callee, form, () => this.use("node:util", "promisify"));
+    const text = promiseCallee(callee, form, () => this.use("node:util", "promisify"));
+    return form === "promisify" ? sharedWrapper(callee, text, "Async", this, count) : text;
   }
 
   /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */

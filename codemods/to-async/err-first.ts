@@ -22,6 +22,7 @@ import { isHelperArgument } from "./async-library-helpers.ts";
 import { asyncVersionDoc, callbackTagRemoval } from "./js-doc.ts";
 import { notErrFirstCall } from "./callback-param.ts";
 import { asyncParameterText, readPreamble } from "./preamble.ts";
+import { sharedWrapper } from "./module-wrappers.ts";
 
 export interface ErrFirstRewrite {
   edits: Edit[];
@@ -239,7 +240,8 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
       );
       continue;
     }
-    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: `${version.callbackify}(${name})`, format: false });
+    const bridge = sharedWrapper(fn.getNameNode()!, `${version.callbackify}(${name})`, "WithCallback", { imports, needed: writer.needed, notes });
+    edits.push({ start: ref.getStart(), end: ref.getEnd(), text: bridge, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
   edits.push({ start: fn.getStart(), end: fn.getEnd(), text: `${head}async function ${name}${typeParams}(${kept})${version.returnType} ${version.body}` });

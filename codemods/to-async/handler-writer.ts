@@ -11,6 +11,7 @@ import { declaredIn, directReturns, endReachable, isInert } from "./analysis.ts"
 import { chainOf, checkInlinable, type Chain, type Handler } from "./chain.ts";
 import { calleeOf, referenceMayBeThenable, takesNoArgument } from "./handler-reference.ts";
 import { Names } from "./names.ts";
+import { ownComments } from "./statement-comments.ts";
 import { boundNames, renameDeclared, textWith, type Replacements } from "./rename.ts";
 import { mayBeThenable, operand } from "./types.ts";
 
@@ -248,16 +249,10 @@ export abstract class HandlerWriter {
     return this.copyStatement(statement, replacements);
   }
 
-  /**
-   * A statement with its own comments: those on the lines before it and the one after it on its last line (the
-   * text before the first line break of its leading trivia is the previous statement's trailing comment).
-   */
+  /** A statement with its own comments (statement-comments.ts). */
   private copyStatement(statement: Statement, replacements: Replacements): string {
-    const text = statement.getSourceFile().getFullText();
-    const leading = text.slice(statement.getFullStart(), statement.getStart());
-    const ownLeading = leading.includes("\n") ? leading.slice(leading.indexOf("\n") + 1) : leading;
-    const trailing = statement.getTrailingCommentRanges().map((r) => text.slice(statement.getEnd(), r.getEnd())).at(-1) ?? "";
-    return (ownLeading + this.copy(statement, false, replacements) + trailing).replace(/^\s*\n/, "");
+    const { leading, trailing } = ownComments(statement);
+    return (leading + this.copy(statement, false, replacements) + trailing).replace(/^\s*\n/, "");
   }
 
   /** The statement that sends `text` (the value of `node`) to `sink`. */

@@ -230,10 +230,11 @@ export function promiseCallee(callee: Node, form: "fs" | "promisify", promisify:
   const text = callee.getText();
   const dot = text.lastIndexOf(".");
   if (form === "fs") return `${text.slice(0, dot)}.promises.${text.slice(dot + 1)}`;
-  // fs's functions do not read `this` (`promisify(fs.close)`); another object's method may.
+  // fs's functions (and graceful-fs's, which wrap them) do not read `this` (`promisify(fs.close)`); another object's
+  // method may.
   // `super.m` is bound to `this` (`super` alone is not an expression).
   const receiver = text.slice(0, dot) === "super" ? "this" : text.slice(0, dot);
-  const bound = dot < 0 || moduleOf(callee) === "fs" ? text : `${text}.bind(${receiver})`;
+  const bound = dot < 0 || moduleOf(callee) === "fs" || moduleOf(callee) === "graceful-fs" ? text : `${text}.bind(${receiver})`;
   return `${promisify()}(${bound})`;
 }
 

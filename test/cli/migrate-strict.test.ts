@@ -74,7 +74,9 @@ describe("corral migrate --to async --strict", () => {
     expect((first.twiceSize!.reason as unknown as { message: string }).message).toContain("migrate `size` first");
     const second = await outcomes();
     expect(second.twiceSize).toMatchObject({ outcome: "changed" });
-    expect(readFileSync(path.join(dir, "twice.js"), "utf8")).toContain("await promisify(size)(path)");
+    const twice = readFileSync(path.join(dir, "twice.js"), "utf8");
+    expect(twice).toContain("const sizeAsync = promisify(size);"); // made once, after the requires
+    expect(twice).toContain("await sizeAsync(path)");
     const third = await outcomes();
     expect(new Set(Object.values(third).map((r) => r.outcome))).toEqual(new Set(["unchanged"]));
   });
