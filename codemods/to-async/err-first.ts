@@ -240,7 +240,7 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
       );
       continue;
     }
-    const bridge = sharedWrapper(fn.getNameNode()!, `${version.callbackify}(${name})`, "WithCallback", { imports, needed: writer.needed, notes });
+    const bridge = sharedWrapper(fn.getNameNode()!, `${version.callbackify}(${name})`, "WithCallback", { imports, needed: writer.needed });
     edits.push({ start: ref.getStart(), end: ref.getEnd(), text: bridge, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");

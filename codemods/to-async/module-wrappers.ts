@@ -1,46 +1,40 @@
 /**
  * `promisify(copyDirItems)(...)` or `callbackify(onDir)(...)` written at every call makes a new function per call
- * and is noise a reviewer reads past. Where the wrapped function is the module's own (a module-level declaration, an
- * import, or a member of one: `fs.stat`), the wrapper is made once at module level, named after it
- * (`const statAsync = promisify(fs.stat)`), and every rewritten call in the file uses that name. It goes after the
+ * and is noise a reviewer reads past. Where the wrapped function is a name of the module's own (a module-level
+ * declaration or an import), the wrapper is made once at module level, named after it
+ * (`const copyDirItemsAsync = promisify(copyDirItems)`), and every rewritten call in the file uses that name. A
+ * member (`promisify(fs.rename)`) keeps its wrapper at the call: the member is read at each call, as written, so a
+ * stub a test sets after the module loads is still seen. It goes after the
  * imports, or after the declaration it reads when that is not hoisted (a `const`, a class); it is not made at all
  * (the call keeps its own wrapper) where code running while the module loads could reach it before it exists, or
  * where the file assigns the wrapped function anew (`fs.stat = ...`), which the shared wrapper would not see.
  */
 import { Node, SyntaxKind, ts } from "ts-morph";
 import { mention, type FileImports, type Import } from "../engine/imports.ts";
-import { importedFrom } from "../engine/origin.ts";
 import { findAll } from "../engine/walk.ts";
 
 /**
  * `text` (the wrapper of `target`, e.g. `promisify(fs.stat)`) made once at module level and named `<name><suffix>`
  * (`statAsync`); `text` itself where that would not be the same, or where a call passes `count` arguments (the
  * callback included) to a function of this file declared with another number: the callback does not land in the
- * last parameter there, which only that call can show. For another module's member, `notes` (the rewrite's) says
- * that a replacement of it made after loading is not seen.
+ * last parameter there, which only that call can show.
  */
 export function sharedWrapper(
   target: Node,
   text: string,
   suffix: "Async" | "WithCallback",
-  rewrite: { imports: FileImports; needed: Import[]; notes: string[] },
+  rewrite: { imports: FileImports; needed: Import[] },
   count?: number,
 ): string {
-  const { imports, needed, notes } = rewrite;
+  const { imports, needed } = rewrite;
   const after = moduleLevelEnd(target, imports);
   if (after === undefined || (count !== undefined && declaredParameters(target).some((n) => n !== count))) return text;
-  const name = Node.isPropertyAccessExpression(target) ? target.getName() : target.getText();
-  // `statAsync`, else `fsStatAsync` (the object's name too) before a numbered one
-  const owner = Node.isPropertyAccessExpression(target) ? target.getExpression().getText().replace(/\.(\w)/g, (_, c: string) => c.toUpperCase()) : undefined;
-  const capitalized = `${name[0]!.toUpperCase()}${name.slice(1)}`;
+  const name = target.getText();
   // `saveAsync` may be taken by save's own async version (its callback shape kept): then `savePromisified`
-  const preferred = [`${name}${suffix}`, owner === undefined ? `${name}${suffix === "Async" ? "Promisified" : "Callbackified"}` : `${owner}${capitalized}${suffix}`];
+  const preferred = [`${name}${suffix}`, `${name}${suffix === "Async" ? "Promisified" : "Callbackified"}`];
   const needs = needed.filter((i) => i.declared === undefined && mention(text, i.local) >= 0);
-  const own = Node.isIdentifier(target) && !imports.madeAsync.has(name) ? preferred[0] : undefined;
-  const local = imports.declare(needed, text, { preferred, ...(own === undefined ? {} : { own }) }, after, needs);
-  const note = `${text} is made once, as the module loads (${local}): a replacement of ${target.getText()} made later (a test's stub) is not seen`;
-  if (Node.isPropertyAccessExpression(target) && !notes.includes(note)) notes.push(note);
-  return local;
+  const own = !imports.madeAsync.has(name) ? preferred[0] : undefined;
+  return imports.declare(needed, text, { preferred, ...(own === undefined ? {} : { own }) }, after, needs);
 }
 
 /** How many parameters the functions of this file `target` names are declared with. */
@@ -74,11 +68,11 @@ export function callbackifiedFunction(callee: Node): string | undefined {
  * call the rewritten code.
  */
 function moduleLevelEnd(target: Node, imports: FileImports): number | undefined {
-  let root = target;
-  while (Node.isPropertyAccessExpression(root)) root = root.getExpression();
-  if (!Node.isIdentifier(root)) return undefined;
+  // A member (`fs.rename`) is read at each call, as written: a stub a test sets after the module loads (require-inject,
+  // sinon) must still be seen, so its wrapper stays at the call (write-file-atomic's suite stubs graceful-fs so).
+  if (!Node.isIdentifier(target)) return undefined;
   const file = target.getSourceFile();
-  const declarations = root.getSymbol()?.getDeclarations() ?? [];
+  const declarations = target.getSymbol()?.getDeclarations() ?? [];
   if (declarations.length === 0 || declarations.some((d) => d.getSourceFile() !== file)) return undefined;
   let end = 0;
   for (const declaration of declarations) {
@@ -86,12 +80,9 @@ function moduleLevelEnd(target: Node, imports: FileImports): number | undefined 
     if (statement === undefined) return undefined;
     const hoisted = Node.isFunctionDeclaration(statement) || (Node.isImportDeclaration(statement) && !statement.isTypeOnly());
     if (!hoisted) end = Math.max(end, statement.getEnd());
-    if (Node.isVariableStatement(statement) && !statement.getDeclarationKind().startsWith("const") && isReassigned(root)) return undefined;
-    if (Node.isFunctionDeclaration(statement) && isReassigned(root)) return undefined;
+    if (Node.isVariableStatement(statement) && !statement.getDeclarationKind().startsWith("const") && isReassigned(target)) return undefined;
+    if (Node.isFunctionDeclaration(statement) && isReassigned(target)) return undefined;
   }
-  // A member of the module's own object may be replaced by the code it is exported to; another module's is taken
-  // to stay (noted: a stub set after loading is not seen).
-  if (target !== root && (importedFrom(root) === undefined || assignsMember(file.getFullText(), target.getText()))) return undefined;
   const at = Math.max(end, imports.importsEnd());
   const runsBefore = file.getStatements().some((s) => s.getStart() < at && runsCodeAtLoad(s));
   return runsBefore ? undefined : end;
@@ -123,11 +114,6 @@ function isReassigned(name: Node): boolean {
     }
     return (Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent)) && [SyntaxKind.PlusPlusToken, SyntaxKind.MinusMinusToken].includes(parent.getOperatorToken());
   });
-}
-
-/** Whether `text` assigns the member `member` (`fs.stat = ...`). */
-function assignsMember(text: string, member: string): boolean {
-  return new RegExp(`(^|[^\\w$.])${member.replace(/[.$]/g, "\\$&")}\\s*([-+*/%&|^]|\\*\\*|<<|>>>?|&&|\\|\\||\\?\\?)?=(?!=)`).test(text);
 }
 
 /**
