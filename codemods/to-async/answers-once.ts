@@ -10,7 +10,7 @@
  * so no call answers twice, however deep the calls go). What is proven under such an assumption is kept only if the
  * assumption holds.
  */
-import type { Node } from "ts-morph";
+import { Node } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
 import { FileImports } from "../engine/imports.ts";
 import { callbackParam } from "./callback-param.ts";
@@ -27,7 +27,7 @@ const decided = new WeakMap<Node, Map<boolean, boolean>>();
 /** Whether every function `callee` may stand for is an err-first function of the project that answers at most once. */
 export function answersOnce(callee: Node, settings: WriterSettings): boolean {
   const declarations = declarationsOf(callee);
-  return declarations.length > 0 && declarations.every((fn) => provenOnce(fn, settings));
+  return declarations.length > 0 && declarations.every((fn) => Node.isCallExpression(fn) || provenOnce(fn, settings));
 }
 
 function provenOnce(fn: Node, settings: WriterSettings): boolean {

@@ -6,6 +6,7 @@
  */
 import { Node, type Statement } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
+import { importedFrom } from "../engine/origin.ts";
 import { Refusal } from "../engine/refusal.ts";
 import { readPreamble } from "./preamble.ts";
 
@@ -42,8 +43,36 @@ function onlyPreambleBefore(body: Node, statements: Statement[], callback: Node 
 }
 
 /**
+ * Which of universalify's wrappers `callee` is (fs-extra's `u(fn)`), if any. Called with a callback last, the function
+ * `fromCallback(fn)` returns calls `fn` with the same arguments, so it answers as `fn` does; `fromPromise(fn)` calls
+ * back once, when `fn`'s promise settles.
+ */
+function wrapsFor(callee: Node): "fromCallback" | "fromPromise" | undefined {
+  const wrapper = (name: string): "fromCallback" | "fromPromise" | undefined => (name === "fromCallback" || name === "fromPromise" ? name : undefined);
+  if (Node.isPropertyAccessExpression(callee)) return requires(callee.getExpression(), "universalify") ? wrapper(callee.getName()) : undefined;
+  if (!Node.isIdentifier(callee)) return undefined;
+  for (const d of callee.getSymbol()?.getDeclarations() ?? []) {
+    const init = Node.isVariableDeclaration(d) ? d.getInitializer() : undefined;
+    if (Node.isPropertyAccessExpression(init) && requires(init.getExpression(), "universalify")) return wrapper(init.getName());
+    const imported = Node.isImportSpecifier(d) ? d.getName() : Node.isBindingElement(d) ? (d.getPropertyNameNode()?.getText() ?? d.getName()) : undefined;
+    if (imported !== undefined && importedFrom(callee) === "universalify") return wrapper(imported);
+  }
+  return undefined;
+}
+
+/** Whether `node` is `require(module)`, or a name bound to it or imported from it. */
+function requires(node: Node, module: string): boolean {
+  if (Node.isCallExpression(node)) {
+    const [arg] = node.getArguments();
+    return node.getExpression().getText() === "require" && arg !== undefined && Node.isStringLiteral(arg) && arg.getLiteralValue() === module;
+  }
+  return importedFrom(node) === module;
+}
+
+/**
  * The function declarations `callee` (a name or `module.name`) stands for, through imports, `require`, and
- * `module.exports = { name }` / `exports.name = name`: what the compiler resolves, in this file or another.
+ * `module.exports = { name }` / `exports.name = name`: what the compiler resolves, in this file or another; through
+ * universalify's `fromCallback(fn)`, `fn`; a `fromPromise(fn)` call stands for itself.
  */
 export function declarationsOf(callee: Node): Node[] {
   const found: Node[] = [];
@@ -60,6 +89,11 @@ export function declarationsOf(callee: Node): Node[] {
       return;
     }
     if (Node.isPropertyAssignment(node) || Node.isVariableDeclaration(node)) return visit(node.getInitializer(), depth + 1);
+    if (Node.isCallExpression(node) && wrapsFor(node.getExpression()) === "fromCallback") return visit(node.getArguments()[0], depth + 1);
+    if (Node.isCallExpression(node) && wrapsFor(node.getExpression()) === "fromPromise") {
+      found.push(node); // a promise function given a callback interface: it calls back once, when the promise settles
+      return;
+    }
     if (Node.isBinaryExpression(node)) return visit(node.getRight(), depth + 1);
     if (Node.isPropertyAccessExpression(node) && Node.isBinaryExpression(node.getParent())) return visit(node.getParent(), depth + 1);
     if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
