@@ -30,6 +30,7 @@ import type { Context, ErrFirstWriter } from "./err-first-writer.ts";
 import { checkLimitOfOne, checkNeoArity, helperName, HELPERS, type Helper } from "./async-library-helpers.ts";
 import { Names } from "./names.ts";
 import { isNodeApi } from "./wrapper.ts";
+import { innerCallback } from "./inner-callback.ts";
 
 /** An answer that ends the function it is written in (an iteratee's own async function). */
 const returned = (value: string | undefined): string[] => [value === undefined ? "return;" : `return ${value};`];
@@ -91,7 +92,7 @@ export function asyncLibraryAnswer(writer: ErrFirstWriter, call: CallExpression,
     `the final callback of \`${name}\` takes a value; the library passes none`,
     final,
   );
-  return writer.after(final, write);
+  return innerCallback(writer, final, write);
 }
 
 type Inline = ArrowFunction | FunctionExpression;

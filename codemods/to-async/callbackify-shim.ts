@@ -4,7 +4,7 @@
  * caller handing its callback to such a function needs no `callback-may-run-synchronously` refusal: that is what
  * makes the refusal's advice ("migrate that function first, then this one") work on the next run.
  */
-import { Node, type Statement } from "ts-morph";
+import { Node, type Block, type CallExpression, type ExpressionStatement, type Identifier, type Statement } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
 import { importedFrom } from "../engine/origin.ts";
 import { Refusal } from "../engine/refusal.ts";
@@ -110,4 +110,23 @@ export function declarationsOf(callee: Node): Node[] {
 export function answersThroughCallbackify(callee: Node): boolean {
   const declarations = declarationsOf(callee);
   return declarations.length > 0 && declarations.every((d) => isFunctionNode(d) && d.getBody() !== undefined && isCallbackifyShim(d.getBody()!));
+}
+
+/**
+ * `fAsync` for `f`, a function of this file whose callback shape an earlier run kept
+ * (`function f(a, cb) { callbackify(fAsync)(a, cb); }`): its callers here call the async version natively.
+ */
+export function keptAsyncVersion(callee: Identifier): string | undefined {
+  for (const declaration of callee.getSymbol()?.getDeclarations() ?? []) {
+    if (!Node.isFunctionDeclaration(declaration) || declaration.getSourceFile() !== callee.getSourceFile()) continue;
+    const body = declaration.getBody();
+    if (body === undefined || !isCallbackifyShim(body)) continue;
+    // The call is the last statement, after the shuffle the shape keeps if any (preamble.ts).
+    const shim = ((body as Block).getStatements().at(-1) as ExpressionStatement).getExpression() as CallExpression;
+    const head = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
+    const made = (Node.isPropertyAccessExpression(head) ? head.getExpression() : head) as CallExpression;
+    const [inner] = made.getArguments();
+    if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
+  }
+  return undefined;
 }

@@ -2,15 +2,15 @@
  * The body of an err-first function, rewritten statement by statement into its async form (see err-first.ts for
  * what is rewritten and what is refused).
  */
-import { Node, SyntaxKind, ts, type ArrowFunction, type Block, type CallExpression, type ExpressionStatement, type Expression, type FunctionDeclaration, type FunctionExpression, type Identifier, type ReturnStatement, type Statement } from "ts-morph";
+import { Node, type ArrowFunction, type Block, type CallExpression, type Expression, type FunctionDeclaration, type FunctionExpression, type Identifier, type ReturnStatement, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
-import { findAll } from "../engine/walk.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { nativeFor } from "./preamble.ts";
 import { textWith } from "./rename.ts";
-import { answersThroughCallbackify, declarationsOf, isCallbackifyShim } from "./callbackify-shim.ts";
-import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
+import { answersThroughCallbackify, keptAsyncVersion } from "./callbackify-shim.ts";
+import { innerCallback } from "./inner-callback.ts";
+import { declaresFunction, isLocalFunction, isNullish, named, ownReturns } from "./writer-syntax.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
 import { callbackifiedFunction, sharedWrapper } from "./module-wrappers.ts";
 import { withOwnComments } from "./statement-comments.ts";
@@ -74,7 +74,7 @@ export class ErrFirstWriter {
   private readonly loops: FunctionExpression[] = [];
   private readonly continued = new Set<Node>();
   /** The variables the inspected inner callbacks being written declared, in scope of what is written now. */
-  private readonly inspectedNames: string[] = [];
+  readonly inspectedNames: string[] = [];
   /** Local functions that answer through the callback (answering-helper.ts), and the calls of them that answer. */
   private readonly helpers: FunctionDeclaration[] = [];
   private readonly helperCalls = new Set<Node>();
@@ -437,7 +437,8 @@ export class ErrFirstWriter {
   /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
   private continuation(call: CallExpression, fn: ArrowFunction | FunctionExpression): string[] {
     const form = (): [string, string] => [this.promiseForm(call), call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")];
-    return this.after(
+    return innerCallback(
+      this,
       fn,
       (value, kind) => {
         const [callee, args] = form();
@@ -447,109 +448,7 @@ export class ErrFirstWriter {
     );
   }
 
-  /**
-   * The inner callback `fn`, `(err, value) => { if (err) return callback(err); ...rest }`, as the code `awaited`
-   * writes (given the name of `value`, if any, and how to declare it: it awaits what `fn` waited for) and then the
-   * rest. Given the err-first `call` it was handed to, an inner callback that combines errors in cleanup, or reads
-   * the error itself, is written too; without one (an `async` library helper's final callback) it must forward.
-   */
-  after(fn: ArrowFunction | FunctionExpression, awaited: (value: string | undefined, kind: "const" | "let") => string[], call?: CallExpression): string[] {
-    refuseUnless(
-      !Node.isFunctionExpression(fn) || !usesOwnThis(fn),
-      "handler-this-would-change",
-      "the inner callback uses its own `this`",
-      fn,
-    );
-    const combination = call === undefined ? undefined : cleanupCombination(fn, (node) => this.isCallback(node));
-    if (combination !== undefined) return this.cleanup(call!, fn, combination);
-    const params = fn.getParameters();
-    refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
-    const err = params[0]!.getName();
-    const body = fn.getBody();
-    refuseUnless(
-      Node.isBlock(body),
-      "error-not-forwarded",
-      "the inner callback's body is an expression, not a block: write it as a block (`(err) => { return callback(...); }`) and run again",
-      fn,
-    );
-    const [check, ...rest] = (body as Block).getStatements();
-    const errSymbol = params[0]!.getNameNode().getSymbol();
-    const forwards =
-      check !== undefined && this.isErrorForward(check, err) && !rest.some((s) => named(s, err).some((id) => id.getSymbol() === errSymbol));
-    if (!forwards) {
-      refuseUnless(
-        call !== undefined,
-        "error-not-forwarded",
-        `the inner callback does not start by passing \`${err}\` on (\`if (${err}) return callback(${err});\`); awaiting ` +
-          "would throw where it did something else",
-        check ?? fn,
-      );
-      // The callback looks at the error itself (`if (err && err.code === "ENOENT") ...`): the error is caught into it.
-      return this.inspected(call!, fn, (body as Block).getStatements());
-    }
-    this.moved.add(fn);
-    const value = params[1]?.getNameNode().getText();
-    // The callback's parameter was a variable of its own: one it assigns stays assignable (`let`).
-    const kind = params[1] !== undefined && isAssigned(rest, params[1].getNameNode()) ? "let" : "const";
-    return [...awaited(value, kind), ...this.block(rest, { later: true, mustLeave: false }, fn)];
-  }
-
-  /**
-   * `api(args, (err, value) => { ...reads err... })`: the awaited call's error is caught into `err` (null when it
-   * succeeds, as the callback was given), and the callback's code follows, answering as it did.
-   */
-  private inspected(call: CallExpression, fn: ArrowFunction | FunctionExpression, statements: readonly Statement[]): string[] {
-    const [errParam, valueParam] = fn.getParameters();
-    for (const param of [errParam!, ...(valueParam === undefined ? [] : [valueParam])]) {
-      refuseUnless(Node.isIdentifier(param.getNameNode()), "error-not-forwarded", "the inner callback destructures its parameters", param);
-    }
-    this.moved.add(fn);
-    const typed = !/\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath());
-    const typeOf = (node: Node): string => node.getType().getText(node, ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope);
-    const err = errParam!.getName();
-    const value = valueParam?.getName();
-    const caught = err === "caught" || value === "caught" ? "caught2" : "caught";
-    const form = this.promiseForm(call);
-    const args = call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ");
-    // An inner callback inspected inside this one's code, with the same names (`(err, names)` in `(err, stats)`),
-    // lands in the same scope once both are flat: it assigns the variables this one declared, which no closure reads.
-    const declare = (name: string, declaration: string): string[] => (this.inspectedNames.includes(name) ? [] : [declaration]);
-    const head = [
-      ...declare(err, `let ${err}${typed ? `: ${typeOf(errParam!)}` : ""} = null;`),
-      ...(this.inspectedNames.includes(err) ? [`${err} = null;`] : []),
-      ...(value === undefined ? [] : declare(value, `let ${value}${typed ? `!: ${typeOf(valueParam!)}` : ""};`)),
-      "try {",
-      `${value === undefined ? "" : `${value} = `}await ${form}(${args});`,
-      `} catch (${caught}) {`,
-      `${err} = ${caught}${typed ? ` as ${typeOf(errParam!)}` : ""};`,
-      "}",
-    ];
-    const shared = [errParam!, ...(valueParam === undefined ? [] : [valueParam])].filter((p) => !readInClosure(p.getNameNode(), statements)).map((p) => p.getName());
-    this.inspectedNames.push(...shared);
-    try {
-      return [...head, ...this.block(statements, { later: true, mustLeave: false }, fn)];
-    } finally {
-      this.inspectedNames.splice(this.inspectedNames.length - shared.length, shared.length);
-    }
-  }
-
-  /**
-   * `step(args, (err) => cleanup(more, (closeErr) => cb(err || closeErr)))`: the cleanup runs whether the step
-   * failed or not, and the same error wins (see cleanup-errors.ts).
-   */
-  private cleanup(call: CallExpression, fn: ArrowFunction | FunctionExpression, { cleanup, error, precedence }: CleanupCombination): string[] {
-    const inner = cleanup.getArguments().at(-1)!;
-    this.moved.add(fn);
-    this.moved.add(inner);
-    const step = `await ${this.promiseForm(call)}(${call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")});`;
-    const end = `await ${this.promiseForm(cleanup)}(${cleanup.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")});`;
-    const quiet = ["try {", end, "} catch {}"];
-    if (precedence === "cleanup") return ["try {", step, "} finally {", end, "}", "return;"];
-    const rethrow = ["try {", step, `} catch (${error}) {`, ...quiet, `throw ${error};`, "}"];
-    return [...rethrow, ...(precedence === "first" ? [end] : quiet), "return;"];
-  }
-
-  private promiseForm(call: CallExpression): string {
+  promiseForm(call: CallExpression): string {
     this.waits.some = true;
     return this.promiseFormOf(call.getExpression(), call, call.getArguments().length);
   }
@@ -572,19 +471,6 @@ export class ErrFirstWriter {
     );
     const text = promiseCallee(callee, form, () => this.use("node:util", "promisify"));
     return form === "promisify" ? sharedWrapper(callee, text, "Async", this, count) : text;
-  }
-
-  /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */
-  private isErrorForward(statement: Statement, err: string): boolean {
-    if (!Node.isIfStatement(statement) || statement.getExpression().getText() !== err || statement.getElseStatement() !== undefined) return false;
-    const then = statement.getThenStatement();
-    const inner = Node.isBlock(then) ? then.getStatements() : [then];
-    const forwards = (s: Statement | undefined): boolean => {
-      const e = Node.isReturnStatement(s) ? s.getExpression() : Node.isExpressionStatement(s) ? s.getExpression() : undefined;
-      return e !== undefined && Node.isCallExpression(e) && this.isCallback(e.getExpression()) && e.getArguments().length === 1 && e.getArguments()[0]!.getText() === err;
-    };
-    if (inner.length === 1) return Node.isReturnStatement(inner[0]) && forwards(inner[0]);
-    return inner.length === 2 && forwards(inner[0]) && Node.isReturnStatement(inner[1]) && inner[1].getExpression() === undefined;
   }
 
   /** `next: for (;;) { ... }` for `(function next() { ... })()`: each `next()` a `continue next;`. */
@@ -656,77 +542,3 @@ export class ErrFirstWriter {
   }
 }
 
-/** The identifiers under `node` spelled `name` (found without wrapping the others). */
-function named(node: Node, name: string): Node[] {
-  return findAll(node, (n) => ts.isIdentifier(n) && n.text === name);
-}
-
-function isNullish(node: Node): boolean {
-  return Node.isNullLiteral(node) || (Node.isIdentifier(node) && node.getText() === "undefined");
-}
-
-/** The `return` statements in `statement` that leave the function it is in (not a function inside it). */
-function ownReturns(statement: Statement): ReturnStatement[] {
-  const all = Node.isReturnStatement(statement) ? [statement] : statement.getDescendantsOfKind(SyntaxKind.ReturnStatement);
-  return all.filter((r) => {
-    const owner = r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
-    return owner === undefined || owner.getStart() < statement.getStart();
-  });
-}
-
-function usesOwnThis(fn: FunctionExpression): boolean {
-  return fn.getDescendantsOfKind(SyntaxKind.ThisKeyword).some((t) => t.getFirstAncestor((a) => Node.isFunctionExpression(a) || Node.isFunctionDeclaration(a)) === fn);
-}
-
-/** Whether `callee` resolves to a function declared somewhere in the project (it can be migrated). */
-function declaresFunction(callee: Node): boolean {
-  return declarationsOf(callee).some((d) => Node.isFunctionDeclaration(d));
-}
-
-/** Whether `callee` names a function declared in its own file. */
-function isLocalFunction(callee: Node): boolean {
-  return Node.isIdentifier(callee) && (callee.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
-}
-
-/**
- * `fAsync` for `f`, a function of this file whose callback shape an earlier run kept
- * (`function f(a, cb) { callbackify(fAsync)(a, cb); }`): its callers here call the async version natively.
- */
-function keptAsyncVersion(callee: Identifier): string | undefined {
-  for (const declaration of callee.getSymbol()?.getDeclarations() ?? []) {
-    if (!Node.isFunctionDeclaration(declaration) || declaration.getSourceFile() !== callee.getSourceFile()) continue;
-    const body = declaration.getBody();
-    if (body === undefined || !isCallbackifyShim(body)) continue;
-    // The call is the last statement, after the shuffle the shape keeps if any (preamble.ts).
-    const shim = ((body as Block).getStatements().at(-1) as ExpressionStatement).getExpression() as CallExpression;
-    const head = shim.getExpression(); // `callbackify(fAsync)`, or `callbackify(fAsync).call`
-    const made = (Node.isPropertyAccessExpression(head) ? head.getExpression() : head) as CallExpression;
-    const [inner] = made.getArguments();
-    if (inner !== undefined && Node.isIdentifier(inner)) return inner.getText();
-  }
-  return undefined;
-}
-
-/** Whether a function inside `statements` reads the variable `name` declares (it could run after a reassignment). */
-function readInClosure(name: Node, statements: readonly Statement[]): boolean {
-  const symbol = name.getSymbol();
-  const owner = enclosingFunction(name);
-  return statements.some((statement) => named(statement, name.getText()).some((id) => id.getSymbol() === symbol && enclosingFunction(id) !== owner));
-}
-
-function enclosingFunction(node: Node): Node | undefined {
-  return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
-}
-
-/** Whether code in `statements` assigns the variable `name` declares (`x = ...`, `x += ...`, `x++`). */
-function isAssigned(statements: readonly Statement[], name: Node): boolean {
-  const symbol = name.getSymbol();
-  return statements.some((statement) =>
-    named(statement, name.getText()).some((id) => {
-      if (id.getSymbol() !== symbol) return false;
-      const parent = id.getParent();
-      if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && parent.getOperatorToken().getKind() >= SyntaxKind.FirstAssignment && parent.getOperatorToken().getKind() <= SyntaxKind.LastAssignment;
-      return Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent) ? [SyntaxKind.PlusPlusToken, SyntaxKind.MinusMinusToken].includes(parent.getOperatorToken()) : false;
-    }),
-  );
-}
