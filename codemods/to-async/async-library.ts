@@ -31,6 +31,7 @@ import { checkLimitOfOne, checkNeoArity, helperName, HELPERS, type Helper } from
 import { Names } from "./names.ts";
 import { isNodeApi } from "./wrapper.ts";
 import { innerCallback } from "./inner-callback.ts";
+import { checkAnswersLater, promiseFormOf } from "./callee-forms.ts";
 
 /** An answer that ends the function it is written in (an iteratee's own async function). */
 const returned = (value: string | undefined): string[] => [value === undefined ? "return;" : `return ${value};`];
@@ -353,8 +354,8 @@ class LibraryCall {
 
   /** A reference iteratee called with `args`: in its promise form (it must surely call back later, as in the function itself). */
   private referenceCall(reference: Expression, args: (string | undefined)[]): string {
-    this.writer.checkAnswersLater(this.call, this.ctx, reference);
-    return `${this.writer.promiseFormOf(reference, reference)}(${args.filter((a) => a !== undefined).join(", ")})`;
+    checkAnswersLater(this.writer, this.call, this.ctx, reference);
+    return `${promiseFormOf(this.writer, reference, reference)}(${args.filter((a) => a !== undefined).join(", ")})`;
   }
 
   private mentionsAny(node: Node, params: readonly ParameterDeclaration[]): boolean {

@@ -6,17 +6,16 @@ import { Node, type ArrowFunction, type Block, type CallExpression, type Express
 import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
-import { nativeFor } from "./preamble.ts";
 import { textWith } from "./rename.ts";
-import { answersThroughCallbackify, keptAsyncVersion } from "./callbackify-shim.ts";
+import { answersThroughCallbackify } from "./callbackify-shim.ts";
 import { innerCallback } from "./inner-callback.ts";
-import { declaresFunction, isLocalFunction, isNullish, named, ownReturns } from "./writer-syntax.ts";
+import { isNullish, named, ownReturns } from "./writer-syntax.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
-import { callbackifiedFunction, sharedWrapper } from "./module-wrappers.ts";
 import { withOwnComments } from "./statement-comments.ts";
-import { isNodeApi, promiseCallee, promiseFormOf, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
+import { isNodeApi, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
 import { answersOnce } from "./answers-once.ts";
+import { checkAnswersLater, madeAsync, promiseFormOf } from "./callee-forms.ts";
 import { answeringHelpers, hoistedDeclarations } from "./answering-helper.ts";
 
 export interface Context {
@@ -88,7 +87,7 @@ export class ErrFirstWriter {
     readonly cb: Identifier,
     readonly imports: FileImports,
     private readonly inner: readonly Edit[] = [],
-    private readonly settings: WriterSettings = {},
+    readonly settings: WriterSettings = {},
     readonly answerWith: Answer = returnAnswer,
     shared: Shared = { needed: [], moved: new Set(), notes: [], sameTurn: [], awaited: new Set(), waits: { some: false } },
   ) {
@@ -335,66 +334,15 @@ export class ErrFirstWriter {
     if (lastArg === undefined) return undefined;
     if (this.isCallback(lastArg)) {
       // Handing the callback to something that is not an err-first API (`pending.push(callback)`) is escaping.
-      if (!this.madeAsync(expr.getExpression()) && !takesErrFirstCallback(expr.getExpression())) return undefined;
-      this.checkAnswersLater(expr, ctx);
+      if (!madeAsync(this, expr.getExpression()) && !takesErrFirstCallback(expr.getExpression())) return undefined;
+      checkAnswersLater(this, expr, ctx);
       return this.handOver(expr, args.slice(0, -1) as Expression[]);
     }
     if ((Node.isArrowFunction(lastArg) || Node.isFunctionExpression(lastArg)) && this.mentionsCallback(lastArg)) {
-      this.checkAnswersLater(expr, ctx);
+      checkAnswersLater(this, expr, ctx);
       return this.continuation(expr, lastArg);
     }
     return undefined;
-  }
-
-  /**
-   * Called in the function's own turn, an API that may call back synchronously takes the callback with it: Node's
-   * own APIs never do, nor functions this run made async, nor the callback shapes an earlier run kept (through
-   * `callbackify`). For any other, the async form answers later where the old one may have answered at once: noted,
-   * or refused under `--strict`.
-   */
-  checkAnswersLater(call: CallExpression, ctx: Context, callee: Node = call.getExpression()): void {
-    if (ctx.later || this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return;
-    const name = callee.getText();
-    const local = isLocalFunction(callee);
-    if (this.settings.strict !== true) {
-      this.sameTurn.push(`\`${name}\` may call back in the same turn`);
-      return;
-    }
-    refuseUnless(
-      false,
-      "callback-may-run-synchronously",
-      `\`${name}\` may call back synchronously, and the callback with it; the async form always answers later ` +
-        (local
-          ? `(\`${name}\` keeps its callback form in this run: migrate it too, and this one calls its async version; if it is refused, see why)`
-          : declaresFunction(callee)
-            ? `(migrate \`${name}\` first: its callback form then answers through callbackify, always later, and this one converts on the next run)`
-            : "(corral cannot tell whether it does; without --strict this alone refuses nothing: the rewrite notes it)"),
-      call,
-    );
-  }
-
-  /** The async version of a file-local err-first function this run rewrote, if `callee` names one (`f`, `exports.f`). */
-  private madeAsync(callee: Node): string | undefined {
-    // `callbackify(f)(args, cb)`: a call site an earlier run bridged calls the async function natively.
-    const bridged = Node.isCallExpression(callee) && /(^|\.)callbackify$/.test(callee.getExpression().getText()) ? callee.getArguments() : [];
-    if (bridged.length === 1 && Node.isIdentifier(bridged[0])) return bridged[0].getText();
-    const shared = callbackifiedFunction(callee); // `fWithCallback(args, cb)`, `const fWithCallback = callbackify(f)`
-    if (shared !== undefined) return shared;
-    if (!Node.isIdentifier(callee) && !Node.isPropertyAccessExpression(callee)) return undefined;
-    const name = callee.getText();
-    let made = this.imports.madeAsync.get(name) ?? (Node.isIdentifier(callee) ? keptAsyncVersion(callee) : undefined);
-    if (made === undefined && Node.isIdentifier(callee) && this.imports.pending.has(name)) {
-      // A function of this file planned after this one (they call each other): taken to become async, as it is
-      // planned to; if it does not, the file is planned again with it kept a callback function.
-      const declaration = callee.getSymbol()?.getDeclarations().find((d) => Node.isFunctionDeclaration(d) && d.getSourceFile() === callee.getSourceFile());
-      if (declaration !== undefined && Node.isFunctionDeclaration(declaration)) {
-        this.imports.assumed.add(name);
-        this.assumedHere = true;
-        made = declaration.isExported() || declaration.isDefaultExport() ? `${name}Async` : name;
-      }
-    }
-    if (made !== undefined) this.awaited.add(callee);
-    return made;
   }
 
   /** `callback(err)` -> `throw err`; `callback(null, value)` -> `return value`. */
@@ -422,7 +370,7 @@ export class ErrFirstWriter {
     // The promise settles once: a callee handed the callback may call it several times (glob's `_processReaddir2`
     // calls its callback once per entry), where the awaited form would answer once.
     refuseUnless(
-      this.madeAsync(callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee) || typedErrFirst(callee) || answersOnce(callee, this.settings),
+      madeAsync(this, callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee) || typedErrFirst(callee) || answersOnce(callee, this.settings),
       "callback-api-unknown",
       `\`${callee.getText()}\` is handed the callback and is not known to call it exactly once (it is not a Node API, a ` +
         "function typed with an err-first callback, one migrated to async, or a function of the project corral can " +
@@ -450,27 +398,7 @@ export class ErrFirstWriter {
 
   promiseForm(call: CallExpression): string {
     this.waits.some = true;
-    return this.promiseFormOf(call.getExpression(), call, call.getArguments().length);
-  }
-
-  /**
-   * The promise-returning function that stands for the err-first function `callee` (the async version of one this
-   * run made async, `fs.promises.x`, `promisify(...)`); refused at `at` when there is none. With the call's argument
-   * `count`, a call that leaves out arguments of a function made async awaits its kept callback shape instead.
-   */
-  promiseFormOf(callee: Node, at: Node, count?: number): string {
-    const native = this.madeAsync(callee);
-    const direct = native === undefined || count === undefined ? native : nativeFor(callee, native, count, at);
-    if (direct !== undefined) return direct;
-    const form = promiseFormOf(callee);
-    refuseUnless(
-      form !== undefined,
-      "callback-api-unknown",
-      `\`${callee.getText()}\` has no promise form corral knows to give the same result`,
-      at,
-    );
-    const text = promiseCallee(callee, form, () => this.use("node:util", "promisify"));
-    return form === "promisify" ? sharedWrapper(callee, text, "Async", this, count) : text;
+    return promiseFormOf(this, call.getExpression(), call, call.getArguments().length);
   }
 
   /** `next: for (;;) { ... }` for `(function next() { ... })()`: each `next()` a `continue next;`. */
