@@ -98,9 +98,11 @@ export function planErrFirst(
   // A call of a declaration itself (recursion) awaits its async version, as a call of any function made async here.
   const self = Node.isFunctionDeclaration(fn) ? fn.getName() : undefined;
   const before = self === undefined ? undefined : imports.madeAsync.get(self);
+  // Its uses, read once: whether its callers can be bridged decides its shape here and in planDeclaration.
+  const uses = self === undefined ? undefined : usesOf(fn as FunctionDeclaration, cb);
   if (self !== undefined) {
     const declaration = fn as FunctionDeclaration;
-    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0 || !bridgeable(declaration, cb);
+    const keepsShape = declaration.isExported() || declaration.isDefaultExport() || preamble.shim.length > 0 || !uses!.bridgeable;
     imports.madeAsync.set(self, keepsShape ? `${self}Async` : self);
   }
   let statements: string[];
@@ -165,7 +167,7 @@ export function planErrFirst(
     notes,
     returnType: self !== undefined && cyclic(writer, self, imports) ? promiseTypeOf(fn, cb) : "",
   };
-  if (Node.isFunctionDeclaration(fn)) return planDeclaration(fn, cb, version, imports);
+  if (Node.isFunctionDeclaration(fn)) return planDeclaration(fn, cb, version, imports, uses);
   return planKeptShape(fn, version, imports);
 }
 
@@ -193,9 +195,10 @@ export function shimCall(fn: FunctionNode, impl: string, version: AsyncVersion):
     : `${version.shim}${version.callbackify}(${impl})(${args});`;
 }
 
-function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: AsyncVersion, imports: FileImports): ErrFirstRewrite {
+function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: AsyncVersion, imports: FileImports, uses: Uses | undefined): ErrFirstRewrite {
   const name = fn.getName();
-  refuseUnless(name !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
+  refuseUnless(name !== undefined && uses !== undefined, "callback-function-anonymous", "an anonymous default-exported callback function", fn);
+  const { references, callsOnly, bridgeable } = uses;
   const { writer, kept, keptNames, typeParams, notes } = version;
   const params = fn.getParameters();
   const source = fn.getSourceFile().getFullText();
@@ -203,8 +206,8 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   // A file-local function with a shuffle keeps its callback shape too: its callers' calling forms still work. So does
   // one used as a value (`module.exports = { f: u(f) }`, `list.forEach(f)`): nobody can list what calls it; and one
   // whose callback is not last, which callbackify could not bridge at its callers.
-  const asValue = !callsOnly(fn);
-  if (exported || version.shim !== "" || !bridgeable(fn, cb)) {
+  const asValue = !callsOnly;
+  if (exported || version.shim !== "" || !bridgeable) {
     // Outside callers keep `name(args..., callback)`; the async version sits beside it.
     const impl = `${name}Async`;
     const wrapper =
@@ -226,7 +229,8 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   // A file-local function: its callers here call the async version through callbackify.
   const edits: Edit[] = [];
   // Every use is a call here, or an iteratee of the `async` library (callsOnly): each is bridged.
-  for (const ref of fn.getNameNode()!.findReferencesAsNodes()) {
+  let bridge: string | undefined; // `callbackify(name)`, or the module-level constant made of it, once
+  for (const ref of references) {
     if (ref === fn.getNameNode()) continue;
     if (imports.nativeCalls.has(ref)) continue; // a caller planned before this one awaits it natively
     if (ref.getStart() > fn.getStart() && ref.getEnd() < fn.getEnd()) {
@@ -240,7 +244,7 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
       );
       continue;
     }
-    const bridge = sharedWrapper(fn.getNameNode()!, `${version.callbackify}(${name})`, "WithCallback", { imports, needed: writer.needed });
+    bridge ??= sharedWrapper(fn.getNameNode()!, `${version.callbackify}(${name})`, "WithCallback", { imports, needed: writer.needed });
     edits.push({ start: ref.getStart(), end: ref.getEnd(), text: bridge, format: false });
   }
   const head = source.slice(fn.getStart(), fn.getNameNode()!.getStart()).replace(/function\s*$/, "");
@@ -252,23 +256,28 @@ function planDeclaration(fn: FunctionDeclaration, cb: Identifier, version: Async
   for (const call of writer.awaited) imports.nativeCalls.add(call);
   return { edits, notes, imports: writer.needed };
 }
-/** Whether callbackify can stand for the file-local function `fn` at each of its calls: the callback last, only calls. */
-function bridgeable(fn: FunctionDeclaration, cb: Identifier): boolean {
-  return fn.getParameters().at(-1)?.getNameNode() === cb && callsOnly(fn);
+/** How a file-local function declaration is used: what refers to it, and whether its calls can be bridged. */
+interface Uses {
+  references: Node[];
+  /**
+   * Whether every use is a call of it in its own file with an argument for each parameter (or an iteratee of the
+   * `async` library): calls its rewrite can bridge one by one.
+   */
+  callsOnly: boolean;
+  /** Whether callbackify can stand for it at each of its calls: only calls, and the callback last. */
+  bridgeable: boolean;
 }
 
-/**
- * Whether every use of the file-local function `fn` is a call of it in its own file with an argument for each
- * parameter (or an iteratee of the `async` library): calls its rewrite can bridge one by one.
- */
-function callsOnly(fn: FunctionDeclaration): boolean {
+function usesOf(fn: FunctionDeclaration, cb: Identifier): Uses {
   const params = fn.getParameters().length;
-  return fn.getNameNode()!.findReferencesAsNodes().every((ref) => {
+  const references = fn.getNameNode()!.findReferencesAsNodes();
+  const callsOnly = references.every((ref) => {
     if (ref === fn.getNameNode()) return true;
     const call = ref.getParent();
     const called = Node.isCallExpression(call) && call.getExpression() === ref && call.getArguments().length === params;
     return (called || isHelperArgument(ref)) && ref.getSourceFile() === fn.getSourceFile();
   });
+  return { references, callsOnly, bridgeable: callsOnly && fn.getParameters().at(-1)?.getNameNode() === cb };
 }
 
 /** Whether the function calls itself, or another of the file's functions that calls it back, as it is rewritten. */
