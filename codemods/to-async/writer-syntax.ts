@@ -8,6 +8,7 @@ export function named(node: Node, name: string): Node[] {
   return findAll(node, (n) => ts.isIdentifier(n) && n.text === name);
 }
 
+/** `null` or `undefined`, as an argument. */
 export function isNullish(node: Node): boolean {
   return Node.isNullLiteral(node) || (Node.isIdentifier(node) && node.getText() === "undefined");
 }
@@ -16,11 +17,12 @@ export function isNullish(node: Node): boolean {
 export function ownReturns(statement: Statement): ReturnStatement[] {
   const all = Node.isReturnStatement(statement) ? [statement] : statement.getDescendantsOfKind(SyntaxKind.ReturnStatement);
   return all.filter((r) => {
-    const owner = r.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
+    const owner = enclosingFunction(r);
     return owner === undefined || owner.getStart() < statement.getStart();
   });
 }
 
+/** Whether `fn` reads its own `this` (not an inner function's). */
 export function usesOwnThis(fn: FunctionExpression): boolean {
   return fn.getDescendantsOfKind(SyntaxKind.ThisKeyword).some((t) => t.getFirstAncestor((a) => Node.isFunctionExpression(a) || Node.isFunctionDeclaration(a)) === fn);
 }
@@ -42,6 +44,7 @@ export function readInClosure(name: Node, statements: readonly Statement[]): boo
   return statements.some((statement) => named(statement, name.getText()).some((id) => id.getSymbol() === symbol && enclosingFunction(id) !== owner));
 }
 
+/** The function (of any kind) `node` is in. */
 function enclosingFunction(node: Node): Node | undefined {
   return node.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a) || Node.isArrowFunction(a) || Node.isFunctionExpression(a));
 }
