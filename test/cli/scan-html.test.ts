@@ -131,7 +131,8 @@ describe("corral scan --html", () => {
     const { code, stdout, stderr } = await corral(dir, "scan", ".", "--json", "--html", "map.html");
     expect(code).toBe(0);
     expect(stderr).toContain("wrote the migration map to map.html");
-    const report = JSON.parse(stdout) as { functions: Scanned[] };
+    const report = JSON.parse(stdout) as { functions: Scanned[]; order: string[] };
+    expect(report.order.length).toBeGreaterThan(0);
     const { page, requests } = await openMap(path.join(dir, "map.html"));
     expect(await page.locator("h1").textContent()).toBe("corral migration map");
     const total = async (name: string): Promise<number> => Number(await page.locator(`[data-total="${name}"] b`).textContent());
@@ -159,6 +160,13 @@ describe("corral scan --html", () => {
       expect(box.y).toBeGreaterThan(-1); // in the viewport, give or take a sub-pixel
       expect(box.y + box.height).toBeLessThan(page.viewportSize()!.height + 1);
     }
+    // A call links to the function it calls.
+    await page.locator('[data-function="api.ts:both"] td:last-child a', { hasText: "api.ts:load" }).click();
+    expect(await page.locator("#code .here").textContent()).toContain("export function load(api: Api, id: string)");
+    // The suggested order, drawn when its section is opened.
+    expect(await page.locator("#order li").count()).toBe(0);
+    await page.locator("#order-details summary").click();
+    expect(await page.locator("#order li").allTextContents()).toEqual(report.order);
     // A folder summary row for the top folder, counting everything.
     expect(await page.locator('#folders tr[data-folder="."] td').first().textContent()).toBe("2");
     // Self-contained: the page asked for nothing but itself.
