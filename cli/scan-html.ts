@@ -68,15 +68,21 @@ ${distinctFiles(report).map(sourceScript).join("\n")}
 
 function folderTable(folders: readonly FolderSummary[]): string {
   const styles = STYLES.filter((s) => folders.some((f) => f.styles[s] > 0));
-  const head = ["folder", "files", "functions", ...styles, "--to async changed", "--to async refused", "--to scoped changed", "--to scoped refused", "scoped already"];
+  const one = (name: string): string => `<th scope="col" rowspan="2">${name}</th>`;
+  const group = (name: string, span: number): string => `<th scope="colgroup" colspan="${span}">${name}</th>`;
   const row = (f: FolderSummary): string => {
     const percent = f.functions === 0 ? 100 : Math.round((f.styles.scoped / f.functions) * 100);
     const cells = [f.files, f.functions, ...styles.map((s) => f.styles[s]), f.async.changed, f.async.refused, f.scoped.changed, f.scoped.refused];
     return `<tr data-folder="${escapeHtml(f.folder)}"><th scope="row" style="padding-left:${0.5 + f.depth * 1.2}em">` +
-      `<button type="button" class="link" data-folder="${escapeHtml(f.folder)}" aria-label="Show the functions of ${escapeHtml(f.folder)}">${escapeHtml(f.folder)}</button></th>` +
-      `${cells.map((n) => `<td>${n}</td>`).join("")}<td><span class="bar"><span style="width:${percent}%"></span></span> ${percent}%</td></tr>`;
+      `<button type="button" class="link" data-folder="${escapeHtml(f.folder)}" aria-label="Show the functions of ${escapeHtml(folderName(f.folder))}">${escapeHtml(folderName(f.folder))}</button></th>` +
+      `${cells.map((n) => `<td>${n}</td>`).join("")}<td class="progress"><span class="bar"><span style="width:${percent}%"></span></span> ${percent}%</td></tr>`;
   };
-  return `<table id="folders"><thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead><tbody>\n${folders.map(row).join("\n")}\n</tbody></table>`;
+  return `<div class="scroll"><table id="folders"><thead>
+<tr>${one("folder")}${one("files")}${one("functions")}${group("style", styles.length)}${group("--to async", 2)}${group("--to scoped", 2)}${one("scoped already")}</tr>
+<tr>${[...styles, "changed", "refused", "changed", "refused"].map((h) => `<th scope="col">${h}</th>`).join("")}</tr>
+</thead><tbody>
+${folders.map(row).join("\n")}
+</tbody></table></div>`;
 }
 
 function filterForm(report: ScanReport, folders: readonly FolderSummary[]): string {
@@ -96,9 +102,14 @@ function filterForm(report: ScanReport, folders: readonly FolderSummary[]): stri
 ${select("style", "Style", "any style", styles.map(([s, n]) => option(s, s, n)))}
 ${select("verdict", "Verdict", "any verdict", verdicts.map(([stage, o, n]) => option(`${stage}:${o}`, `--to ${stage}: ${o}`, n)))}
 ${select("reason", "Reason (refused, or why unchanged)", "any reason", [...reasons].sort((a, b) => b[1] - a[1]).map(([code, n]) => option(code, code, n)))}
-${select("folder", "Folder", "every folder", folders.map((f) => option(f.folder, f.folder, f.functions)))}
+${select("folder", "Folder", "every folder", folders.map((f) => option(f.folder, folderName(f.folder), f.functions)))}
 <button type="button" id="clear">Clear the filters</button>
 </form>`;
+}
+
+/** A folder as the map names it: `.`, the folder above all others, is said in words (and is easier to click). */
+function folderName(folder: string): string {
+  return folder === "." ? "all (.)" : folder;
 }
 
 /** A file's code as a JSON string in a script element the page parses only when the file is opened; none if unreadable. */
@@ -123,7 +134,7 @@ body { font: 14px/1.45 system-ui, sans-serif; margin: 2em; color: #222; }
 .total { padding: .4em .8em; border-radius: 4px; background: #eee; }
 table { border-collapse: collapse; margin: .5em 0 1.5em; }
 th, td { text-align: left; padding: .25em .5em; border-bottom: 1px solid #ddd; vertical-align: top; }
-#folders td { text-align: right; } #folders th[scope=row] { white-space: nowrap; }
+.scroll { overflow-x: auto; } #folders td { text-align: right; } #folders th[scope=row], #folders td.progress { white-space: nowrap; }
 .style-callback { background: #fde2e1; } .style-chain { background: #fdf0d5; } .style-promise { background: #fdf0d5; } .style-mixed { background: #f3e1fd; }
 .style-async { background: #dcecfd; } .style-scoped { background: #daf5e2; } .style-sync { background: #f6f6f6; }
 .refused, .error { color: #a00; font-weight: 600; } .changed { color: #06660f; } .why { font-size: 12px; color: #555; }

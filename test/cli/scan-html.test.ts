@@ -188,7 +188,7 @@ describe("corral scan --html", () => {
       paint: performance.getEntriesByType("paint").find((entry) => entry.name === "first-contentful-paint")?.startTime,
     }));
     console.log(`migration map of ${LARGE_FILES + 1} files, ${functions.length} functions: ` +
-      `first render done (performance mark corral-map-ready) ${timing.ready.toFixed(0)} ms after navigation start, first contentful paint ${timing.paint?.toFixed(0)} ms`);
+      `first render done (performance mark corral-map-ready) ${timing.ready.toFixed(0)} ms after navigation start, first contentful paint ${timing.paint === undefined ? "not yet recorded" : `${timing.paint.toFixed(0)} ms`}`);
     const names = (pick: (fn: Scanned) => boolean): string[] => functions.filter(pick).map((fn) => `${fn.file}:${fn.function}`);
     const drawn = () => rowsAttribute(page, "function");
     /** After a filter: the count is the report's, and the rows drawn are its first functions (a page of 100 at most). */
