@@ -48,6 +48,9 @@ export function size(file: string, callback: (err: Error | null, size?: number) 
 export function twice(n: number): number {
   return n * 2;
 }
+
+/** Code that would end a script element, shown as it is. */
+export const markup = "</script><script>document.title = 'broken'</script>";
 `;
 /** Two refusals beside the generated tree, which has none, so the reason filter has refusals to find. */
 const REFUSED = `/** Settles on an event: refused. */
@@ -134,6 +137,7 @@ describe("corral scan --html", () => {
     const report = JSON.parse(stdout) as { functions: Scanned[]; order: string[] };
     expect(report.order.length).toBeGreaterThan(0);
     const { page, requests } = await openMap(path.join(dir, "map.html"));
+    expect(await page.title()).toBe("corral migration map");
     expect(await page.locator("h1").textContent()).toBe("corral migration map");
     const total = async (name: string): Promise<number> => Number(await page.locator(`[data-total="${name}"] b`).textContent());
     expect(await total("functions")).toBe(report.functions.length);
