@@ -1,0 +1,157 @@
+/**
+ * corral/tsserver through tsserver's protocol, as an editor uses it: TypeScript 5's tsserver in a project whose
+ * tsconfig names the plugin and whose node_modules/corral is this (built) package. The edits of an action must be
+ * what `corral migrate <file>:<function> --to <stage>` writes; a refused function's action carries the reason; and
+ * `corral check`'s hazards are among the file's semantic diagnostics. Run `npm run build` first.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { corralIn } from "../support/cli.ts";
+import { TsServer } from "../support/tsserver.ts";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+const SOURCE = `import type { Cx } from "corral";
+
+export interface Api {
+  get(id: string): Promise<string>;
+}
+
+export function loadUser(api: Api, id: string): Promise<number> {
+  return api.get(id).then((user) => user.length);
+}
+
+export function loadLegacy(api: Api, id: string): PromiseLike<number> {
+  return api.get(id).then((user) => user.length);
+}
+
+export async function fetchName(api: Api, id: string): Promise<string> {
+  const name = await api.get(id);
+  return name.trim();
+}
+
+export async function refresh(cx: Cx, api: Api): Promise<void> {
+  api.get("floating");
+}
+`;
+
+interface Location {
+  line: number;
+  offset: number;
+}
+interface RefactorInfo {
+  name: string;
+  actions: { name: string; description: string; notApplicableReason?: string }[];
+}
+interface FileEdits {
+  fileName: string;
+  textChanges: { start: Location; end: Location; newText: string }[];
+}
+interface Diagnostic {
+  start: Location;
+  text: string;
+  code: number;
+  category: string;
+  source?: string;
+}
+
+let dir: string;
+let server: TsServer;
+const file = () => path.join(dir, "project/src/users.ts");
+
+/** A user's project: the plugin in its tsconfig, corral in its node_modules (a link to this package). */
+function makeProject(at: string): void {
+  mkdirSync(path.join(at, "src"), { recursive: true });
+  mkdirSync(path.join(at, "node_modules"));
+  symlinkSync(root, path.join(at, "node_modules/corral"), "dir");
+  writeFileSync(path.join(at, "package.json"), JSON.stringify({ name: "users", type: "module" }));
+  const compilerOptions = { target: "es2022", module: "nodenext", strict: true, skipLibCheck: true, noEmit: true, types: [], plugins: [{ name: "corral/tsserver" }] };
+  writeFileSync(path.join(at, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"] }, null, 2));
+  writeFileSync(path.join(at, "src/users.ts"), SOURCE);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "corral-tsserver-"));
+  makeProject(path.join(dir, "project"));
+  // As VS Code's "typescript.tsserver.pluginPaths" does: tsserver looks for plugins in the project's node_modules.
+  server = new TsServer(path.join(dir, "project"), ["--pluginProbeLocations", path.join(dir, "project")], path.join(dir, "tsserver.log"));
+  server.notify("open", { file: file(), projectRootPath: path.join(dir, "project") });
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** The line and offset (1-based) of the first `needle` in the source. */
+function at(needle: string): Location {
+  const before = SOURCE.slice(0, SOURCE.indexOf(needle));
+  const lines = before.split("\n");
+  return { line: lines.length, offset: lines[lines.length - 1]!.length + 1 };
+}
+
+function corralActions(refactors: RefactorInfo[]): RefactorInfo["actions"] {
+  return refactors.find((r) => r.name === "corral")?.actions ?? [];
+}
+
+/** `text` with tsserver's edits applied (each edit's positions are in the text before any edit). */
+function applied(text: string, edits: FileEdits["textChanges"]): string {
+  const lineStarts = [0, ...[...text.matchAll(/\n/g)].map((m) => m.index + 1)];
+  const offsetOf = (l: Location) => lineStarts[l.line - 1]! + l.offset - 1;
+  return [...edits]
+    .sort((a, b) => offsetOf(b.start) - offsetOf(a.start))
+    .reduce((result, edit) => result.slice(0, offsetOf(edit.start)) + edit.newText + result.slice(offsetOf(edit.end)), text);
+}
+
+/** What the CLI writes for `target` in a fresh copy of the project. */
+async function migrated(target: string, stage: string): Promise<string> {
+  const copy = path.join(dir, `cli-${stage}`);
+  makeProject(copy);
+  const ran = await corralIn(copy, ["migrate", target, "--to", stage, "--write"]);
+  expect(ran.stderr).toBe("");
+  return readFileSync(path.join(copy, "src/users.ts"), "utf8");
+}
+
+async function editsFor(needle: string, action: string): Promise<FileEdits[]> {
+  const { edits } = await server.request<{ edits: FileEdits[] }>("getEditsForRefactor", { file: file(), ...at(needle), refactor: "corral", action });
+  return edits;
+}
+
+describe("corral/tsserver in TypeScript 5's tsserver", () => {
+  test("offers Convert to async on a Promise chain, with the edits corral migrate writes", async () => {
+    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), ...at("api.get(id).then") });
+    expect(corralActions(refactors)).toContainEqual({ name: "async", description: "Convert to async (corral)", kind: "refactor.rewrite.function.corral.async" });
+    const edits = await editsFor("api.get(id).then", "async");
+    expect(edits.map((e) => e.fileName)).toEqual([file()]);
+    const expected = await migrated("src/users.ts:loadUser", "async");
+    expect(expected).not.toBe(SOURCE);
+    expect(applied(SOURCE, edits[0]!.textChanges)).toBe(expected);
+  });
+
+  test("offers Convert to scoped on an async function, with the edits corral migrate writes", async () => {
+    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), ...at("name.trim()") });
+    expect(corralActions(refactors).map((a) => [a.name, a.description])).toContainEqual(["scoped", "Convert to scoped (corral)"]);
+    const edits = await editsFor("name.trim()", "scoped");
+    const expected = await migrated("src/users.ts:fetchName", "scoped");
+    expect(expected).not.toBe(SOURCE);
+    expect(applied(SOURCE, edits[0]!.textChanges)).toBe(expected);
+  });
+
+  test("a refused function's action says why, and gives no edits", async () => {
+    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), ...at("PromiseLike<number>") });
+    const action = corralActions(refactors).find((a) => a.name === "async");
+    expect(action?.notApplicableReason).toMatch(/\(return-type-not-promise\)$/);
+    expect(action?.description).toBe(`Convert to async (corral): ${action?.notApplicableReason}`);
+    const answer = await server.send("getEditsForRefactor", { file: file(), ...at("PromiseLike<number>"), refactor: "corral", action: "async" });
+    expect(answer.success).toBe(false);
+    expect(answer.message).toMatch(/corral refused loadLegacy: .*\(return-type-not-promise\)/);
+  });
+
+  test("corral check's hazards are semantic diagnostics", async () => {
+    const diagnostics = await server.request<Diagnostic[]>("semanticDiagnosticsSync", { file: file() });
+    const floating = diagnostics.find((d) => d.text.includes("(corral floating-promise)"));
+    expect(floating).toMatchObject({ start: at(`api.get("floating")`), code: 96003, category: "warning", source: "corral" });
+  });
+});
