@@ -5,10 +5,11 @@
  * (`engine-client.cts`). Each answer goes out on the port first, then the counter moves: the plugin reads the port
  * once the counter says an answer is there.
  *
- * The engine reads files from disk, so an answer is about the buffer only when the buffer is the saved file
- * (`stale` otherwise). The verdicts (a `scan` of the file) and the hazards (a `check` of it) are kept per file text;
- * a file seen with a new text on disk drops them all, since a callee's change can change a caller's verdict. Edits
- * are never kept: they are what `corral migrate <file>:<function> --to <stage>` writes, computed when asked.
+ * `migrate` and `scan` read files from disk, so an action is about the buffer only when the buffer is the saved file
+ * (`stale` otherwise); `check` reads the buffer. The verdicts (a `scan` of the file) and the hazards (a `check` of
+ * it) are kept per file text; a file seen with a new text on disk drops them all, since a callee's change can change
+ * a caller's verdict. Edits are never kept: they are what `corral migrate <file>:<function> --to <stage>` writes,
+ * computed when asked.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -37,21 +38,25 @@ port.on("message", ({ id, request }: { id: number; request: EngineRequest }) => 
     port.postMessage({ id, response });
     Atomics.add(counter, 0, 1);
     Atomics.notify(counter, 0);
+    // tsserver asks for diagnostics after each change: the verdicts of the saved file are decided then, before the
+    // editor asks which actions a position has (it asks as the cursor moves, and should not wait for a scan).
+    if (request.kind === "hazards" && saved(path.resolve(request.file), request.text)) await verdicts(path.resolve(request.file), request.text, request.tsconfig).catch(() => undefined);
   });
 });
 
 async function answer(request: EngineRequest): Promise<EngineResponse> {
   const file = path.resolve(request.file);
   if (request.kind === "hazards") {
-    if (!saved(file, request.text)) return { kind: "stale" };
-    const hazards = await kept(`hazards\0${file}\0${request.tsconfig}`, request.text, () => check([file], request.tsconfig).hazards);
+    // Of the buffer as it is: check reads the buffer's text where the file's would be.
+    saved(file, request.text);
+    const hazards = await kept(`hazards\0${file}\0${request.tsconfig}`, request.text, () => check([file], request.tsconfig, new Map([[file, request.text]])).hazards);
     return { kind: "hazards", hazards };
   }
   const parsed = parse(file, request.text);
   const candidates = functionsOf(parsed).filter((fn) => fn.getStart() <= request.position && request.position <= fn.getEnd()).reverse();
   if (!candidates.some((fn) => nameOf(fn) !== "<anonymous>")) return { kind: "actions", found: undefined };
   if (!saved(file, request.text)) return { kind: "stale" };
-  const scanned = await kept(`scan\0${file}\0${request.tsconfig}`, request.text, async () => (await scan([file], request.tsconfig)).functions);
+  const scanned = await verdicts(file, request.text, request.tsconfig);
   // The innermost named function around the position: what `scan` and `migrate` can name.
   const [fn, found] = candidates.map((c) => [c, verdictOf(scanned, file, c)] as const).find(([, v]) => v !== undefined) ?? [];
   if (fn === undefined || found === undefined) return { kind: "actions", found: undefined };
@@ -67,6 +72,11 @@ async function answer(request: EngineRequest): Promise<EngineResponse> {
     return { kind: "refused", function: found.function, reason: result.reason ?? { code: result.outcome, message: `${found.function} was not migrated` } };
   }
   return { kind: "edits", changes: report.changes.map((c) => ({ ...c, file: path.resolve(c.file) })) };
+}
+
+/** What `corral scan` says of each function of the saved file. */
+function verdicts(file: string, text: string, tsconfig: string | undefined): Promise<ScannedFunction[]> {
+  return kept(`scan\0${file}\0${tsconfig}`, text, async () => (await scan([file], tsconfig)).functions);
 }
 
 /** The function as `scan` reported it, with both stages' verdicts. */

@@ -5,7 +5,8 @@
  * function, with the edits `corral migrate <file>:<function> --to <stage>` would write, or, when corral refuses,
  * the reason as the action's description; and it adds `corral check`'s hazards to the file's diagnostics.
  *
- * corral reads the saved file: on unsaved changes the actions say to save first and the hazards wait for the save.
+ * The actions are about the file as saved (corral migrates files on disk): on unsaved changes they say to save first.
+ * The hazards are those of the buffer as it is.
  */
 import path = require("node:path");
 import type * as ts from "typescript5";

@@ -19,9 +19,16 @@ import { isScopedFunction, resolveCallable, unwrap } from "./resolve-callable.ts
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { walk } from "./walk.ts";
 
-/** The hazards of the files under `paths` (callees are followed into the rest of the project), in file order. */
-export function check(paths: readonly string[], tsconfig?: string): { hazards: Hazard[]; errors: string[]; skipped: Skipped[] } {
-  const project = openProject(paths, tsconfig);
+/**
+ * The hazards of the files under `paths` (callees are followed into the rest of the project), in file order. A file
+ * in `texts` (by absolute path) is read with that text instead of its text on disk (an editor's unsaved buffer).
+ */
+export function check(
+  paths: readonly string[],
+  tsconfig?: string,
+  texts: ReadonlyMap<string, string> = new Map(),
+): { hazards: Hazard[]; errors: string[]; skipped: Skipped[] } {
+  const project = openProject(paths, tsconfig, false, {}, texts);
   const hazards: Hazard[] = [];
   const errors: string[] = [];
   const skipped: Skipped[] = [];

@@ -154,4 +154,18 @@ describe("corral/tsserver in TypeScript 5's tsserver", () => {
     const floating = diagnostics.find((d) => d.text.includes("(corral floating-promise)"));
     expect(floating).toMatchObject({ start: at(`api.get("floating")`), code: 96003, category: "warning", source: "corral" });
   });
+
+  // Last: it leaves the buffer unsaved.
+  test("on unsaved changes, the actions say to save first and the hazards are the buffer's", async () => {
+    const start = at("export function loadUser");
+    await server.request("change", { file: file(), ...start, endLine: start.line, endOffset: start.offset, insertString: "// edited\n" });
+    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), line: at("api.get(id).then").line + 1, offset: 3 });
+    expect(corralActions(refactors).map((a) => a.notApplicableReason)).toEqual([
+      "save the file first: corral reads and migrates the file as saved",
+      "save the file first: corral reads and migrates the file as saved",
+    ]);
+    const diagnostics = await server.request<Diagnostic[]>("semanticDiagnosticsSync", { file: file() });
+    const floating = at(`api.get("floating")`);
+    expect(diagnostics.filter((d) => d.source === "corral").map((d) => d.start)).toEqual([{ line: floating.line + 1, offset: floating.offset }]);
+  });
 });
