@@ -39,8 +39,8 @@ class EngineClient {
     }
   }
 
-  /** Ends the worker (tsserver closes the project). */
-  stop(): void {
+  /** Ends the worker; the next request starts a new one. */
+  private stop(): void {
     void this.worker?.terminate();
     this.port?.close();
     this.worker = undefined;

@@ -32,6 +32,9 @@ const HAZARD_CODES: Record<HazardCode, number> = {
   "scoped-function-passed-to-legacy": 96007,
 };
 
+/** One engine for tsserver's process: every project's requests name their tsconfig, and the compiler loads once. */
+const engine = new EngineClient();
+
 const SAVE_FIRST = "save the file first: corral reads and migrates the file as saved";
 
 /** tsserver's plugin factory: `require("corral/tsserver")({ typescript })`. */
@@ -39,7 +42,6 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
   const typescript = modules.typescript;
   return {
     create(info) {
-      const engine = new EngineClient();
       const service = info.languageService;
       info.project.projectService.logger.info("corral/tsserver: loaded");
       const configured = info.project.projectKind === typescript.server.ProjectKind.Configured ? info.project.getProjectName() : undefined;
@@ -108,11 +110,6 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
         return [...theirs, ...hazards];
       };
 
-      const close = info.project.close.bind(info.project);
-      info.project.close = () => {
-        engine.stop();
-        close();
-      };
       return proxy;
     },
   };

@@ -36,7 +36,36 @@ export async function fetchName(api: Api, id: string): Promise<string> {
 export async function refresh(cx: Cx, api: Api): Promise<void> {
   api.get("floating");
 }
+
+export class Users {
+  constructor(private readonly api: Api) {}
+
+  count(id: string): Promise<number> {
+    return this.api.get(id).then((user) => user.length * 2);
+  }
+}
+
+export const lengthOf = (api: Api, id: string): Promise<number> => api.get(id).then((user) => user.length + 1);
 `;
+
+const JAVASCRIPT = `/**
+ * @param {{ get(id: string): Promise<string> }} api
+ * @param {string} id
+ */
+export function loadName(api, id) {
+  return api.get(id).then((name) => name.trim());
+}
+`;
+
+/** The project's files, by path, and each action to try: where the cursor is, and the function corral names. */
+const FILES: Record<string, string> = { "src/users.ts": SOURCE, "src/legacy.js": JAVASCRIPT };
+const CONVERTED = [
+  { what: "a function's Promise chain", file: "src/users.ts", at: "api.get(id).then", target: "loadUser", stage: "async" },
+  { what: "an async function", file: "src/users.ts", at: "name.trim()", target: "fetchName", stage: "scoped" },
+  { what: "a method's Promise chain", file: "src/users.ts", at: "user.length * 2", target: "Users.count", stage: "async" },
+  { what: "an arrow's Promise chain", file: "src/users.ts", at: "user.length + 1", target: "lengthOf", stage: "async" },
+  { what: "a JavaScript function's Promise chain", file: "src/legacy.js", at: "name.trim()", target: "loadName", stage: "async" },
+] as const;
 
 interface Location {
   line: number;
@@ -60,7 +89,7 @@ interface Diagnostic {
 
 let dir: string;
 let server: TsServer;
-const file = () => path.join(dir, "project/src/users.ts");
+const file = (name = "src/users.ts") => path.join(dir, "project", name);
 
 /** A user's project: the plugin in its tsconfig, corral in its node_modules (a link to this package). */
 function makeProject(at: string): void {
@@ -68,9 +97,9 @@ function makeProject(at: string): void {
   mkdirSync(path.join(at, "node_modules"));
   symlinkSync(root, path.join(at, "node_modules/corral"), "dir");
   writeFileSync(path.join(at, "package.json"), JSON.stringify({ name: "users", type: "module" }));
-  const compilerOptions = { target: "es2022", module: "nodenext", strict: true, skipLibCheck: true, noEmit: true, types: [], plugins: [{ name: "corral/tsserver" }] };
+  const compilerOptions = { target: "es2022", module: "nodenext", strict: true, skipLibCheck: true, noEmit: true, allowJs: true, types: [], plugins: [{ name: "corral/tsserver" }] };
   writeFileSync(path.join(at, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"] }, null, 2));
-  writeFileSync(path.join(at, "src/users.ts"), SOURCE);
+  for (const [name, text] of Object.entries(FILES)) writeFileSync(path.join(at, name), text);
 }
 
 beforeAll(async () => {
@@ -78,16 +107,18 @@ beforeAll(async () => {
   makeProject(path.join(dir, "project"));
   // As VS Code's "typescript.tsserver.pluginPaths" does: tsserver looks for plugins in the project's node_modules.
   server = new TsServer(path.join(dir, "project"), ["--pluginProbeLocations", path.join(dir, "project")], path.join(dir, "tsserver.log"));
-  server.notify("open", { file: file(), projectRootPath: path.join(dir, "project") });
+  for (const name of Object.keys(FILES)) server.notify("open", { file: file(name), projectRootPath: path.join(dir, "project") });
 });
 afterAll(async () => {
   await server?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The line and offset (1-based) of the first `needle` in the source. */
-function at(needle: string): Location {
-  const before = SOURCE.slice(0, SOURCE.indexOf(needle));
+/** The line and offset (1-based) of the first `needle` in a file of the project. */
+function at(needle: string, name = "src/users.ts"): Location {
+  const text = FILES[name]!;
+  expect(text).toContain(needle);
+  const before = text.slice(0, text.indexOf(needle));
   const lines = before.split("\n");
   return { line: lines.length, offset: lines[lines.length - 1]!.length + 1 };
 }
@@ -106,38 +137,28 @@ function applied(text: string, edits: FileEdits["textChanges"]): string {
 }
 
 /** What the CLI writes for `target` in a fresh copy of the project. */
-async function migrated(target: string, stage: string): Promise<string> {
-  const copy = path.join(dir, `cli-${stage}`);
+async function migrated(name: string, target: string, stage: string): Promise<string> {
+  const copy = mkdtempSync(path.join(dir, "cli-"));
   makeProject(copy);
-  const ran = await corralIn(copy, ["migrate", target, "--to", stage, "--write"]);
+  const ran = await corralIn(copy, ["migrate", `${name}:${target}`, "--to", stage, "--write"]);
   expect(ran.stderr).toBe("");
-  return readFileSync(path.join(copy, "src/users.ts"), "utf8");
-}
-
-async function editsFor(needle: string, action: string): Promise<FileEdits[]> {
-  const { edits } = await server.request<{ edits: FileEdits[] }>("getEditsForRefactor", { file: file(), ...at(needle), refactor: "corral", action });
-  return edits;
+  return readFileSync(path.join(copy, name), "utf8");
 }
 
 describe("corral/tsserver in TypeScript 5's tsserver", () => {
-  test("offers Convert to async on a Promise chain, with the edits corral migrate writes", async () => {
-    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), ...at("api.get(id).then") });
-    expect(corralActions(refactors)).toContainEqual({ name: "async", description: "Convert to async (corral)", kind: "refactor.rewrite.function.corral.async" });
-    const edits = await editsFor("api.get(id).then", "async");
-    expect(edits.map((e) => e.fileName)).toEqual([file()]);
-    const expected = await migrated("src/users.ts:loadUser", "async");
-    expect(expected).not.toBe(SOURCE);
-    expect(applied(SOURCE, edits[0]!.textChanges)).toBe(expected);
-  });
-
-  test("offers Convert to scoped on an async function, with the edits corral migrate writes", async () => {
-    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), ...at("name.trim()") });
-    expect(corralActions(refactors).map((a) => [a.name, a.description])).toContainEqual(["scoped", "Convert to scoped (corral)"]);
-    const edits = await editsFor("name.trim()", "scoped");
-    const expected = await migrated("src/users.ts:fetchName", "scoped");
-    expect(expected).not.toBe(SOURCE);
-    expect(applied(SOURCE, edits[0]!.textChanges)).toBe(expected);
-  });
+  for (const action of CONVERTED) {
+    const title = action.stage === "async" ? "Convert to async (corral)" : "Convert to scoped (corral)";
+    test(`${title} on ${action.what}: the edits corral migrate writes`, async () => {
+      const where = { file: file(action.file), ...at(action.at, action.file) };
+      const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", where);
+      expect(corralActions(refactors)).toContainEqual({ name: action.stage, description: title, kind: `refactor.rewrite.function.corral.${action.stage}` });
+      const { edits } = await server.request<{ edits: FileEdits[] }>("getEditsForRefactor", { ...where, refactor: "corral", action: action.stage });
+      expect(edits.map((e) => e.fileName)).toEqual([file(action.file)]);
+      const expected = await migrated(action.file, action.target, action.stage);
+      expect(expected).not.toBe(FILES[action.file]);
+      expect(applied(FILES[action.file]!, edits[0]!.textChanges)).toBe(expected);
+    });
+  }
 
   test("a refused function's action says why, and gives no edits", async () => {
     const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", { file: file(), ...at("PromiseLike<number>") });
