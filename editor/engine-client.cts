@@ -15,7 +15,7 @@ import type { EngineRequest, EngineResponse } from "./protocol.ts";
 class EngineClient {
   private worker: workerThreads.Worker | undefined;
   private port: workerThreads.MessagePort | undefined;
-  /** [0]: answers posted so far; [1]: 1 once the worker is gone (see engine-worker.ts). */
+  /** [0]: answers posted so far; [1]: 1 once the worker is gone (engine-thread.ts). */
   private counter = new Int32Array(new SharedArrayBuffer(8));
   private next = 0;
   private readonly answers = new Map<number, EngineResponse>();
@@ -33,7 +33,7 @@ class EngineClient {
       }
       if (Atomics.load(this.counter, 1) === 1) {
         this.stop();
-        return { kind: "failed", message: "corral: the engine's worker thread stopped; the next request starts a new one" };
+        return { kind: "failed", message: "the engine's worker thread stopped (why is on tsserver's stderr); the next request starts a new one" };
       }
       Atomics.wait(this.counter, 0, seen);
     }
@@ -52,10 +52,15 @@ class EngineClient {
     if (this.worker === undefined || this.port === undefined) {
       const { port1, port2 } = new workerThreads.MessageChannel();
       this.counter = new Int32Array(new SharedArrayBuffer(8));
-      this.worker = new workerThreads.Worker(path.join(__dirname, "engine-worker.js"), {
+      this.worker = new workerThreads.Worker(path.join(__dirname, "engine-thread.js"), {
         workerData: { port: port2, state: this.counter.buffer },
         transferList: [port2],
+        // tsserver's stdout is its protocol: whatever the engine prints goes to its stderr.
+        stdout: true,
+        stderr: true,
       });
+      this.worker.stdout.pipe(process.stderr);
+      this.worker.stderr.pipe(process.stderr);
       // tsserver's own lifetime decides: the worker never keeps the process alive.
       this.worker.unref();
       // A crash is seen through the counter (the worker marks it on exit); without a listener it would crash tsserver.

@@ -1,5 +1,5 @@
 /**
- * The engine's side of the editor plugin, on a worker thread of tsserver's process. tsserver asks synchronously and
+ * The engine's side of the editor plugin, on a worker thread of tsserver's process (loaded by engine-thread.ts). tsserver asks synchronously and
  * the engine is asynchronous (prettier, worker threads, dynamic imports), so the plugin blocks on a shared counter
  * while this thread works, with the compiler and the engine loaded once for the editor's session
  * (`engine-client.cts`). Each answer goes out on the port first, then the counter moves: the plugin reads the port
@@ -23,19 +23,14 @@ import { scan, type ScannedFunction } from "../codemods/engine/scan.ts";
 import type { EngineRequest, EngineResponse, FunctionActions } from "./protocol.ts";
 
 const { port, state } = workerData as { port: MessagePort; state: SharedArrayBuffer };
-/** [0]: answers posted so far; [1]: 1 once this thread is gone. */
+/** [0]: answers posted so far; [1]: 1 once this thread is gone (engine-thread.ts). */
 const counter = new Int32Array(state);
-
-process.on("exit", () => {
-  Atomics.store(counter, 1, 1);
-  Atomics.notify(counter, 0);
-});
 
 /** One request at a time, in the order asked: a later one may use what an earlier one cached. */
 let queue = Promise.resolve();
 port.on("message", ({ id, request }: { id: number; request: EngineRequest }) => {
   queue = queue.then(async () => {
-    const response = await answer(request).catch((error: unknown): EngineResponse => ({ kind: "failed", message: `corral: ${error instanceof Error ? error.message : String(error)}` }));
+    const response = await answer(request).catch((error: unknown): EngineResponse => ({ kind: "failed", message: error instanceof Error ? error.message : String(error) }));
     port.postMessage({ id, response });
     Atomics.add(counter, 0, 1);
     Atomics.notify(counter, 0);

@@ -118,7 +118,7 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
 function messageOf(answer: EngineResponse): string {
   if (answer.kind === "refused") return `corral refused ${answer.function}: ${answer.reason.message} (${answer.reason.code})`;
   if (answer.kind === "stale") return `corral: ${SAVE_FIRST}`;
-  if (answer.kind === "failed") return answer.message;
+  if (answer.kind === "failed") return `corral: ${answer.message}`;
   return `corral: no function to migrate here`;
 }
 
