@@ -19,7 +19,7 @@ import { checkFiles } from "../codemods/engine/check.ts";
 import { functionsOf, lineOf, nameOf, selectAmong, type FunctionNode } from "../codemods/engine/functions.ts";
 import { migrate } from "../codemods/engine/migrate.ts";
 import { openProject } from "../codemods/engine/project.ts";
-import { scan, type ScannedFunction } from "../codemods/engine/scan.ts";
+import { scan, type ScannedFunction, type StageVerdict } from "../codemods/engine/scan.ts";
 import type { EngineRequest, EngineResponse, FunctionActions } from "./protocol.ts";
 
 const { port, state } = workerData as { port: MessagePort; state: SharedArrayBuffer };
@@ -56,12 +56,15 @@ async function answer(request: EngineRequest): Promise<EngineResponse> {
   // The innermost named function around the position: what `scan` and `migrate` can name.
   const [fn, found] = candidates.map((c) => [c, verdictOf(scanned, file, c)] as const).find(([, v]) => v !== undefined) ?? [];
   if (fn === undefined || found === undefined) return { kind: "actions", found: undefined };
-  if (request.kind === "actions") return { kind: "actions", found };
   const selector = selectorOf(fn, functionsOf(parsed));
   if (selector === undefined) {
-    const message = `${found.function} (line ${found.line}) shares its name and first line with another function; run corral migrate on the file instead`;
-    return { kind: "refused", function: found.function, reason: { code: "ambiguous-target", message } };
+    const message = `${found.function} (line ${found.line}) cannot be named alone: another function is named ${found.function} too, and a function inside it starts on its first line; migrate the whole file, or give it a name of its own`;
+    const reason = { code: "ambiguous-target", message };
+    if (request.kind === "edits") return { kind: "refused", function: found.function, reason };
+    const refused = (verdict: StageVerdict): StageVerdict => (verdict.outcome === "changed" ? { outcome: "refused", reason } : verdict);
+    return { kind: "actions", found: { ...found, verdicts: { async: refused(found.verdicts.async), scoped: refused(found.verdicts.scoped) } } };
   }
+  if (request.kind === "actions") return { kind: "actions", found };
   const report = await migrate({ targets: [`${file}:${selector}`], to: request.to, ...(request.tsconfig === undefined ? {} : { tsconfig: request.tsconfig }) });
   const result = report.results.find((r) => path.resolve(r.file) === file && r.function === found.function && r.line === found.line);
   if (result !== undefined && (result.outcome === "refused" || result.outcome === "error")) {

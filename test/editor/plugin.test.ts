@@ -46,6 +46,14 @@ export class Users {
 }
 
 export const lengthOf = (api: Api, id: string): Promise<number> => api.get(id).then((user) => user.length + 1);
+
+export const readers = {
+  load(api: Api): Promise<number> { return api.get("a").then((user) => user.length); },
+};
+
+export const writers = {
+  load(api: Api): Promise<number> { return api.get("b").then((user) => user.length); },
+};
 `;
 
 const JAVASCRIPT = `/**
@@ -168,6 +176,15 @@ describe("corral/tsserver in TypeScript 5's tsserver", () => {
     const answer = await server.send("getEditsForRefactor", { file: file(), ...at("PromiseLike<number>"), refactor: "corral", action: "async" });
     expect(answer.success).toBe(false);
     expect(answer.message).toMatch(/corral refused loadLegacy: .*\(return-type-not-promise\)/);
+  });
+
+  test("a function corral migrate cannot name alone: the action says why", async () => {
+    const where = { file: file(), ...at(`api.get("b")`) };
+    const refactors = await server.request<RefactorInfo[]>("getApplicableRefactors", where);
+    const action = corralActions(refactors).find((a) => a.name === "async");
+    expect(action?.notApplicableReason).toMatch(/^load \(line \d+\) cannot be named alone: .*\(ambiguous-target\)$/);
+    const answer = await server.send("getEditsForRefactor", { ...where, refactor: "corral", action: "async" });
+    expect(answer.message).toMatch(/corral refused load: .*\(ambiguous-target\)/);
   });
 
   test("corral check's hazards are semantic diagnostics", async () => {
