@@ -90,7 +90,7 @@ function init(modules: { typescript: typeof ts }): ts.server.PluginModule {
       proxy.getSemanticDiagnostics = (fileName) => {
         const theirs = service.getSemanticDiagnostics(fileName);
         const file = service.getProgram()?.getSourceFile(fileName);
-        if (file === undefined) return theirs;
+        if (file === undefined || file.isDeclarationFile) return theirs;
         const answer = engine.ask({ kind: "hazards", ...base(fileName), text: file.text });
         if (answer.kind === "failed") info.project.projectService.logger.info(`corral/tsserver: ${answer.message}`);
         if (answer.kind !== "hazards") return theirs;
