@@ -1,0 +1,50 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, expect, test } from "vitest";
+import { migrateSource } from "../../../codemods/jscodeshift/migrate-source.ts";
+
+// jscodeshift hands the transform the file's text: that text is migrated, whatever the file on disk holds.
+const ON_DISK = `export function onDisk(load: () => Promise<number>) {
+  return load().then((n) => n + 1);
+}
+`;
+
+let file: string;
+beforeAll(() => {
+  file = path.join(mkdtempSync(path.join(os.tmpdir(), "corral-migrate-source-")), "api.ts");
+  writeFileSync(file, ON_DISK);
+});
+afterAll(() => rmSync(path.dirname(file), { recursive: true, force: true }));
+
+test("the text given is migrated, not the file on disk", async () => {
+  const source = `export function given(load: () => Promise<string>) {
+  return load().then((s) => s.length);
+}
+`;
+  const answer = await migrateSource({ path: file, source });
+  expect(answer.text).toBe(`export async function given(load: () => Promise<string>) {
+  const s = await load();
+  return s.length;
+}
+`);
+  expect(answer.reports).toEqual([expect.stringMatching(/^note: given \(.*api\.ts:1\): became async/)]);
+  expect(answer.failure).toBeUndefined();
+});
+
+test("a refusal in the text given is reported with its code, and the text comes back as it was", async () => {
+  const source = `export function typed(load: () => Promise<string>) {
+  return (load() as any).catch(TypeError, () => "typed");
+}
+`;
+  const answer = await migrateSource({ path: file, source });
+  expect(answer.text).toBe(source);
+  expect(answer.reports).toEqual([expect.stringMatching(/^refused: typed \(.*api\.ts:1\): \[filtered-catch\] /)]);
+});
+
+test("text that does not parse is a failure, with the place, and comes back as it was", async () => {
+  const source = "export function broken( {\n";
+  const answer = await migrateSource({ path: file, source });
+  expect(answer.text).toBe(source);
+  expect(answer.failure).toMatch(/^corral could not process the file: \[parse-error\] .*api\.ts:2:1: /);
+});
