@@ -9,9 +9,8 @@
  * writes each as it is done, so a file is decided against its imports as they are on disk at that moment (some of
  * them perhaps rewritten by this run already): what `corral migrate <that file> --to async` would give then.
  */
-import { UsageError } from "../../runtime/errors.ts";
 import { EngineThread } from "./engine-thread.ts";
-import type { SourceRequest } from "./migrate-source.ts";
+import { readTransformOptions, type TransformOptions } from "./transform-options.ts";
 
 /** The file jscodeshift hands a transform: its path as jscodeshift found it, and its text. */
 export interface TransformFile {
@@ -23,12 +22,6 @@ export interface TransformFile {
 export interface TransformApi {
   report(message: string): void;
 }
-
-/**
- * jscodeshift's options: its own, and the ones its command line does not know, passed along. corral reads `project`
- * (`--project=tsconfig.json`, as `corral migrate --project`) and `strict` (`--strict=true`, as `corral migrate --strict`).
- */
-export type TransformOptions = Readonly<Record<string, unknown>>;
 
 const engine = new EngineThread(new URL("./engine-thread-main.js", import.meta.url));
 
@@ -45,21 +38,8 @@ const engine = new EngineThread(new URL("./engine-thread-main.js", import.meta.u
  * ```
  */
 export async function toAsync(file: TransformFile, api: TransformApi, options: TransformOptions): Promise<string> {
-  const answer = await engine.ask({ path: file.path, source: file.source, ...readOptions(options) });
+  const answer = await engine.ask({ path: file.path, source: file.source, ...readTransformOptions(options) });
   for (const line of answer.reports) api.report(line);
   if (answer.failure !== undefined) throw new Error(answer.failure);
   return answer.text;
-}
-
-/** `project` and `strict` from jscodeshift's options, as the engine takes them. */
-function readOptions(options: TransformOptions): Omit<SourceRequest, "path" | "source"> {
-  const { project, strict } = options;
-  if (project !== undefined && typeof project !== "string") {
-    throw new UsageError(`--project was given ${JSON.stringify(project)}; expected the path of a tsconfig.json: --project=tsconfig.json`);
-  }
-  if (strict !== undefined && typeof strict !== "boolean") {
-    // jscodeshift reads `--strict src/` as strict = "src/": an option it does not know takes the argument after it.
-    throw new UsageError(`--strict was given ${JSON.stringify(strict)}; write --strict=true (jscodeshift gives an option it does not know the argument after it)`);
-  }
-  return { ...(project === undefined ? {} : { tsconfig: project }), ...(strict === true ? { strict } : {}) };
 }

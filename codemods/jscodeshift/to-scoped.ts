@@ -7,7 +7,8 @@
  * the same way twice.
  */
 import { UsageError } from "../../runtime/errors.ts";
-import type { TransformApi, TransformFile, TransformOptions } from "./to-async.ts";
+import type { TransformApi, TransformFile } from "./to-async.ts";
+import type { TransformOptions } from "./transform-options.ts";
 
 /** What to run instead, in the error each file gets. */
 export const TO_SCOPED_MESSAGE =

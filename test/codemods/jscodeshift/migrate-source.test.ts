@@ -48,3 +48,22 @@ test("text that does not parse is a failure, with the place, and comes back as i
   expect(answer.text).toBe(source);
   expect(answer.failure).toMatch(/^corral could not process the file: \[parse-error\] .*api\.ts:2:1: /);
 });
+
+test("strict: a callback called in the same turn is refused, where without it the function converts with a note", async () => {
+  const source = `import fs from "node:fs";
+
+export function check(path: string, cb: (err: Error | null, ok?: boolean) => void) {
+  if (path === "") return cb(new Error("no path"));
+  fs.access(path, (err) => {
+    if (err) return cb(err);
+    cb(null, true);
+  });
+}
+`;
+  const strict = await migrateSource({ path: file, source, strict: true });
+  expect(strict.text).toBe(source);
+  expect(strict.reports).toEqual([expect.stringMatching(/^refused: check \(.*api\.ts:3\): \[callback-called-synchronously\] /)]);
+  const lenient = await migrateSource({ path: file, source });
+  expect(lenient.text).not.toBe(source);
+  expect(lenient.reports).toContainEqual(expect.stringMatching(/^note: check \(.*api\.ts:3\): /));
+});
