@@ -9,6 +9,7 @@
  * writes each as it is done, so a file is decided against its imports as they are on disk at that moment (some of
  * them perhaps rewritten by this run already): what `corral migrate <that file> --to async` would give then.
  */
+import { UsageError } from "../../runtime/errors.ts";
 import { EngineThread } from "./engine-thread.ts";
 import { readTransformOptions, type TransformOptions } from "./transform-options.ts";
 
@@ -18,9 +19,12 @@ export interface TransformFile {
   source: string;
 }
 
-/** The part of jscodeshift's API the transforms use: `report` prints a line under the file's name. */
+/**
+ * The part of jscodeshift's API the transforms use: `report` prints a line under the file's name. jscodeshift's
+ * test helper (`applyTransform`) gives no `report`: the lines go to stderr then.
+ */
 export interface TransformApi {
-  report(message: string): void;
+  report?: (message: string) => void;
 }
 
 const engine = new EngineThread(new URL("./engine-thread-main.js", import.meta.url));
@@ -30,16 +34,20 @@ const engine = new EngineThread(new URL("./engine-thread-main.js", import.meta.u
  * its notes, refusals and errors through `api.report`.
  *
  * @returns the file's new text; `file.source` itself when nothing changes (a file whose functions were all refused).
- * @throws UsageError when an option has a value corral cannot read; Error when corral could not process the file
- * (it does not parse): jscodeshift counts the file as an error and leaves it untouched.
+ * @throws UsageError without the file's path, or when an option has a value corral cannot read; Error when corral
+ * could not process the file (it does not parse): jscodeshift counts the file as an error and leaves it untouched.
  * @example
  * ```sh
  * npx jscodeshift -t node_modules/corral/transforms/to-async.cjs src/
  * ```
  */
 export async function toAsync(file: TransformFile, api: TransformApi, options: TransformOptions): Promise<string> {
+  if (typeof file.path !== "string" || typeof file.source !== "string") {
+    throw new UsageError("corral's transform needs the file's path and text ({ path, source }): it reads the project around the file from disk");
+  }
   const answer = await engine.ask({ path: file.path, source: file.source, ...readTransformOptions(options) });
-  for (const line of answer.reports) api.report(line);
+  const report = api.report ?? ((line: string) => void process.stderr.write(`${file.path}: ${line}\n`));
+  for (const line of answer.reports) report(line);
   if (answer.failure !== undefined) throw new Error(answer.failure);
   return answer.text;
 }

@@ -70,6 +70,19 @@ let cli: { ran: Ran; results: CliResult[] };
 let jscodeshift: Ran;
 let dry: Ran;
 let scoped: Ran;
+let applied: Ran;
+
+/**
+ * jscodeshift's test helper, as a team's own transform tests call it: `applyTransform(transform, options, { path,
+ * source })` for each file named, printing the outputs (trimmed, as the helper gives them) as JSON. Its API has no
+ * `report`: the transform says its lines on stderr.
+ */
+const APPLY = `const { readFileSync } = require("node:fs");
+const { applyTransform } = require(${JSON.stringify(path.join(root, "node_modules/jscodeshift/src/testUtils.js"))});
+const transform = require("corral/transforms/to-async.cjs");
+Promise.all(process.argv.slice(2).map((file) => applyTransform(transform, {}, { path: file, source: readFileSync(file, "utf8") })))
+  .then((outputs) => process.stdout.write(JSON.stringify(outputs)));
+`;
 
 /** `npx jscodeshift -t node_modules/corral/transforms/<transform> ...args` in the copy named `copy`. */
 const jscodeshiftIn = (copy: string, transform: string, args: readonly string[]): Promise<Ran> =>
@@ -92,13 +105,15 @@ beforeAll(async () => {
   const bin = path.join(dir, "install/node_modules/corral/dist/cli/main.js");
   const refused = inputOf(chosen.find((c) => c.spec.expect === "refused")!);
   const changed = inputOf(chosen.find((c) => c.spec.expect === "changed")!);
-  [cli, jscodeshift, [dry, scoped]] = await Promise.all([
+  writeFileSync(path.join(dir, "dry", "apply.cjs"), APPLY);
+  [cli, jscodeshift, [dry, scoped], applied] = await Promise.all([
     run(path.join(dir, "cli"), [bin, "migrate", "to-async", "--to", "async", "--write", "--json"]).then((ran) => ({
       ran,
       results: (JSON.parse(ran.stdout) as { results: CliResult[] }).results,
     })),
     jscodeshiftIn("jscodeshift", "to-async.cjs", ["to-async"]),
     jscodeshiftIn("dry", "to-async.cjs", ["--dry", "to-async"]).then(async (ran) => [ran, await jscodeshiftIn("dry", "to-scoped.cjs", ["--fail-on-error", changed, refused])] as const),
+    run(path.join(dir, "dry"), ["apply.cjs", changed, refused]),
   ]);
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -144,6 +159,14 @@ describe("to-async.cjs: corral's --to async as a jscodeshift transform", () => {
     expect(reported(dry.stdout).sort()).toEqual(reported(jscodeshift.stdout).sort());
     const changed = chosen.filter((c) => c.spec.expect === "changed").length;
     for (const ran of [dry, jscodeshift]) expect(ran.stdout).toContain(`0 errors\n${chosen.length - changed} unmodified\n0 skipped\n${changed} ok\n`);
+  });
+
+  test("through jscodeshift's applyTransform (no `report` there): the same text, and the lines on stderr", () => {
+    const [changed, refused] = [chosen.find((c) => c.spec.expect === "changed")!, chosen.find((c) => c.spec.expect === "refused")!];
+    expect(applied.code, applied.stderr).toBe(0);
+    const byCli = [changed, refused].map((c) => readFileSync(path.join(dir, "cli", inputOf(c)), "utf8").trim());
+    expect(JSON.parse(applied.stdout)).toEqual(byCli);
+    expect(applied.stderr).toMatch(new RegExp(`^${inputOf(refused)}: refused: .*\\[${refused.spec.reason}\\]`, "m"));
   });
 });
 
