@@ -6,6 +6,7 @@
 import path from "node:path";
 import { migrate } from "../engine/migrate.ts";
 import { noteLines, outcomeLine } from "../engine/result-lines.ts";
+import { skippedFolderOf } from "../engine/source-files.ts";
 
 /** A file to migrate: its path (relative to the working directory, as jscodeshift gives it) and its text. */
 export interface SourceRequest {
@@ -28,6 +29,12 @@ export interface SourceAnswer {
 
 /** Migrate the file of `request` with its text, as `corral migrate <file> --to async` would; nothing is written. */
 export async function migrateSource(request: SourceRequest): Promise<SourceAnswer> {
+  // `corral migrate .` does not walk into node_modules, build output or hidden folders; jscodeshift does.
+  const folder = skippedFolderOf(request.path);
+  if (folder !== undefined) {
+    const why = `skipped: inside ${folder}/, which corral leaves alone when it walks a tree (dependencies, build output, hidden folders); to migrate this file anyway, run corral migrate on it`;
+    return { text: request.source, reports: [why] };
+  }
   const absolute = path.resolve(request.path);
   const report = await migrate({
     targets: [request.path],

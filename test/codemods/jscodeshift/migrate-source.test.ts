@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -66,4 +66,18 @@ export function check(path: string, cb: (err: Error | null, ok?: boolean) => voi
   const lenient = await migrateSource({ path: file, source });
   expect(lenient.text).not.toBe(source);
   expect(lenient.reports).toContainEqual(expect.stringMatching(/^note: check \(.*api\.ts:3\): /));
+});
+
+test("a file inside node_modules, build output or a hidden folder is left alone, as corral's own walk leaves it", async () => {
+  const source = `export function given(load: () => Promise<string>) {
+  return load().then((s) => s.length);
+}
+`;
+  for (const folder of ["node_modules/dep", "dist", ".cache"]) {
+    const inside = path.join(path.dirname(file), folder, "index.ts");
+    mkdirSync(path.dirname(inside), { recursive: true });
+    writeFileSync(inside, source);
+    const answer = await migrateSource({ path: inside, source });
+    expect(answer).toEqual({ text: source, reports: [expect.stringMatching(new RegExp(`^skipped: inside ${folder.split("/")[0]}/, which corral leaves alone`))] });
+  }
 });

@@ -50,6 +50,9 @@ function run(cwd: string, args: readonly string[]): Promise<Ran> {
   });
 }
 
+/** A file under the folder both tools are run on that corral must leave alone. */
+const DEPENDENCY = "to-async/node_modules/dependency/index.ts";
+
 /** A case's input as copied into a project: `to-async/<case>/input.<ext>`, relative to the project. */
 const inputOf = (c: Case): string => path.join("to-async", c.name, c.input);
 
@@ -101,6 +104,9 @@ beforeAll(async () => {
       mkdirSync(path.join(project, "to-async", c.name), { recursive: true });
       cpSync(path.join(c.dir, c.input), path.join(project, inputOf(c)));
     }
+    // A dependency with code the stage would change: corral's walk does not enter node_modules, jscodeshift's does.
+    mkdirSync(path.join(project, path.dirname(DEPENDENCY)), { recursive: true });
+    cpSync(path.join(chosen[0]!.dir, chosen[0]!.input), path.join(project, DEPENDENCY));
   }
   const bin = path.join(dir, "install/node_modules/corral/dist/cli/main.js");
   const refused = inputOf(chosen.find((c) => c.spec.expect === "refused")!);
@@ -148,17 +154,24 @@ describe("to-async.cjs: corral's --to async as a jscodeshift transform", () => {
     ]);
     expect(expected.filter((line) => line.includes(" refused: ")).length).toBeGreaterThanOrEqual(2);
     expect(expected.filter((line) => line.includes(" note: ")).length).toBeGreaterThanOrEqual(1);
-    expect(reported(jscodeshift.stdout).sort()).toEqual(expected.sort());
+    expect(reported(jscodeshift.stdout).filter((line) => !line.startsWith(`${DEPENDENCY} skipped: `)).sort()).toEqual(expected.sort());
     for (const c of chosen.filter((c) => c.spec.expect === "refused")) {
       expect(reported(jscodeshift.stdout).some((line) => line.startsWith(`${inputOf(c)} refused: `) && line.includes(`[${c.spec.reason}]`)), c.name).toBe(true);
     }
+  });
+
+  test("a file in node_modules is left alone, as corral migrate's walk leaves it, and the report says why", () => {
+    const original = readFileSync(path.join(chosen[0]!.dir, chosen[0]!.input), "utf8");
+    for (const copy of ["cli", "jscodeshift"]) expect(readFileSync(path.join(dir, copy, DEPENDENCY), "utf8"), copy).toBe(original);
+    expect(reported(jscodeshift.stdout)).toContainEqual(expect.stringMatching(new RegExp(`^${DEPENDENCY} skipped: inside node_modules/, which corral leaves alone`)));
   });
 
   test("--dry writes nothing, and reports and counts the same", () => {
     for (const c of chosen) expect(readFileSync(path.join(dir, "dry", inputOf(c)), "utf8"), c.name).toBe(readFileSync(path.join(c.dir, c.input), "utf8"));
     expect(reported(dry.stdout).sort()).toEqual(reported(jscodeshift.stdout).sort());
     const changed = chosen.filter((c) => c.spec.expect === "changed").length;
-    for (const ran of [dry, jscodeshift]) expect(ran.stdout).toContain(`0 errors\n${chosen.length - changed} unmodified\n0 skipped\n${changed} ok\n`);
+    // (the dependency is one more file unmodified)
+    for (const ran of [dry, jscodeshift]) expect(ran.stdout).toContain(`0 errors\n${chosen.length - changed + 1} unmodified\n0 skipped\n${changed} ok\n`);
   });
 
   test("through jscodeshift's applyTransform (no `report` there): the same text, and the lines on stderr", () => {
