@@ -99,6 +99,7 @@ export function openScope(task: Task, options: CancelScopeOptions, operation: st
     throw new UsageError(`${operation}: pass either timeout or deadline, not both`);
   }
   const scope = new Scope(task.run, shield);
+  scope.opener = operation;
   if (timeout !== undefined) {
     checkDuration(timeout, operation, "timeout");
     scope.deadline = task.now() + timeout;

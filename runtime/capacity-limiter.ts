@@ -89,7 +89,7 @@ export class CapacityLimiter {
    * using _token = await downloads.hold(cx);
    */
   hold(cx: Cx): Promise<Held> {
-    return hold(this, cx);
+    return hold(this, cx, "capacityLimiter.hold");
   }
 
   /** Take a token for the calling task now or throw `WouldBlock`. Not a checkpoint. */

@@ -6,6 +6,7 @@
 import type { Cx } from "./cx.ts";
 import { BrokenResourceError } from "./errors.ts";
 import { Event } from "./event.ts";
+import { inOwnScope } from "./internal/own-scope.ts";
 import type { TaskEnd } from "./internal/spawn.ts";
 
 /** A task started with `nursery.startWithResult`. */
@@ -28,16 +29,19 @@ export class ChildImpl<T> implements Child<T>, TaskEnd {
 
   constructor(private readonly nursery: TaskEnd) {}
 
-  async result(cx: Cx): Promise<T> {
-    await this.ended.wait(cx);
-    if (this.failed) {
-      throw new BrokenResourceError(
-        "child.result: the task ended without a value (it failed or was cancelled); its error went to its nursery. " +
-          "Wait for results from inside the nursery, where its failure cancels you, or catch this where a missing " +
-          "value is expected.",
-      );
-    }
-    return this.value as T;
+  result(cx: Cx): Promise<T> {
+    // In a scope of its own: a forgotten `await` of it is reported once, by the scope around (own-scope.ts).
+    return inOwnScope(cx, "child.result", async (cx) => {
+      await this.ended.wait(cx);
+      if (this.failed) {
+        throw new BrokenResourceError(
+          "child.result: the task ended without a value (it failed or was cancelled); its error went to its nursery. " +
+            "Wait for results from inside the nursery, where its failure cancels you, or catch this where a missing " +
+            "value is expected.",
+        );
+      }
+      return this.value as T;
+    });
   }
 
   readonly onReturned = (value: unknown): void => {

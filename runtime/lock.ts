@@ -74,7 +74,7 @@ export class Lock {
    * }
    */
   hold(cx: Cx): Promise<Held> {
-    return hold(this, cx);
+    return hold(this, cx, "lock.hold");
   }
 
   /**

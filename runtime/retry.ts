@@ -5,7 +5,7 @@
 import { checkDuration } from "./cancel-scope.ts";
 import type { Cx } from "./cx.ts";
 import { isCancelled, UsageError } from "./errors.ts";
-import { taskOf } from "./internal/task.ts";
+import { inOwnScope } from "./internal/own-scope.ts";
 import { sleep } from "./sleep.ts";
 
 /** Exponential backoff: the n-th retry waits `initial * factor ** (n - 1)` ms, at most `max`. */
@@ -35,9 +35,10 @@ export interface RetryOptions {
 /**
  * Call `fn(cx, attempt)` until it returns, at most `options.attempts` times, waiting `options.backoff` between
  * calls; resolves to the first value it returns. A `Cancelled` is never retried: cancellation stops the retrying
- * (a wait between attempts is a checkpoint). When no retry is left, or `retryIf` refuses the error, or the next
- * attempt could not start before the effective deadline (`cx.deadline`), the last error is thrown unchanged, at
- * once. To bound each attempt, put a `failAfter` inside `fn`; to bound them all, put one around `retry`.
+ * (a wait between attempts is a checkpoint); nor is a `UsageError`, a misuse of corral to fix. When no retry is
+ * left, or `retryIf` refuses the error, or the next attempt could not start before the effective deadline
+ * (`cx.deadline`), the last error is thrown unchanged, at once. To bound each attempt, put a `failAfter` inside
+ * `fn`; to bound them all, put one around `retry`.
  * @throws the last error of `fn`; UsageError for options it cannot use
  * @example
  * const page = await retry(cx, (cx) => failAfter(cx, 2_000, (cx) => fetchPage(cx, url)), {
@@ -46,24 +47,29 @@ export interface RetryOptions {
  *   retryIf: (error) => !(error instanceof NotFoundError),
  * });
  */
-export async function retry<T>(
+export function retry<T>(
   cx: Cx,
   fn: (cx: Cx, attempt: number) => Promise<T> | T,
   options: RetryOptions,
 ): Promise<T> {
-  taskOf(cx, "retry");
-  if (typeof fn !== "function") throw new UsageError(`retry(cx, fn, options): fn must be a function, got ${typeof fn}`);
-  const { attempts, backoff = 0, retryIf } = checkOptions(options);
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn(cx, attempt);
-    } catch (error) {
-      if (isCancelled(error) || attempt >= attempts || (retryIf !== undefined && !retryIf(error, attempt))) throw error;
-      const wait = delay(backoff, attempt, error);
-      if (cx.now() + wait >= cx.deadline) throw error;
-      await sleep(cx, wait);
+  // In a scope of its own: a forgotten `await` of it is reported once, by the scope around (own-scope.ts).
+  return inOwnScope(cx, "retry", async (cx) => {
+    if (typeof fn !== "function") throw new UsageError(`retry(cx, fn, options): fn must be a function, got ${typeof fn}`);
+    const { attempts, backoff = 0, retryIf } = checkOptions(options);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn(cx, attempt);
+      } catch (error) {
+        // A misuse of corral is a bug to fix, not a failure to retry.
+        if (isCancelled(error) || error instanceof UsageError || attempt >= attempts || (retryIf !== undefined && !retryIf(error, attempt))) {
+          throw error;
+        }
+        const wait = delay(backoff, attempt, error);
+        if (cx.now() + wait >= cx.deadline) throw error;
+        await sleep(cx, wait);
+      }
     }
-  }
+  });
 }
 
 function delay(backoff: NonNullable<RetryOptions["backoff"]>, retry: number, error: unknown): number {

@@ -81,7 +81,7 @@ export class Semaphore {
    * using _permit = await connections.hold(cx);
    */
   hold(cx: Cx): Promise<Held> {
-    return hold(this, cx);
+    return hold(this, cx, "semaphore.hold");
   }
 
   /**

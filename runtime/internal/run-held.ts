@@ -2,6 +2,7 @@ import type { Cx } from "../cx.ts";
 import { UsageError } from "../errors.ts";
 import { dispose } from "./dispose-symbol.ts";
 import type { UsingDisposable } from "./disposable.ts";
+import { inOwnScope } from "./own-scope.ts";
 
 /** What `lock.hold(cx)` and the other `hold`s resolve to: a `using` declaration releases it at the end of its block. */
 export type Held = UsingDisposable;
@@ -17,41 +18,46 @@ export type HeldFn<T, A extends unknown[]> = (cx: Cx, ...args: A) => Promise<T> 
 
 /**
  * The body of `lock.withLock`, `capacityLimiter.run` and `semaphore.run`: check `fn`, wait for `acquire` (if that
- * throws, nothing is held and nothing is released), run `fn(cx, ...args)`, and release whatever way it ends.
+ * throws, nothing is held and nothing is released), run `fn(cx, ...args)`, and release whatever way it ends; in a
+ * scope of its own, so a forgotten `await` is reported once (own-scope.ts).
  */
-export async function runHeld<T, A extends unknown[]>(
+export function runHeld<T, A extends unknown[]>(
   what: Holdable,
   operation: string,
   cx: Cx,
   fn: HeldFn<T, A>,
   args: A,
 ): Promise<T> {
-  if (typeof fn !== "function") {
-    throw new UsageError(
-      `${operation}(cx, fn, ...args): fn must be a function run as fn(cx, ...args), got ${typeof fn}`,
-    );
-  }
-  await what.acquire(cx);
-  try {
-    return await fn(cx, ...args);
-  } finally {
-    what.release(cx);
-  }
+  return inOwnScope(cx, operation, async (cx) => {
+    if (typeof fn !== "function") {
+      throw new UsageError(
+        `${operation}(cx, fn, ...args): fn must be a function run as fn(cx, ...args), got ${typeof fn}`,
+      );
+    }
+    await what.acquire(cx);
+    try {
+      return await fn(cx, ...args);
+    } finally {
+      what.release(cx);
+    }
+  });
 }
 
 /**
  * The body of `lock.hold`, `capacityLimiter.hold` and `semaphore.hold`: wait for `acquire`, then return what a
  * `using` declaration releases at the end of its block. Disposing twice releases once.
  */
-export async function hold(what: Holdable, cx: Cx): Promise<Held> {
-  await what.acquire(cx);
-  let held = true;
-  const disposable: Disposable = {
-    [dispose]() {
-      if (!held) return;
-      held = false;
-      what.release(cx);
-    },
-  };
-  return disposable as Held;
+export function hold(what: Holdable, cx: Cx, operation: string): Promise<Held> {
+  return inOwnScope(cx, operation, async (cx) => {
+    await what.acquire(cx);
+    let held = true;
+    const disposable: Disposable = {
+      [dispose]() {
+        if (!held) return;
+        held = false;
+        what.release(cx);
+      },
+    };
+    return disposable as Held;
+  });
 }

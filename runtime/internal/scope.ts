@@ -53,6 +53,8 @@ export class Scope implements CancelScope, CancelRoot, HeapEntry {
    * parked lists this makes the task tree a dump walks: tasks are found as owners and as waiters.
    */
   owner: Task | null = null;
+  /** The function that opened it (`moveOnAfter`, `lock.withLock`, ...), for a dump; null for a nursery's or a loop's. */
+  opener: string | null = null;
   /** Set on a nursery's scope: the nursery (a dump reads how many children it waits for). */
   nursery: NurseryImpl | null = null;
   private controller: AbortController | null = null;

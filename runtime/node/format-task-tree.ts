@@ -57,7 +57,8 @@ function scopeLines(node: ScopeNode, now: number, depth: number, lines: string[]
     about.push(owned.length === 0 ? "owns no legacy handles" : `owns ${owned.join(", ")}`);
   }
   if (node.orphans !== undefined && node.orphans > 0) about.push(`${node.orphans} detached promise(s) pending`);
-  lines.push(`${indent(depth)}${node.kind}${about.length === 0 ? "" : `: ${about.join(", ")}`}`);
+  const kind = node.openedBy === undefined ? node.kind : `${node.kind} (${node.openedBy})`;
+  lines.push(`${indent(depth)}${kind}${about.length === 0 ? "" : `: ${about.join(", ")}`}`);
   for (const scope of node.scopes) scopeLines(scope, now, depth + 1, lines);
   for (const child of node.tasks) task(child, now, depth + 1, lines);
   if (node.unseen > 0) {

@@ -40,6 +40,8 @@ export interface TaskNode {
 export interface ScopeNode {
   /** A nursery; a loop (openLoop, and each run's root loop); a cancel scope; a startReady child's until `ready`. */
   readonly kind: "nursery" | "loop" | "cancel scope" | "startReady";
+  /** What opened a cancel scope: `withCancelScope`, `moveOnAfter`, `failAfter`, `shield`, `lock.withLock`, ... */
+  readonly openedBy?: string;
   /** Absolute, on the run's clock; null for none. */
   readonly deadline: number | null;
   readonly shield: boolean;
@@ -132,6 +134,7 @@ function scopeNode(scope: Scope, now: number): ScopeNode {
   const nursery = scope.nursery;
   const node: ScopeNode = {
     kind: nursery === null ? (scope.owner === null ? "startReady" : "cancel scope") : scope.loop !== null ? "loop" : "nursery",
+    ...(nursery === null && scope.opener !== null ? { openedBy: scope.opener } : {}),
     deadline: scope.deadline === Infinity ? null : scope.deadline,
     shield: scope.shield,
     cancelled: scope.cancelCalled,

@@ -1,6 +1,6 @@
 // A scope function called without `await` inside run: run rejects with one UsageError, and the floating promise it
 // left behind does not reject unhandled afterwards (which would end the process with code 1).
-import { all, failAfter, moveOnAfter, openLoop, race, run, shield, sleep, withCancelScope, withNursery } from "corral";
+import { all, CapacityLimiter, failAfter, Lock, moveOnAfter, openLoop, race, retry, run, Semaphore, shield, sleep, withCancelScope, withNursery } from "corral";
 
 const sleeper = async (cx) => void (await sleep(cx, 10));
 const forgotten = {
@@ -12,6 +12,11 @@ const forgotten = {
   all: (cx) => all(cx, [sleeper]),
   race: (cx) => race(cx, [sleeper]),
   openLoop: (cx) => openLoop(cx, () => sleeper(cx)),
+  retry: (cx) => retry(cx, sleeper, { attempts: 2 }),
+  withLock: (cx) => new Lock().withLock(cx, sleeper),
+  limiterRun: (cx) => new CapacityLimiter(1).run(cx, sleeper),
+  semaphoreRun: (cx) => new Semaphore(1).run(cx, sleeper),
+  startWithResult: (cx) => withNursery(cx, async (n) => void n.startWithResult(sleeper).result(cx)),
 };
 const outcomes = {};
 for (const [name, call] of Object.entries(forgotten)) {

@@ -83,6 +83,25 @@ describe("retry", () => {
   );
 
   test(
+    "a misuse of corral (UsageError) is thrown at once, not retried",
+    mockRun(async (cx, clock) => {
+      let calls = 0;
+      const misuse = new UsageError("a cx kept after its function returned");
+      const error = await retry(
+        cx,
+        () => {
+          calls++;
+          throw misuse;
+        },
+        { attempts: 5, backoff: 50 },
+      ).catch((e: unknown) => e);
+      expect(error).toBe(misuse);
+      expect(calls).toBe(1);
+      expect(clock.now()).toBe(0);
+    }),
+  );
+
+  test(
     "retryIf refuses an error: it is thrown at once",
     mockRun(async (cx, clock) => {
       const seen: [unknown, number][] = [];

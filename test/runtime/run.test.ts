@@ -162,6 +162,11 @@ describe("run and a forgotten await", () => {
       all: misuse,
       race: misuse,
       openLoop: misuse,
+      retry: misuse,
+      withLock: misuse,
+      limiterRun: misuse,
+      semaphoreRun: misuse,
+      startWithResult: "UsageError: a scope ended with 2 corral operation(s)",
     });
   });
 });

@@ -87,7 +87,7 @@ run (clock at N ms), cancelled
     loop
       nursery
         task #2 flushLogs: waiting on sleep until N ms (in N ms)
-          cancel scope: shielded
+          cancel scope (shield): shielded
 `,
     );
   });
