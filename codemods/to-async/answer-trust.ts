@@ -3,9 +3,8 @@
  * settles once, so the callee must call back at most once: Node's own APIs, ones this run made async or an earlier
  * run kept through `callbackify`, functions of the project that corral reads and proves (answers-once.ts), whatever
  * their types say, and functions declared elsewhere with an err-first callback type do. A function of another
- * package without types is taken to, as `util.promisify` takes it, and so is a function corral cannot read (an
- * untyped parameter, a property of one, what an untyped call returned), which a caller chose; the rewrite's note
- * names either. Asked both where the callback is handed over
+ * package without types is taken to, as `util.promisify` takes it, and so is an untyped parameter or a property of
+ * one (an injected `fs`), which the caller chose; the rewrite's note names either. Asked both where the callback is handed over
  * (`api(args, callback)`) and where a continuation is (`api(args, (err, v) => { ... })`): awaited, each goes on once.
  */
 import { isBuiltin } from "node:module";
@@ -20,18 +19,23 @@ import { isNodeApi, typedErrFirst } from "./wrapper.ts";
 /**
  * How corral knows `callee` calls back at most once (with `onlyHowOften`, whatever it answers with: the caller
  * reads no more than the value of a success), or `undefined` when it does not know: a project function it
- * cannot prove, a method of `this` it cannot find, an event emitter's `on` (a listener runs on every event), or
- * a function typed with a callback that is not err-first.
+ * cannot prove, one it cannot find (a method of `this`, a local holding one), an event emitter's `on` (a listener
+ * runs on every event), or a function typed with a callback that is not err-first.
  */
 export function answerTrust(w: ErrFirstWriter, callee: Node, onlyHowOften: boolean): "known" | "project" | "package" | "assumed" | undefined {
   if (madeAsync(w, callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return "known";
   // A function of the project is read, whatever its type says: a callback's type does not say how often it is called.
-  const declarations = declarationsOf(callee).filter((d) => !d.getSourceFile().isInNodeModules() && !d.getSourceFile().isDeclarationFile());
+  const found = declarationsOf(callee);
+  const declarations = found.filter((d) => !d.getSourceFile().isInNodeModules() && !d.getSourceFile().isDeclarationFile());
   if (declarations.length > 0) return answersOnce(callee, { strict: w.settings.strict === true, onlyHowOften: onlyHowOften || w.settings.onlyHowOften === true }) ? "project" : undefined;
   if (typedErrFirst(callee)) return "known";
-  // Typed, but not with an err-first callback (`names.forEach`): no promise form stands for it.
-  if (!callee.getType().isAny() || readsThis(callee) || registersListener(callee)) return undefined;
-  const from = packageOf(callee);
+  if (registersListener(callee)) return undefined;
+  // Untyped: `any`, or a package's JavaScript whose types the compiler inferred. A typed function whose callback is
+  // not err-first (`names.forEach`) has no promise form.
+  const untyped = callee.getType().isAny() || found.some((d) => d.getSourceFile().isInNodeModules() && !d.getSourceFile().isDeclarationFile());
+  const from = packageOf(callee) ?? packageDeclaring(found);
+  // Not a package's: only a parameter's (an injected `fs`) is the caller's to choose.
+  if (!untyped || (from === undefined && !injected(callee))) return undefined;
   const which = from === undefined ? "which corral cannot read" : `from the package ${from}`;
   w.notes.push(`it takes \`${callee.getText()}\` (${which}) to call back once, as util.promisify does`);
   return from === undefined ? "assumed" : "package";
@@ -44,20 +48,41 @@ function registersListener(callee: Node): boolean {
   return Node.isPropertyAccessExpression(callee) && LISTENS.has(callee.getName());
 }
 
-/** Whether `callee` is a method of `this` (or of a name bound to it): one of the project's, that corral did not find. */
-function readsThis(callee: Node): boolean {
-  let root = callee;
-  while (Node.isPropertyAccessExpression(root)) root = root.getExpression();
-  if (Node.isThisExpression(root)) return root !== callee;
-  if (!Node.isIdentifier(root)) return true;
-  return (root.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isVariableDeclaration(d) && Node.isThisExpression(d.getInitializer()));
+/** Whether `callee` is a parameter of the function it is called in, or read from one (`fsImpl.stat`, `options.rmdir`). */
+function injected(callee: Node): boolean {
+  const root = rootOf(callee);
+  return Node.isIdentifier(root) && (root.getSymbol()?.getDeclarations() ?? []).some((d) => Node.isParameterDeclaration(d));
 }
 
 /** The package (not Node's own, not a file of the project) `callee` or the object it is read from is imported from. */
 function packageOf(callee: Node): string | undefined {
-  let root = callee;
-  while (Node.isPropertyAccessExpression(root)) root = root.getExpression();
-  const specifier = importedFrom(root);
+  const root = rootOf(callee);
+  const specifier = importedFrom(root) ?? requiredMember(root);
   if (specifier === undefined || specifier.startsWith(".") || specifier.startsWith("/") || isBuiltin(specifier)) return undefined;
   return specifier;
+}
+
+/** `x` for `ncp` bound as `var ncp = require('x').ncp`. */
+function requiredMember(root: Node): string | undefined {
+  for (const d of root.getSymbol()?.getDeclarations() ?? []) {
+    const init = Node.isVariableDeclaration(d) ? d.getInitializer() : undefined;
+    const call = init === undefined ? undefined : rootOf(init);
+    const [arg] = call !== undefined && Node.isCallExpression(call) && call.getExpression().getText() === "require" ? call.getArguments() : [];
+    if (arg !== undefined && Node.isStringLiteral(arg)) return arg.getLiteralValue();
+  }
+  return undefined;
+}
+
+/** The package whose files declare every one of `found` (`jsonfile` behind a project's `u(jsonFile.writeFile)`). */
+function packageDeclaring(found: readonly Node[]): string | undefined {
+  const names = new Set(found.map((d) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(d.getSourceFile().getFilePath())?.[1]));
+  const [only] = names;
+  return names.size === 1 ? only : undefined;
+}
+
+/** `fs` of `fs.promises.stat`: what a chain of property reads starts from. */
+function rootOf(callee: Node): Node {
+  let root = callee;
+  while (Node.isPropertyAccessExpression(root)) root = root.getExpression();
+  return root;
 }

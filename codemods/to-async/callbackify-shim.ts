@@ -95,6 +95,15 @@ export function declarationsOf(callee: Node): Node[] {
       return;
     }
     if (Node.isBinaryExpression(node)) return visit(node.getRight(), depth + 1);
+    if (Node.isCallExpression(node) && node.getExpression().getText() === "require") {
+      // `u(require('./mkdirs'))`: the function the required module exports, as the compiler reads it.
+      for (const signature of node.getType().getCallSignatures()) visit(signature.getDeclaration(), depth + 1);
+      return;
+    }
+    if (Node.isConditionalExpression(node)) {
+      visit(node.getWhenTrue(), depth + 1); // `isArrayLike(coll) ? eachOfArrayLike : eachOfGeneric`: either
+      return visit(node.getWhenFalse(), depth + 1);
+    }
     if (Node.isPropertyAccessExpression(node) && Node.isBinaryExpression(node.getParent())) return visit(node.getParent(), depth + 1);
     if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
       let symbol = node.getSymbol();
