@@ -71,7 +71,6 @@ export function usedOutsideTargets(fn: FunctionNode, world: ScopedWorld): boolea
 function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
   const uses = new Set<Node>();
   for (const ref of world.referencesOf(nameNode)) {
-    if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
     const parent = ref.getParent();
     const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
     if (expression === ref && !bindsOrReads(ref)) continue;

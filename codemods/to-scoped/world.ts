@@ -5,6 +5,7 @@
 import { Node, type ParameterDeclaration, type SourceFile } from "ts-morph";
 import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
 import { namesIn } from "../engine/identifiers.ts";
+import { ReferenceIndex } from "../engine/reference-index.ts";
 import { isBoundary } from "../to-async/analysis.ts";
 import { assignedFunction, isRequire, requiredFunction } from "./assigned-exports.ts";
 
@@ -26,7 +27,8 @@ export class ScopedWorld {
   /** Imports of a function kept for outside callers that must also bring in its scoped version, by the name to add. */
   readonly scopedImports = new Map<Node, string>();
 
-  private readonly references = new Map<Node, Node[]>();
+  /** Where each function's name is used, indexed on first use (one walk of the project for the run). */
+  private index: ReferenceIndex | undefined;
 
   /**
    * @param keepLegacyExport functions callable from outside keep their old signature beside the scoped one
@@ -39,14 +41,10 @@ export class ScopedWorld {
     readonly callers: boolean,
   ) {}
 
-  /** Where a function's name is used across the project: asked once per function, whatever the passes. */
+  /** Where a function's name is used across the project's own files (see {@link ReferenceIndex.referencesOf}). */
   referencesOf(name: Node): Node[] {
-    let found = this.references.get(name);
-    if (found === undefined) {
-      found = (name as import("ts-morph").Identifier).findReferencesAsNodes();
-      this.references.set(name, found);
-    }
-    return found;
+    this.index ??= new ReferenceIndex(name.getProject());
+    return this.index.referencesOf(name);
   }
 
   /**
