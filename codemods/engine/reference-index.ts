@@ -17,8 +17,27 @@
 import { ts, type Node, type Project, type SourceFile } from "ts-morph";
 import { wrap } from "./walk.ts";
 
-/** The uses of each declaration of a project, indexed once (on the first question) for a run that does not edit it. */
-export class ReferenceIndex {
+const indexes = new WeakMap<ts.Program, ReferenceIndex>();
+
+/**
+ * Where the declaration `name` names is used in its project's own files: what `findReferencesAsNodes` finds there,
+ * the name itself left out, each use once, in the program's file order and then source order (the language service
+ * gives them grouped by the alias they were found through). One index per program, built on the first question: the
+ * program changes, and the index with it, only when the project is edited.
+ */
+export function referencesOf(name: Node): Node[] {
+  const project = name.getProject();
+  const program = project.getProgram().compilerObject;
+  let index = indexes.get(program);
+  if (index === undefined) {
+    index = new ReferenceIndex(project, program);
+    indexes.set(program, index);
+  }
+  return index.referencesOf(name);
+}
+
+/** The uses of each declaration of one program. */
+class ReferenceIndex {
   private readonly project: Project;
   private readonly checker: ts.TypeChecker;
   /** The program's own files (no declaration file, nothing under `node_modules`), each with its place in it. */
@@ -27,24 +46,16 @@ export class ReferenceIndex {
   /** The answers given, so a name asked again in a later pass costs nothing. */
   private readonly asked = new Map<ts.Node, Node[]>();
 
-  /**
-   * @param project the project, which must not change while the index is used (its checker's symbols are kept). Its
-   * program's files are searched, also those it reaches only through imports (outside the files added to it).
-   */
-  constructor(project: Project) {
+  /** The program's files are searched, also those it reaches only through imports (outside the files added to it). */
+  constructor(project: Project, program: ts.Program) {
     this.project = project;
-    const program = project.getProgram().compilerObject;
     this.checker = program.getTypeChecker();
     for (const file of program.getSourceFiles()) {
       if (!file.isDeclarationFile && !/[\\/]node_modules[\\/]/.test(file.fileName)) this.order.set(file, this.order.size);
     }
   }
 
-  /**
-   * The uses of the declaration `name` names, as `findReferencesAsNodes` finds them in the project's own files,
-   * the name itself left out, each once, in the project's file order and then source order (the language service
-   * gives them grouped by the alias they were found through).
-   */
+  /** See the function {@link referencesOf}. */
   referencesOf(name: Node): Node[] {
     let uses = this.asked.get(name.compilerNode);
     if (uses === undefined) {

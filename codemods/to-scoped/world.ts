@@ -5,7 +5,6 @@
 import { Node, type ParameterDeclaration, type SourceFile } from "ts-morph";
 import { isFunctionNode, type FunctionNode } from "../engine/functions.ts";
 import { namesIn } from "../engine/identifiers.ts";
-import { ReferenceIndex } from "../engine/reference-index.ts";
 import { isBoundary } from "../to-async/analysis.ts";
 import { assignedFunction, isRequire, requiredFunction } from "./assigned-exports.ts";
 
@@ -27,9 +26,6 @@ export class ScopedWorld {
   /** Imports of a function kept for outside callers that must also bring in its scoped version, by the name to add. */
   readonly scopedImports = new Map<Node, string>();
 
-  /** Where each function's name is used, indexed on first use (one walk of the project for the run). */
-  private index: ReferenceIndex | undefined;
-
   /**
    * @param keepLegacyExport functions callable from outside keep their old signature beside the scoped one
    * @param targetFiles the files the run was asked to migrate: others are edited only with `callers`
@@ -40,12 +36,6 @@ export class ScopedWorld {
     readonly targetFiles: ReadonlySet<SourceFile>,
     readonly callers: boolean,
   ) {}
-
-  /** Where a function's name is used across the project's own files (see {@link ReferenceIndex.referencesOf}). */
-  referencesOf(name: Node): Node[] {
-    this.index ??= new ReferenceIndex(name.getProject());
-    return this.index.referencesOf(name);
-  }
 
   /**
    * A native call in another file reaches `fScoped` through the import of `f` (or `const { f } = require(...)`): that

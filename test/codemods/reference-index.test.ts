@@ -1,12 +1,13 @@
 import { Node, Project, ts, type Identifier } from "ts-morph";
 import { describe, expect, test } from "vitest";
 import { isFunctionNode } from "../../codemods/engine/functions.ts";
-import { ReferenceIndex } from "../../codemods/engine/reference-index.ts";
+import { referencesOf } from "../../codemods/engine/reference-index.ts";
 import { nameNodeOf } from "../../codemods/to-scoped/call-sites.ts";
 
 /**
  * The reference index against the language service it replaces: for the name of every function (a declaration, a
- * variable or property holding one, a method, a CommonJS export by assignment), in a project using each cross-file
+ * variable or property holding one, a method, a CommonJS export by assignment), class and variable holding an object
+ * literal, in a project using each cross-file
  * form (imports renamed and default, re-exports renamed and `export *`, namespace imports, `import = require`,
  * shorthand properties, destructuring, element access, an interface's method written in a literal, CommonJS exports
  * by assignment read through `require`, a default export called in its own file, a file the project reaches only
@@ -144,26 +145,34 @@ function projectOf(files: Record<string, string>): Project {
 /** Each use as `file:line:col`, for a readable difference. */
 const where = (nodes: Node[]): string[] => nodes.map((n) => `${n.getSourceFile().getBaseName()}:${n.getStartLineNumber()}:${n.getStart() - n.getStartLinePos() + 1} ${n.getText()}`);
 
-/** The names `--to scoped` asks the uses of: each function's, as callers name it. */
-function functionNames(project: Project): Node[] {
+/**
+ * The names `--to scoped` asks the uses of: each function's, as callers name it, each class's (where its instances
+ * go), and each variable's holding an object literal (whether the object escapes).
+ */
+function askedNames(project: Project): Node[] {
   const names: Node[] = [];
   for (const file of project.getSourceFiles()) {
     file.forEachDescendant((node) => {
-      const name = isFunctionNode(node) ? nameNodeOf(node) : undefined;
-      if (name !== undefined) names.push(name);
+      if (isFunctionNode(node)) {
+        const name = nameNodeOf(node);
+        if (name !== undefined) names.push(name);
+      } else if (Node.isClassDeclaration(node) && node.getNameNode() !== undefined) {
+        names.push(node.getNameNode()!);
+      } else if (Node.isVariableDeclaration(node) && Node.isObjectLiteralExpression(node.getInitializer())) {
+        names.push(node.getNameNode());
+      }
     });
   }
   return names;
 }
 
-describe("ReferenceIndex", () => {
+describe("referencesOf", () => {
   const project = projectOf(FILES);
-  const index = new ReferenceIndex(project);
-  const names = functionNames(project);
+  const names = askedNames(project);
 
   test("the project uses every form and type-checks", () => {
     expect(names.map((name) => name.getText()).sort()).toEqual(
-      ["#p", "arrow", "d", "ensureDir", "f", "g", "go", "h", "load", "local", "m", "m2", "more", "other", "remove", "run", "s", "sign", "use"],
+      ["#p", "C", "arrow", "d", "ensureDir", "f", "g", "go", "h", "load", "local", "m", "m2", "more", "o", "obj", "other", "remove", "run", "s", "sign", "use"],
     );
     const errors = project.getProgram().getSemanticDiagnostics().filter((d) => d.getCategory() === ts.DiagnosticCategory.Error);
     expect(errors.map((d) => d.getMessageText())).toEqual([]);
@@ -174,7 +183,7 @@ describe("ReferenceIndex", () => {
   test.each(names.map((name) => [where([name])[0]!, name] as const))("%s: the uses findReferences finds, each once, in file order", (_, name) => {
     const expected = (name as Identifier).findReferencesAsNodes().filter((r) => r !== name);
     const byPlace = (a: Node, b: Node) => files.indexOf(a.getSourceFile().getFilePath()) - files.indexOf(b.getSourceFile().getFilePath()) || a.getStart() - b.getStart();
-    expect(where(index.referencesOf(name))).toEqual(where([...new Set(expected)].sort(byPlace)));
+    expect(where(referencesOf(name))).toEqual(where([...new Set(expected)].sort(byPlace)));
   });
   const files = project.getProgram().compilerObject.getSourceFiles().map((f) => f.fileName);
 });
