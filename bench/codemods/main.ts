@@ -3,7 +3,8 @@
  * promise-to-async codemod (@codemodsquad/asyncify) over the same files in the same run. On a generated legacy
  * project (2,000 files by default, `--files N`) and on real packages installed from npm (`--no-packages` to skip):
  * seconds, files per second, and the ratio (corral's throughput over jscodeshift's). Also checks that a run on one
- * thread and on every core give identical reports, and measures what the type gate costs each stage.
+ * thread and on every core give identical reports, measures what the type gate costs each stage, and how `--to scoped`
+ * grows with the project (its time on the project over its time on a fifth of it) and compares with `--to async`.
  */
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -79,6 +80,13 @@ try {
   row(`generated project, migrate --all --to scoped`, files, scoped, undefined);
   row(`generated project, the same without the type gate`, files, scopedUngated, undefined);
   gates.push(`--to scoped: ${(scoped.seconds / scopedUngated.seconds).toFixed(2)}x the time without the gate`);
+  // --to scoped decides across the project: how its time grows with the project's size, and against --to async.
+  const fifth = Math.max(1, Math.round(files / 5));
+  const small = path.join(work, "generated-fifth");
+  generateProject(small, fifth);
+  const scopedSmall = timed(corralBin, ["migrate", "src", "--all", "--to", "scoped", "--json"], small);
+  row(`generated project of ${fifth} files, migrate --all --to scoped`, fifth, scopedSmall, undefined);
+  const scaling = `--to scoped takes ${(scoped.seconds / many.seconds).toFixed(2)}x the time of --to async (${cores} threads); time(${files} files) / time(${fifth}) = ${(scoped.seconds / scopedSmall.seconds).toFixed(2)}`;
   const scan = timed(corralBin, ["scan", "src", "--json"], project);
   row(`generated project, scan (both stages, call graph)`, files, scan, peerMany);
 
@@ -101,7 +109,8 @@ try {
   process.stdout.write(
     `\n| run | files | corral | jscodeshift + asyncify | corral's speed-up |\n|---|---|---|---|---|\n${rows.join("\n")}\n\n` +
       `one thread and ${cores} threads give identical reports: ${identical ? "yes" : "NO"}\n` +
-      `the type gate: ${gates.join("; ")}\n`,
+      `the type gate: ${gates.join("; ")}\n` +
+      `${scaling}\n`,
   );
   if (!identical) process.exitCode = 1;
 } finally {

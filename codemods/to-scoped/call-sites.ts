@@ -10,6 +10,7 @@ import { EditSet } from "../engine/edit-set.ts";
 import { Refusal } from "../engine/refusal.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
+import { referencesOf } from "../engine/reference-index.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
 import { isCorralCall, nativeCall, type Scope } from "./body.ts";
 import { NOTES } from "./notes.ts";
@@ -70,8 +71,7 @@ export function usedOutsideTargets(fn: FunctionNode, world: ScopedWorld): boolea
  */
 function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
   const uses = new Set<Node>();
-  for (const ref of world.referencesOf(nameNode)) {
-    if (ref === nameNode || ref.getSourceFile().isDeclarationFile() || ref.getSourceFile().isInNodeModules()) continue;
+  for (const ref of referencesOf(nameNode)) {
     const parent = ref.getParent();
     const expression = Node.isPropertyAccessExpression(parent) && parent.getNameNode() === ref ? parent : ref;
     if (expression === ref && !bindsOrReads(ref)) continue;

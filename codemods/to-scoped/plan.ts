@@ -6,6 +6,7 @@
 import path from "node:path";
 import { Node, SyntaxKind, ts, type ParameterDeclaration } from "ts-morph";
 import { nameOf, type FunctionNode } from "../engine/functions.ts";
+import { referencesOf } from "../engine/reference-index.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { findOwn, usesOwn } from "../to-async/analysis.ts";
 import { asyncInsertion, isGenerator } from "../to-async/plan.ts";
@@ -177,7 +178,7 @@ function escapingObject(fn: FunctionNode): Node | undefined {
   const declaration = object.getParent();
   if (assignedExportsOf(fn).length > 0) return undefined; // `module.exports = { ... }`: callers are found through require
   if (!Node.isVariableDeclaration(declaration) || declaration.getTypeNode() !== undefined || !Node.isIdentifier(declaration.getNameNode())) return object;
-  const uses = (declaration.getNameNode() as import("ts-morph").Identifier).findReferencesAsNodes().filter((r) => r !== declaration.getNameNode());
+  const uses = referencesOf(declaration.getNameNode());
   return uses.every((r) => Node.isPropertyAccessExpression(r.getParent()) && (r.getParent() as import("ts-morph").PropertyAccessExpression).getExpression() === r)
     ? undefined
     : object;
@@ -216,7 +217,7 @@ function untypedCalls(fn: import("ts-morph").MethodDeclaration): string[] {
 function structuralUse(owner: import("ts-morph").ClassDeclaration, name: string): string | undefined {
   const className = owner.getNameNode();
   if (className === undefined) return undefined;
-  for (const ref of className.findReferencesAsNodes()) {
+  for (const ref of referencesOf(className)) {
     const created = ref.getParent();
     if (!Node.isNewExpression(created) || created.getExpression() !== ref) continue;
     const type = created.getContextualType();

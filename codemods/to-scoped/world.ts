@@ -26,8 +26,6 @@ export class ScopedWorld {
   /** Imports of a function kept for outside callers that must also bring in its scoped version, by the name to add. */
   readonly scopedImports = new Map<Node, string>();
 
-  private readonly references = new Map<Node, Node[]>();
-
   /**
    * @param keepLegacyExport functions callable from outside keep their old signature beside the scoped one
    * @param targetFiles the files the run was asked to migrate: others are edited only with `callers`
@@ -38,16 +36,6 @@ export class ScopedWorld {
     readonly targetFiles: ReadonlySet<SourceFile>,
     readonly callers: boolean,
   ) {}
-
-  /** Where a function's name is used across the project: asked once per function, whatever the passes. */
-  referencesOf(name: Node): Node[] {
-    let found = this.references.get(name);
-    if (found === undefined) {
-      found = (name as import("ts-morph").Identifier).findReferencesAsNodes();
-      this.references.set(name, found);
-    }
-    return found;
-  }
 
   /**
    * A native call in another file reaches `fScoped` through the import of `f` (or `const { f } = require(...)`): that
