@@ -1,6 +1,7 @@
 /** `--shard k/n`, `--cache` and `--cache-location`, as `scan` and `migrate` take them. */
 import { parseShard, type Shard } from "../codemods/engine/shard.ts";
 import { DEFAULT_CACHE_LOCATION, type CacheOptions } from "../codemods/engine/verdict-cache.ts";
+import { engineFingerprint } from "./engine-fingerprint.ts";
 import { UsageFailure } from "./usage.ts";
 import { version } from "./version.ts";
 
@@ -10,7 +11,7 @@ export const shardAndCacheHelp = `  --shard <k/n>       this machine's share k o
                       shard on every machine. Run every shard from the same folder with --json and join the
                       reports with corral merge-reports: the result is the report of one unsharded run
   --cache             reuse the verdicts of files that did not change since the last run with --cache: a file is
-                      decided again when it, a project file it imports (transitively), corral's version, the
+                      decided again when it, a project file it imports (transitively), corral (its version or build), the
                       options, the tsconfig or the lockfile changed. The cache file is named in the report
   --cache-location <dir>  where --cache keeps its file (default: ${DEFAULT_CACHE_LOCATION})`;
 
@@ -28,7 +29,7 @@ export function cacheOf(cache: boolean, location: string | undefined, name: stri
     if (location !== undefined) throw new UsageFailure("--cache-location says where --cache keeps its file: add --cache");
     return undefined;
   }
-  return { location: location ?? DEFAULT_CACHE_LOCATION, name, version: version() };
+  return { location: location ?? DEFAULT_CACHE_LOCATION, name, version: `${version()}+${engineFingerprint()}` };
 }
 
 /** The stderr line that names the cache file a run wrote, and what it reused. */

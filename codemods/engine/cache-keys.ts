@@ -22,10 +22,12 @@ export function cacheKeys(
   const universe = config === undefined ? [...files] : [...new Set([...files, ...projectFiles(config)])];
   const graph = new DependencyGraph(universe, config);
   const common = hashOf(JSON.stringify([options, environmentHash(config)]));
+  const named = new Map<string, string>();
+  const nameOf = (f: string): string => named.get(f) ?? named.set(f, `${displayOf(f)}\0${graph.hash(f)}`).get(f)!;
   const keys = new Map<string, string>();
   for (const file of files) {
     const depends = reach === "imports" ? graph.closure(file) : graph.neighbourhood(file);
-    const inputs = [...depends].map((f) => `${displayOf(f)}\0${graph.hash(f)}`).sort();
+    const inputs = [...depends].map(nameOf).sort();
     keys.set(file, hashOf([common, displayOf(file), graph.hash(file), ...inputs].join("\n")));
   }
   return keys;

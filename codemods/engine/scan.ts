@@ -112,7 +112,16 @@ export async function scan(paths: readonly string[], tsconfig?: string, onProgre
 /** The files of an inventory with their `--to scoped` verdicts. */
 export function withScoped(found: Inventory): ScannedFile[] {
   const scopedOf = verdicts(found.scoped ?? []);
-  return found.files.map((f) => ({ ...f, functions: f.functions.map((fn) => ({ ...fn, scoped: scopedOf(fn) })) }));
+  const scanned = (fn: FileInventory["functions"][number]): ScannedFunction => ({
+    file: fn.file,
+    function: fn.function,
+    line: fn.line,
+    style: fn.style,
+    async: fn.async,
+    scoped: scopedOf(fn),
+    calls: fn.calls,
+  });
+  return found.files.map((f) => ({ ...f, functions: f.functions.map(scanned) }));
 }
 
 /** A function's verdict among `results`: the result of its file, line and name, or unchanged when there is none. */

@@ -42,6 +42,7 @@ describe("--shard k/n and merge-reports", () => {
     expect(merged.stderr).toBe("");
     expect(merged.stdout).toBe(whole.stdout);
     const report = JSON.parse(whole.stdout);
+    expect(Object.keys(report.functions[0])).toEqual(["file", "function", "line", "style", "async", "scoped", "calls"]);
     expect(report.order[0]).toBe("corral migrate src/main.js --entry");
     expect(report.errors).toHaveLength(1);
     expect(report.skipped).toHaveLength(1);
