@@ -14,7 +14,7 @@ import { writeIfDifferent } from "./file-keeper.ts";
 import { uncommitted } from "./git-status.ts";
 import { Progress } from "./progress.ts";
 import { reviewHtml } from "./review-html.ts";
-import { cacheLine, cacheOf, shardAndCacheHelp, shardOf } from "./run-options.ts";
+import { cacheLine, cacheOf, shardAndCacheHelp, shardLine, shardOf } from "./run-options.ts";
 import { UsageFailure } from "./usage.ts";
 import { checkGreen, RedBeforeRewrite, writeVerified } from "./verify.ts";
 
@@ -214,6 +214,7 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   for (const warning of report.warnings ?? []) process.stderr.write(`corral: warning: ${warning}\n`);
   if (report.cache !== undefined) process.stderr.write(cacheLine(report.cache));
+  if (report.shard !== undefined) process.stderr.write(shardLine(report.shard));
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));

@@ -36,3 +36,8 @@ export function cacheOf(cache: boolean, location: string | undefined, name: stri
 export function cacheLine(stats: { file: string; reused: number; decided: number }): string {
   return `corral: cache: reused ${stats.reused} files, decided ${stats.decided}; wrote ${stats.file}\n`;
 }
+
+/** The stderr line that says which share of the tree a sharded run took. */
+export function shardLine(shard: { index: number; count: number; files: Record<string, number> }): string {
+  return `corral: shard ${shard.index}/${shard.count}: ${Object.keys(shard.files).length} files of the tree\n`;
+}

@@ -6,7 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { Progress } from "./progress.ts";
 import { scanHtml } from "./scan-html.ts";
 import { scan, type ScanReport, type StageVerdict } from "../codemods/engine/scan.ts";
-import { cacheLine, cacheOf, shardAndCacheHelp, shardOf } from "./run-options.ts";
+import { cacheLine, cacheOf, shardAndCacheHelp, shardLine, shardOf } from "./run-options.ts";
 import { UsageFailure } from "./usage.ts";
 
 export const scanHelp = `corral scan [paths...] [--json] [--html report.html] [--project tsconfig.json] [--shard k/n] [--cache]
@@ -58,6 +58,7 @@ export async function scanCommand(args: ScanArgs): Promise<number> {
   const report = await scan(paths, args.project, (done, total, what) => progress.update(done, total, what), options);
   progress.end();
   if (report.cache !== undefined) process.stderr.write(cacheLine(report.cache));
+  if (report.shard !== undefined) process.stderr.write(shardLine(report.shard));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.html !== undefined) {
     writeFileSync(args.html, scanHtml(report));

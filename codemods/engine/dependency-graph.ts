@@ -31,8 +31,14 @@ export class DependencyGraph {
     const pending = [...files];
     for (let file = pending.pop(); file !== undefined; file = pending.pop()) {
       if (this.#imports.has(file)) continue;
-      const text = readFileSync(file, "utf8");
-      this.#hashes.set(file, hashOf(text));
+      let text = "";
+      try {
+        text = readFileSync(file, "utf8");
+        this.#hashes.set(file, hashOf(text));
+      } catch (error) {
+        // Unreadable now: its key says so, and changes once it can be read.
+        this.#hashes.set(file, `unreadable ${(error as { code?: string }).code ?? String(error)}`);
+      }
       const imported = this.#resolve(file, text);
       this.#imports.set(file, imported);
       for (const dependency of imported) {

@@ -18,6 +18,11 @@ beforeAll(() => {
   generateProject(dir, 12);
   writeFileSync(path.join(dir, "src/main.js"), 'import { all11 } from "./part0/module11.js";\n\nasync function main() {\n  await all11({ get: async (id) => id, log() {} }, ["a"]);\n}\n\nmain();\n');
   writeFileSync(path.join(dir, "src/broken.js"), "export function broken( {\n");
+  // The type gate refuses this one after a first decision, and the file is decided again: its results keep their place.
+  writeFileSync(
+    path.join(dir, "src/a-open.ts"),
+    'import fs from "node:fs";\n\nexport function open(path: string) {\n  return new Promise<number>((resolve, reject) => fs.open(path, (err, fd) => (err ? reject(err) : resolve(fd))));\n}\n',
+  );
   writeFileSync(path.join(dir, "src/blob.js"), "\0\0binary");
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +60,10 @@ describe("--shard k/n and merge-reports", () => {
   test("migrate --to async: the merged reports of every shard are the unsharded report, byte for byte", async () => {
     const { whole, shards, merged } = await shardedAndWhole("migrate", "src", "--all", "--to", "async");
     expect(merged.stdout).toBe(whole.stdout);
-    expect(JSON.parse(whole.stdout).files.length).toBeGreaterThan(3);
+    const report = JSON.parse(whole.stdout);
+    expect(report.files.length).toBeGreaterThan(3);
+    // In the order the files were found, the one the type gate sent back included.
+    expect(report.results[0]).toMatchObject({ file: "src/a-open.ts", outcome: "refused", reason: { code: "would-break-types" } });
     // The same shard twice picks the same files.
     const again = await corral(dir, "migrate", "src", "--all", "--to", "async", "--json", "--shard", "2/3");
     expect(again.stdout).toBe(shards[1]!.stdout);
