@@ -11,8 +11,9 @@ export const shardAndCacheHelp = `  --shard <k/n>       this machine's share k o
                       shard on every machine. Run every shard from the same folder with --json and join the
                       reports with corral merge-reports: the result is the report of one unsharded run
   --cache             reuse the verdicts of files that did not change since the last run with --cache: a file is
-                      decided again when it, a project file it imports (transitively), corral (its version or build), the
-                      options, the tsconfig or the lockfile changed. The cache file is named in the report
+                      decided again when it, a project file it imports (transitively), corral (its version or
+                      build), the options, the tsconfig or the lockfile changed. The cache file is named in the
+                      report (--json: "cache": { file, reused, decided }; else on stderr)
   --cache-location <dir>  where --cache keeps its file (default: ${DEFAULT_CACHE_LOCATION})`;
 
 /** The shard of `--shard`, or undefined without it; a usage error for a malformed one. */
