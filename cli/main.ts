@@ -3,11 +3,12 @@
  * The `corral` command: `scan` takes stock, `migrate` rewrites functions, `review` shows what it would write, `check`
  * finds hazards in scoped code. Exit status: 0 success, 1 something found or not processed, 2 a usage error.
  */
-import { readFileSync } from "node:fs";
+import { mergeReportsCommand, mergeReportsHelp } from "./merge-reports.ts";
 import { migrateCommand, migrateHelp, reviewHelp } from "./migrate-command.ts";
 import { scanCommand, scanHelp } from "./scan-command.ts";
 import { checkCommand, checkHelp } from "./check-command.ts";
 import { COMMANDS, parseCommandLine, UsageFailure } from "./usage.ts";
+import { version } from "./version.ts";
 
 const help = `corral: structured concurrency for TypeScript, and codemods to migrate Promise/callback code to it
 
@@ -17,6 +18,7 @@ Usage:
   corral migrate <entry-file> --entry [--write]                 run the program's main inside run()
   corral review <targets...> --to async|scoped [--html file]    the pending changes side by side, function by function
   corral check [paths...] [--json]                              hazards in scoped code, with fix hints (exit 1 if any)
+  corral merge-reports <shard.json...>                          join the --json reports of --shard runs into one
   corral <command> --help                                       help for one command, with examples
   corral --version                                              the installed version
 
@@ -26,11 +28,6 @@ Every command takes --json; exit status 0 on success, 1 when something was found
 The runtime:  import { run, withNursery, failAfter } from "corral"
 Docs: README.md in the corral package.
 `;
-
-function version(): string {
-  const manifest = new URL("../../package.json", import.meta.url);
-  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -58,6 +55,9 @@ async function main(argv: string[]): Promise<number> {
       verify: { type: "string" },
       jobs: { type: "string" },
       html: { type: "string" },
+      shard: { type: "string" },
+      cache: { type: "boolean", default: false },
+      "cache-location": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -80,6 +80,9 @@ async function main(argv: string[]): Promise<number> {
       strict: values.strict,
       verify: values.verify,
       jobs: jobsOf(values.jobs),
+      shard: values.shard,
+      cache: values.cache,
+      cacheLocation: values["cache-location"],
       ...(command === "review" ? { review: { html: values.html } } : {}),
     });
   }
@@ -88,6 +91,9 @@ async function main(argv: string[]): Promise<number> {
       json: { type: "boolean", default: false },
       project: { type: "string" },
       html: { type: "string" },
+      shard: { type: "string" },
+      cache: { type: "boolean", default: false },
+      "cache-location": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     });
     if (values.help) {
@@ -96,7 +102,18 @@ async function main(argv: string[]): Promise<number> {
     }
     const args = { paths: positionals, json: values.json, project: values.project };
     if (command === "check" && values.html !== undefined) throw new UsageFailure("--html goes with scan (and review), not check");
-    return command === "scan" ? scanCommand({ ...args, html: values.html }) : checkCommand(args);
+    if (command === "check" && (values.shard !== undefined || values.cache)) throw new UsageFailure("--shard and --cache go with scan and migrate, not check");
+    return command === "scan"
+      ? scanCommand({ ...args, html: values.html, shard: values.shard, cache: values.cache, cacheLocation: values["cache-location"] })
+      : checkCommand(args);
+  }
+  if (command === "merge-reports") {
+    const { values, positionals } = parseCommandLine(command, rest, { help: { type: "boolean", short: "h", default: false } });
+    if (values.help) {
+      process.stdout.write(mergeReportsHelp);
+      return 0;
+    }
+    return mergeReportsCommand(positionals);
   }
   throw new UsageFailure(`'${command}' is not a corral command; the commands are ${COMMANDS.join(", ")}`);
 }

@@ -15,6 +15,7 @@ import { writeIfDifferent } from "./file-keeper.ts";
 import { uncommitted } from "./git-status.ts";
 import { Progress } from "./progress.ts";
 import { reviewHtml } from "./review-html.ts";
+import { cacheLine, cacheOf, shardAndCacheHelp, shardLine, shardOf } from "./run-options.ts";
 import { UsageFailure } from "./usage.ts";
 import { checkGreen, RedBeforeRewrite, writeVerified } from "./verify.ts";
 
@@ -67,6 +68,12 @@ Options:
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
   --jobs <n>          worker threads for --to async (default: one per core for 200 files or more, else none);
                       the results are the same with any number
+${shardAndCacheHelp}
+                      --shard and --cache go with --to async, decided file by file. --to scoped (and --entry)
+                      decide across the project: whether a function can become scoped depends on its callers in
+                      every file, so a shard would have to read and decide the whole project anyway, and a cached
+                      verdict would be stale after any change anywhere. They are refused there: run --to scoped on
+                      one machine, or once per package (each package's folder as the target)
 
 Examples:
   corral migrate src/api.ts:fetchUser --to async
@@ -76,6 +83,8 @@ Examples:
   corral migrate src/users.ts:loadUser --to scoped --callers
   corral migrate src/ --to async --write --verify "npm test"
   corral migrate src/main.ts --entry --write
+  corral migrate src/ --to async --json --shard 1/4 > migrate-1.json   (then: corral merge-reports migrate-*.json)
+  corral migrate src/ --to async --cache
 
 The diff is coloured on a terminal (plain when piped, or with NO_COLOR set).
 
@@ -121,6 +130,11 @@ export interface MigrateArgs {
   /** `--verify "<command>"`: a test command that must pass before and after the rewrites are written. */
   verify: string | undefined;
   jobs: number | undefined;
+  /** `--shard k/n`, as given. */
+  shard?: string | undefined;
+  /** `--cache`, and `--cache-location`. */
+  cache?: boolean;
+  cacheLocation?: string | undefined;
   /** `corral review`: show the pending changes function by function (as text, or into an HTML file) and write nothing. */
   review?: { html: string | undefined };
 }
@@ -136,6 +150,14 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   if (args.callers && args.to !== "scoped") throw new UsageFailure("--callers goes with --to scoped");
   if (args.strict && args.to !== "async") throw new UsageFailure("--strict goes with --to async");
   if (args.targets.length === 0) throw new UsageFailure("no targets: give files, folders or file:function");
+  const shard = shardOf(args.shard);
+  const cache = cacheOf(args.cache === true, args.cacheLocation, "migrate-async");
+  if ((shard !== undefined || cache !== undefined) && args.to !== "async") {
+    throw new UsageFailure(
+      `${shard !== undefined ? "--shard" : "--cache"} goes with --to async: ${args.entry ? "--entry" : "--to scoped"} decides across the project ` +
+        "(a function's callers in every file), so it cannot be split or reused file by file; run it on one machine, or once per package",
+    );
+  }
   for (const target of args.targets) {
     const { file, selector } = parseTarget(target);
     if (args.all && selector !== undefined) {
@@ -167,6 +189,8 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
     typeGate: args.typeCheck,
     ...(args.strict ? { strict: true } : {}),
     ...(args.project === undefined ? {} : { tsconfig: args.project }),
+    ...(shard === undefined ? {} : { shard }),
+    ...(cache === undefined ? {} : { cache }),
   };
   let report = await migrate(options);
   if (args.review !== undefined && args.write) throw new UsageFailure("review writes nothing: drop --write (migrate --write applies the changes)");
@@ -190,11 +214,14 @@ export async function migrateCommand(args: MigrateArgs): Promise<number> {
   if (args.review !== undefined) return review(report, args, await import("./review.ts"));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   for (const warning of report.warnings ?? []) process.stderr.write(`corral: warning: ${warning}\n`);
+  if (report.cache !== undefined) process.stderr.write(cacheLine(report.cache));
+  if (report.shard !== undefined) process.stderr.write(shardLine(report.shard));
   if (args.json) {
     // Every result has every key: a consumer never has to ask whether `reason` is there.
     const results = report.results.map((r) => ({ ...r, reason: r.reason ?? null }));
     const files = report.changes.map((c) => path.relative(process.cwd(), c.file) || c.file);
-    process.stdout.write(`${JSON.stringify({ results, files, skipped: report.skipped, warnings: report.warnings ?? [] }, null, 2)}\n`);
+    const extra = { ...(report.shard === undefined ? {} : { shard: report.shard }), ...(report.cache === undefined ? {} : { cache: report.cache }) };
+    process.stdout.write(`${JSON.stringify({ results, files, skipped: report.skipped, warnings: report.warnings ?? [], ...extra }, null, 2)}\n`);
   }
   else process.stdout.write(describe(report, args.write, useColour(process.stdout)));
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;

@@ -6,9 +6,10 @@ import { existsSync, writeFileSync } from "node:fs";
 import { Progress } from "./progress.ts";
 import { scanHtml } from "./scan-html.ts";
 import { scan, type ScanReport, type StageVerdict } from "../codemods/engine/scan.ts";
+import { cacheLine, cacheOf, shardAndCacheHelp, shardLine, shardOf } from "./run-options.ts";
 import { UsageFailure } from "./usage.ts";
 
-export const scanHelp = `corral scan [paths...] [--json] [--html report.html] [--project tsconfig.json]
+export const scanHelp = `corral scan [paths...] [--json] [--html report.html] [--project tsconfig.json] [--shard k/n] [--cache]
 
 An inventory before migrating: for every named function under the paths (default: the current folder), its style
 (callback, chain, async, scoped, mixed, sync), what --to async and --to scoped would do to it now (or the reason
@@ -21,22 +22,44 @@ Options:
                       nothing from elsewhere): totals, a per-folder summary, the functions to search by name
                       and filter by style, verdict, reason and folder, and each file's code when it is opened
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
+${shardAndCacheHelp}
+                      With --shard, stage 1 (--to async) and the report cover the shard's files; the --to scoped
+                      verdicts are decided across the project, so each shard still reads the whole tree for them.
+                      With --cache, stage 1 of a file is reused while it and its imports are unchanged, and the
+                      --to scoped verdicts while no file of the tree changed
 
 Examples:
   corral scan src/
   corral scan src/ --json > inventory.json
   corral scan src/ --html migration-map.html
+  corral scan src/ --json --shard 2/3 > scan-2.json    (then: corral merge-reports scan-*.json)
+  corral scan src/ --cache
 
 Exit status: 0, 1 when a file could not be read (it is listed), 2 on a usage error.
 `;
 
-export async function scanCommand(args: { paths: string[]; json: boolean; project: string | undefined; html?: string | undefined }): Promise<number> {
+export interface ScanArgs {
+  paths: string[];
+  json: boolean;
+  project: string | undefined;
+  html?: string | undefined;
+  shard?: string | undefined;
+  cache?: boolean;
+  cacheLocation?: string | undefined;
+}
+
+export async function scanCommand(args: ScanArgs): Promise<number> {
   const paths = args.paths.length === 0 ? ["."] : args.paths;
   for (const p of paths) if (!existsSync(p)) throw new UsageFailure(`${p}: no such file or folder`);
   if (args.project !== undefined && !existsSync(args.project)) throw new UsageFailure(`--project ${args.project}: no such file`);
+  const shard = shardOf(args.shard);
+  const cache = cacheOf(args.cache === true, args.cacheLocation, "scan");
   const progress = new Progress("files read");
-  const report = await scan(paths, args.project, (done, total, what) => progress.update(done, total, what));
+  const options = { ...(shard === undefined ? {} : { shard }), ...(cache === undefined ? {} : { cache }) };
+  const report = await scan(paths, args.project, (done, total, what) => progress.update(done, total, what), options);
   progress.end();
+  if (report.cache !== undefined) process.stderr.write(cacheLine(report.cache));
+  if (report.shard !== undefined) process.stderr.write(shardLine(report.shard));
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.html !== undefined) {
     const page = scanHtml(report);

@@ -4,7 +4,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 export class UsageFailure extends Error {}
 
 /** The commands `corral` has, for the message about one it does not. */
-export const COMMANDS = ["scan", "migrate", "review", "check"] as const;
+export const COMMANDS = ["scan", "migrate", "review", "check", "merge-reports"] as const;
 
 type Options = NonNullable<ParseArgsConfig["options"]>;
 type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: O }>>;

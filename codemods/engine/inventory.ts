@@ -16,60 +16,54 @@ import { migrateFile } from "./migrate-file.ts";
 import { migrateProject } from "./migrate-project.ts";
 import { openProject, syntaxError } from "./project.ts";
 import { displayOf, internalFailure, type FunctionResult } from "./result.ts";
-import type { Inventory, ScanProgress, ScannedFunction, StageVerdict, Style } from "./scan.ts";
-import { sourceFiles, type Skipped } from "./source-files.ts";
+import { verdicts, type FileInventory, type Inventory, type ScanProgress, type Style } from "./scan.ts";
+import { sourceFiles } from "./source-files.ts";
 import { parseTarget } from "./targets.ts";
 import { findAll } from "./walk.ts";
 
-/** Both stages' verdicts and every named function's style and calls. */
-export async function inventory(paths: readonly string[], tsconfig?: string, progress?: ScanProgress): Promise<Inventory> {
+/**
+ * Stage 1's verdicts and every named function's style and calls, for the files of `stageOne` (absolute, default:
+ * every file under `paths`); and the `--to scoped` verdicts of every function under `paths`, decided across the
+ * project, when `stageTwo` (a shard or a cache asks for less than the whole tree; stage 2 always reads all of it).
+ */
+export async function inventory(
+  paths: readonly string[],
+  tsconfig?: string,
+  progress?: ScanProgress,
+  { stageOne, stageTwo = true }: { stageOne?: readonly string[]; stageTwo?: boolean } = {},
+): Promise<Inventory> {
   const project = openProject(paths, tsconfig, true);
-  const skipped: Skipped[] = [];
-  const files = sourceFiles(paths, skipped);
-  const asyncResults: FunctionResult[] = [];
-  const named: Omit<ScannedFunction, "async" | "scoped">[] = [];
-  const errors: Inventory["errors"] = [];
-  const entries: string[] = [];
+  const files = stageOne ?? sourceFiles(paths);
+  const read: FileInventory[] = [];
   for (const [index, absolute] of files.entries()) {
     const file = project.getSourceFileOrThrow(absolute);
     const display = displayOf(absolute);
+    const mine: FileInventory = { file: display, functions: [], errors: [], entry: false };
+    read.push(mine);
     const error = syntaxError(file, display);
-    if (error !== undefined) errors.push({ file: display, message: error });
+    if (error !== undefined) mine.errors.push({ file: display, message: error });
     else {
+      const asyncResults: FunctionResult[] = [];
       // A bug of ours in stage 1 costs this file's verdicts (reported with the errors), never the scan.
       await migrateFile(file, display, undefined, planToAsync, asyncResults).catch((failure: unknown) => {
-        errors.push({ file: display, message: internalFailure(display, failure).reason!.message });
+        mine.errors.push({ file: display, message: internalFailure(display, failure).reason!.message });
       });
-      if (hasMainCall(file)) entries.push(display);
+      mine.entry = hasMainCall(file);
+      const asyncOf = verdicts(asyncResults);
       for (const fn of functionsOf(file)) {
         const name = nameOf(fn);
-        if (name !== "<anonymous>") named.push({ file: display, function: name, line: lineOf(fn), style: styleOf(fn), calls: callsOf(fn) });
+        if (name === "<anonymous>") continue;
+        const found = { file: display, function: name, line: lineOf(fn), style: styleOf(fn), calls: callsOf(fn) };
+        mine.functions.push({ ...found, async: asyncOf(found) });
       }
     }
     progress?.(index + 1, files.length, "files read");
   }
+  if (!stageTwo) return { files: read };
   progress?.(files.length, files.length, "files read; deciding --to scoped across the project");
   const options = { targets: paths, to: "scoped" as const, verdictsOnly: true, ...(tsconfig === undefined ? {} : { tsconfig }) };
   const scopedRun = await migrateProject(project, paths.map(parseTarget), options, []);
-  const verdicts = (results: readonly FunctionResult[]): ((fn: (typeof named)[number]) => StageVerdict) => {
-    const byKey = new Map(results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
-    return (fn) => {
-      const found = byKey.get(`${fn.file}:${fn.line}:${fn.function}`);
-      return { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null };
-    };
-  };
-  const asyncOf = verdicts(asyncResults);
-  const scopedOf = verdicts(scopedRun.results);
-  const functions = named.map((f): ScannedFunction => ({
-    file: f.file,
-    function: f.function,
-    line: f.line,
-    style: f.style,
-    async: asyncOf(f),
-    scoped: scopedOf(f),
-    calls: f.calls,
-  }));
-  return { functions, errors, skipped, entries };
+  return { files: read, scoped: scopedRun.results };
 }
 
 /**

@@ -5,6 +5,8 @@
  */
 import { migrateFiles, type FileTarget } from "./file-stage.ts";
 import { displayOf, type FunctionResult, type Reason } from "./result.ts";
+import { shardInfo, shareOf, type Shard, type ShardInfo } from "./shard.ts";
+import type { CacheOptions, CacheStats } from "./verdict-cache.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { parseTarget } from "./targets.ts";
 
@@ -46,6 +48,10 @@ export interface MigrateOptions {
    * as jscodeshift's `file.source`. The files must exist: the project, its tsconfig and imports are still on disk.
    */
   sources?: ReadonlyMap<string, string>;
+  /** `--shard k/n` (`--to async` only): decide only this shard's share of the files (shard.ts). */
+  shard?: Shard;
+  /** `--cache` (`--to async` only): reuse the verdicts of files whose inputs are unchanged (cached-files.ts). */
+  cache?: CacheOptions;
 }
 
 /** A file the run would change: its text before and after. */
@@ -62,6 +68,10 @@ export interface MigrateReport {
   skipped: Skipped[];
   /** What the run could not do as well as it should, and what to do about it (a type gate without corral's types). */
   warnings?: string[];
+  /** With `shard`: which shard this is, and where its files stand in the whole run (for `corral merge-reports`). */
+  shard?: ShardInfo;
+  /** With `cache`: the cache file written, and how many files were reused and decided. */
+  cache?: CacheStats;
 }
 
 export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
@@ -69,6 +79,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
   const skipped: Skipped[] = [];
   const gate = options.typeGate !== false && options.verdictsOnly !== true && options.to !== "entry";
   if (options.to !== "async") {
+    if (options.shard !== undefined || options.cache !== undefined) throw new Error("--shard and --cache go with --to async: --to scoped and --entry decide across the project");
     // Loaded only here: a run of the file-by-file stage on worker threads never needs the compiler in this thread.
     const { migrateProject } = await import("./migrate-project.ts");
     const project = (await import("./project.ts")).openProject(
@@ -93,20 +104,32 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       ...(options.sources?.has(absolute) === true ? { text: options.sources.get(absolute)! } : {}),
     })),
   );
+  const mine = options.shard === undefined ? files : shareOf(files, options.shard, (f) => f.absolute);
+  const decide = (some: readonly FileTarget[]) => decideFiles(some, options, gate);
+  const { cache } = options;
+  const report = cache === undefined ? await decide(mine) : await (await import("./cached-files.ts")).cachedFiles(mine, { ...options, cache }, decide);
+  const sharded = options.shard === undefined ? {} : { shard: shardInfo(options.shard, files.map((f) => f.absolute), mine.map((f) => f.absolute)) };
+  return { ...report, skipped, ...sharded };
+}
+
+/** `--to async` on `files`, type-gated when `gate`. */
+async function decideFiles(files: readonly FileTarget[], options: MigrateOptions, gate: boolean): Promise<MigrateReport> {
   const stage = (only: readonly FileTarget[]) =>
     migrateFiles(only, { tsconfig: options.tsconfig, jobs: options.jobs, onProgress: options.onProgress });
-  const first = { ...(await stage(files)), skipped };
+  const first = { ...(await stage(files)), skipped: [] };
   if (!gate) return first;
   // Only the files with a refused function are decided again (a file's outcome depends on its own functions).
   return (await import("./gate-types.ts")).gateTypes(first, options, async (refuse) => {
     const again = files.filter((f) => Object.keys(refuse).some((key) => key.startsWith(`${displayOf(f.absolute)}:`)));
     const redone = await stage(again.map((f) => ({ ...f, refuse })));
-    const files2 = new Set(again.map((f) => displayOf(f.absolute)));
+    // In the run's file order, whichever files were decided again.
+    const order = new Map(files.map((f, i) => [displayOf(f.absolute), i]));
+    const displays = new Set(again.map((f) => displayOf(f.absolute)));
+    const results = [...first.results.filter((r) => !displays.has(r.file)), ...redone.results];
+    results.sort((a, b) => order.get(a.file)! - order.get(b.file)!);
     const absolute = new Set(again.map((f) => f.absolute));
-    return {
-      results: [...first.results.filter((r) => !files2.has(r.file)), ...redone.results],
-      changes: [...first.changes.filter((c) => !absolute.has(c.file)), ...redone.changes],
-      skipped,
-    };
+    const changes = [...first.changes.filter((c) => !absolute.has(c.file)), ...redone.changes];
+    changes.sort((a, b) => order.get(displayOf(a.file))! - order.get(displayOf(b.file))!);
+    return { results, changes, skipped: [] };
   });
 }

@@ -16,7 +16,7 @@ export function openProject(
   options: ts.CompilerOptions = {},
   texts: ReadonlyMap<string, string> = new Map(),
 ): Project {
-  const config = tsconfig ?? (existsSync("tsconfig.json") ? "tsconfig.json" : undefined);
+  const config = configOf(tsconfig);
   const project =
     config === undefined
       ? new Project({
@@ -35,6 +35,11 @@ export function openProject(
   return project;
 }
 
+/** The tsconfig a run reads types with: the one given, else `tsconfig.json` in the working folder if there is one. */
+export function configOf(tsconfig: string | undefined): string | undefined {
+  return tsconfig ?? (existsSync("tsconfig.json") ? "tsconfig.json" : undefined);
+}
+
 function add(project: Project, file: string, texts: ReadonlyMap<string, string>): void {
   const text = texts.get(file);
   if (project.getSourceFile(file) !== undefined) return;
@@ -43,7 +48,7 @@ function add(project: Project, file: string, texts: ReadonlyMap<string, string>)
 }
 
 /** The source files a tsconfig takes in (without reading them). */
-function projectFiles(config: string): Set<string> {
+export function projectFiles(config: string): Set<string> {
   const parsed = ts.getParsedCommandLineOfConfigFile(path.resolve(config), { allowJs: true }, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   return new Set((parsed?.fileNames ?? []).filter((f) => !f.endsWith(".d.ts") && !f.includes("/node_modules/")).map((f) => path.resolve(f)));
 }

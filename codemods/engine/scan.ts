@@ -6,7 +6,9 @@
  */
 import { PARALLEL_FROM } from "./file-stage.ts";
 import type { FunctionResult, Reason } from "./result.ts";
+import { shardInfo, shareOf, type Shard, type ShardInfo } from "./shard.ts";
 import { sourceFiles, type Skipped } from "./source-files.ts";
+import type { CacheOptions, CacheStats } from "./verdict-cache.ts";
 import { onWorker } from "./worker.ts";
 
 /** `promise`: returns a promise (`new Promise`, `Promise.all`, a typed promise) without chains, awaits or callbacks. */
@@ -37,33 +39,102 @@ export interface ScanReport {
   skipped: Skipped[];
   /** The steps to take, in order: a `corral migrate` command line each. */
   order: string[];
+  /** With `--shard`: which shard this is, where its files stand in the whole scan, and its files that start a program. */
+  shard?: ShardInfo & { entries: string[] };
+  /** With `--cache`: the cache file written, and how many files were reused and decided. */
+  cache?: CacheStats;
 }
 
-/** What scan learns: the report but the suggested order, and the files that start a program (a top-level call of an async function). */
-export interface Inventory extends Omit<ScanReport, "order"> {
-  entries: string[];
+/** What scan learns of one file: its functions (each with both stages' verdicts), its errors, and whether it starts a program. */
+export interface ScannedFile {
+  file: string;
+  functions: ScannedFunction[];
+  errors: ScanReport["errors"];
+  /** A top-level call of an async function: the file starts a program. */
+  entry: boolean;
+}
+
+/** Stage 1 of a file: {@link ScannedFile} but the `--to scoped` verdicts, which are decided across the project. */
+export interface FileInventory extends Omit<ScannedFile, "functions"> {
+  functions: Omit<ScannedFunction, "scoped">[];
+}
+
+/** What the inventory learns: stage 1 of the files it was asked for, and the `--to scoped` results when asked for. */
+export interface Inventory {
+  files: FileInventory[];
+  scoped?: FunctionResult[];
 }
 
 /** Hears how far a scan is: files done of all, and what is being done. */
 export type ScanProgress = (done: number, total: number, what: string) => void;
 
+/** `--shard k/n` and `--cache` (shard.ts, scan-cache.ts). */
+export interface ScanOptions {
+  shard?: Shard;
+  cache?: CacheOptions;
+}
+
+/** A scan's stage 1 of `stageOne` (absolute), and stage 2 of every file under the paths. */
+export type ReadFiles = (stageOne: readonly string[]) => Promise<Inventory>;
+
 /**
  * Scan `paths`, in one project: stage 1 file by file, then stage 2 and the call graph across the project. On a
- * large tree the scan runs on a worker thread, so this thread only draws the progress.
+ * large tree the scan runs on a worker thread, so this thread only draws the progress. With a shard, stage 1 and
+ * the report cover the shard's files; stage 2 still reads the whole tree, so its verdicts are the unsharded ones.
  */
-export async function scan(paths: readonly string[], tsconfig?: string, onProgress?: ScanProgress): Promise<ScanReport> {
-  const total = sourceFiles(paths).length;
+export async function scan(paths: readonly string[], tsconfig?: string, onProgress?: ScanProgress, options: ScanOptions = {}): Promise<ScanReport> {
+  const skipped: Skipped[] = [];
+  const all = sourceFiles(paths, skipped);
+  const mine = options.shard === undefined ? all : shareOf(all, options.shard, (f) => f);
   // The inventory needs the compiler; on a large tree only its worker loads it.
-  const found =
-    total >= PARALLEL_FROM
-      ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig }, (done, what) => onProgress?.(done, total, what ?? ""))
-      : import("./inventory.ts").then(({ inventory }) => inventory(paths, tsconfig, onProgress));
-  const { functions, errors, skipped, entries } = await found;
-  return { functions, errors, skipped, order: suggestedOrder(functions, entries) };
+  const read: ReadFiles = (stageOne) =>
+    all.length >= PARALLEL_FROM
+      ? onWorker<Inventory>(new URL("./scan-worker.js", import.meta.url), { paths, tsconfig, only: { stageOne } }, (done, what) =>
+          onProgress?.(done, stageOne.length, what ?? ""),
+        )
+      : import("./inventory.ts").then(({ inventory }) => inventory(paths, tsconfig, onProgress, { stageOne }));
+  const { files, cache } =
+    options.cache === undefined
+      ? { files: withScoped(await read(mine)), cache: undefined }
+      : await (await import("./scan-cache.ts")).cachedScan(mine, all, tsconfig, options.cache, read);
+  const functions = files.flatMap((f) => f.functions);
+  const entries = files.filter((f) => f.entry).map((f) => f.file);
+  return {
+    functions,
+    errors: files.flatMap((f) => f.errors),
+    skipped,
+    order: suggestedOrder(functions, entries),
+    ...(options.shard === undefined ? {} : { shard: { ...shardInfo(options.shard, all, mine), entries } }),
+    ...(cache === undefined ? {} : { cache }),
+  };
+}
+
+/** The files of an inventory with their `--to scoped` verdicts. */
+export function withScoped(found: Inventory): ScannedFile[] {
+  const scopedOf = verdicts(found.scoped ?? []);
+  const scanned = (fn: FileInventory["functions"][number]): ScannedFunction => ({
+    file: fn.file,
+    function: fn.function,
+    line: fn.line,
+    style: fn.style,
+    async: fn.async,
+    scoped: scopedOf(fn),
+    calls: fn.calls,
+  });
+  return found.files.map((f) => ({ ...f, functions: f.functions.map(scanned) }));
+}
+
+/** A function's verdict among `results`: the result of its file, line and name, or unchanged when there is none. */
+export function verdicts(results: readonly FunctionResult[]): (fn: Pick<ScannedFunction, "file" | "line" | "function">) => StageVerdict {
+  const byKey = new Map(results.map((r) => [`${r.file}:${r.line}:${r.function}`, r]));
+  return (fn) => {
+    const found = byKey.get(`${fn.file}:${fn.line}:${fn.function}`);
+    return { outcome: found?.outcome ?? "unchanged", reason: found?.reason ?? null };
+  };
 }
 
 /** The entry first, then `--to async` for what it would change, then `--to scoped` leaves first. */
-function suggestedOrder(functions: readonly ScannedFunction[], entries: readonly string[]): string[] {
+export function suggestedOrder(functions: readonly ScannedFunction[], entries: readonly string[]): string[] {
   const steps = entries.map((file) => `corral migrate ${file} --entry`);
   // Stage 1 needs no runtime and changes no signature: a file at a time.
   const files = [...new Set(functions.filter((fn) => fn.async.outcome === "changed").map((fn) => fn.file))];

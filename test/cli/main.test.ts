@@ -40,7 +40,7 @@ describe("the corral bin", () => {
     const unknown = await corral("frobnicate");
     expect(unknown.code).toBe(2);
     expect(unknown.stdout).toBe("");
-    expect(unknown.stderr).toMatch(/^corral: 'frobnicate' is not a corral command; the commands are scan, migrate, review, check\n/);
+    expect(unknown.stderr).toMatch(/^corral: 'frobnicate' is not a corral command; the commands are scan, migrate, review, check, merge-reports\n/);
     const flag = await corral("migrate", "x.ts", "--to", "async", "--bogus");
     expect(flag.code).toBe(2);
     const [said] = flag.stderr.split("\n");

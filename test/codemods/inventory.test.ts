@@ -23,8 +23,8 @@ test("a file stage 1 fails on is reported with the errors; the scan goes on, the
   writeFileSync(path.join(dir, "fine.js"), chain("fine"));
   const found = await inventory([dir]);
   const broken = path.relative(process.cwd(), path.join(dir, "broken.js"));
-  expect(found.errors).toEqual([{ file: broken, message: `${broken}: a bug of ours; the file was left untouched` }]);
-  const byName = Object.fromEntries(found.functions.map((f) => [f.function, f]));
+  expect(found.files.flatMap((f) => f.errors)).toEqual([{ file: broken, message: `${broken}: a bug of ours; the file was left untouched` }]);
+  const byName = Object.fromEntries(found.files.flatMap((f) => f.functions).map((f) => [f.function, f]));
   expect(byName.fine).toMatchObject({ style: "chain", async: { outcome: "changed" } });
   expect(byName.broken).toMatchObject({ style: "chain", async: { outcome: "unchanged" } });
 });
