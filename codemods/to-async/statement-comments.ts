@@ -13,10 +13,35 @@ import { Node } from "ts-morph";
 export function ownComments(statement: Node): { leading: string; trailing: string } {
   const text = statement.getSourceFile().getFullText();
   const before = text.slice(statement.getFullStart(), statement.getStart());
-  const afterPrevious = statement.getPreviousSibling() !== undefined && before.includes("\n");
+  // The first line of an inner callback's body is its `{` line, whose comment goes with the awaited call.
+  const afterPrevious = (statement.getPreviousSibling() !== undefined || isCallbackBody(statement.getParent())) && before.includes("\n");
   const leading = afterPrevious ? before.slice(before.indexOf("\n") + 1) : before;
   const trailing = statement.getTrailingCommentRanges().map((r) => text.slice(statement.getEnd(), r.getEnd())).at(-1) ?? "";
   return { leading, trailing };
+}
+
+/** Whether `node` is the block body of a function expression or arrow function (an inner callback, say). */
+function isCallbackBody(node: Node | undefined): boolean {
+  const fn = node?.getParent();
+  return Node.isBlock(node) && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn));
+}
+
+/**
+ * The comment on the line of an inner callback's `{`, as in `fs.stat(file, (err, stats) => { // eslint-disable-line
+ * handle-callback-err`: it speaks of the call, so it goes at the end of the line that awaits the call. Empty when
+ * there is none.
+ */
+export function openerComment(body: Node): string {
+  const text = body.getSourceFile().getFullText();
+  const line = text.slice(body.getStart() + 1, text.indexOf("\n", body.getStart()) >>> 0).trim();
+  return /^(\/\/|\/\*)/.test(line) && isCallbackBody(body) ? line : "";
+}
+
+/** `lines` with `comment` at the end of the first line that awaits (unchanged when the comment is empty). */
+export function withCommentOnAwait(lines: readonly string[], comment: string): string[] {
+  const at = lines.findIndex((line) => /\bawait\b/.test(line));
+  if (comment === "" || at === -1) return [...lines];
+  return lines.map((line, i) => (i === at ? `${line} ${comment}` : line));
 }
 
 /**
@@ -31,6 +56,8 @@ export function withOwnComments(statement: Node, lines: readonly string[]): stri
     .map((line) => line.trim())
     .filter((line) => line !== "")
     .map((line) => (line.startsWith("*") ? ` ${line}` : line));
+  // A blank line the file put before the statement stays (prettier drops one that opens a block).
+  const apart = statement.getPreviousSibling() !== undefined && /\n[ \t]*\n/.test(`\n${leading}`) ? [""] : [];
   const last = lines.length - 1;
-  return [...comments, ...lines.slice(0, last), trailing.trim() === "" ? lines[last]! : `${lines[last]} ${trailing.trim()}`];
+  return [...apart, ...comments, ...lines.slice(0, last), trailing.trim() === "" ? lines[last]! : `${lines[last]} ${trailing.trim()}`];
 }
