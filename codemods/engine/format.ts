@@ -111,7 +111,7 @@ async function prepare(file: string, text: string, ranges: readonly Span[], orig
 /**
  * The project's prettier config where it has one (with its `.editorconfig`, as prettier reads it); else the file's
  * own conventions, with what its `.editorconfig` says (indentation, line width) over what the code suggests, and a
- * line width no shorter than the file's lines the rewrite moves or replaces (keptLineWidth).
+ * line width no shorter than the file's lines the rewrite moves or replaces (keptLineWidth) unless prettier wrapped it.
  */
 async function styleOf(file: string, original: () => ts.SourceFile, text: string, pieces: readonly string[]): Promise<FileStyle> {
   const editorconfig = (await prettier.resolveConfig(file, { editorconfig: true })) ?? {};
@@ -119,7 +119,12 @@ async function styleOf(file: string, original: () => ts.SourceFile, text: string
   const source = original();
   const inferred = inferStyle(source);
   const options = { ...inferred.options, ...editorconfig };
-  if (editorconfig.printWidth === undefined) options.printWidth = Math.max(options.printWidth!, keptLineWidth(source.text, text, pieces, options.tabWidth!));
+  // A file in prettier's look was wrapped by prettier, and its long lines are those prettier could not break; any
+  // other file was wrapped by hand, and its long lines say how long its author lets a line be.
+  const prettierLook = options.semi === true && options.singleQuote === false;
+  if (editorconfig.printWidth === undefined && !prettierLook) {
+    options.printWidth = Math.max(options.printWidth!, keptLineWidth(source.text, text, pieces, options.tabWidth!));
+  }
   return { ...inferred, options };
 }
 
