@@ -1,7 +1,7 @@
 /**
  * How a file without a prettier config writes its code, read from the code itself, so that what a rewrite adds
  * reads like what is already there. Prettier prints the new code with options inferred here (semicolons, quotes,
- * indentation, trailing commas, arrow parentheses, line width); what prettier cannot print (the space of
+ * quoted keys, indentation, trailing commas, arrow parentheses, bracket spacing, line width); what prettier cannot print (the space of
  * `function name (args)`, as `standard` writes it) is restored on the new code by {@link restoreConventions}.
  *
  * The file is read as it was before the rewrite: the rewrite's own text is written before it is formatted and
@@ -67,6 +67,8 @@ export function inferStyle(source: ts.SourceFile): FileStyle {
   const anonymous = new Votes();
   const literalComma = new Votes();
   const callComma = new Votes();
+  /** Object keys quoted where they need not be (`'toCwd': srcpath`): prettier would unquote them. */
+  let needlesslyQuoted = 0;
   /** A multi-line list: whether it ends with a comma (an ES5-era file never does). */
   const list = (votes: Votes, elements: ts.NodeArray<ts.Node> | undefined, close: number): void => {
     if (elements === undefined || elements.length === 0) return;
@@ -95,6 +97,7 @@ export function inferStyle(source: ts.SourceFile): FileStyle {
       const body = text.slice(start + 1, node.end - 1);
       if (body.trim() !== "" && !body.includes("\n")) spaced.add(/^\s/.test(body));
     }
+    if (ts.isPropertyAssignment(node) && ts.isStringLiteral(node.name) && /^[A-Za-z_$][\w$]*$/.test(node.name.text)) needlesslyQuoted++;
     if (ts.isArrayLiteralExpression(node)) list(literalComma, node.elements, node.end);
     if (ts.isObjectLiteralExpression(node)) list(literalComma, node.properties, node.end);
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) list(callComma, node.arguments, node.end);
@@ -112,6 +115,7 @@ export function inferStyle(source: ts.SourceFile): FileStyle {
       singleQuote,
       arrowParens: bareArrow.wins(false) ? "avoid" : "always",
       bracketSpacing: spaced.wins(true),
+      quoteProps: needlesslyQuoted > 0 ? "preserve" : "as-needed",
       trailingComma,
       ...indent,
       printWidth: lineWidth(text, indent.tabWidth),

@@ -51,6 +51,11 @@ describe("inferStyle reads the file's own conventions", () => {
     expect(styleOf([long(60), long(150), long(70)].join("\n")).options.printWidth).toBe(80);
   });
 
+  test("keys quoted where they need not be stay quoted", () => {
+    expect(styleOf("const a = { 'toCwd': 1 }\n").options.quoteProps).toBe("preserve");
+    expect(styleOf("const a = { toCwd: 1, 'a-b': 2 }\n").options.quoteProps).toBe("as-needed");
+  });
+
   test("trailing commas in literals but not in calls: es5 (an ES5-era file has none: none)", () => {
     expect(styleOf("const a = [\n  1,\n  2,\n];\nf(\n  a,\n  b\n);\n").options.trailingComma).toBe("es5");
     expect(styleOf("var a = [\n  1,\n  2\n];\n").options.trailingComma).toBe("none");
