@@ -45,6 +45,12 @@ export abstract class HandlerWriter {
   private readonly replacements: Replacements = new Map();
   /** Whether catch variables need `: any` (TypeScript with unknown catch variables), as a `.catch` handler's is. */
   private readonly anyCatch: boolean;
+  /**
+   * JavaScript runs as written: a `catch` without a binding is ES2019 (Node 10), a syntax error on the older
+   * engines callback-era packages still support, and to their linters (standard 12 reads ES2018). TypeScript
+   * compiles it down.
+   */
+  private readonly bindCatch: boolean;
 
   /**
    * @param handlers - every inline handler of the chains being rewritten in `fn`
@@ -60,7 +66,8 @@ export abstract class HandlerWriter {
     this.inner = inner.filter((edit) => !handlers.includes(edit.owner as Node));
     const file = fn.getSourceFile();
     const options = file.getProject().getCompilerOptions();
-    this.anyCatch = !/\.[cm]?jsx?$/.test(file.getFilePath()) && (options.useUnknownInCatchVariables ?? options.strict ?? false);
+    this.bindCatch = /\.[cm]?jsx?$/.test(file.getFilePath());
+    this.anyCatch = !this.bindCatch && (options.useUnknownInCatchVariables ?? options.strict ?? false);
   }
 
   /** Prepared handlers, made in chain order so earlier handlers keep their own names when names collide. */
@@ -138,13 +145,18 @@ export abstract class HandlerWriter {
     return this.cached(handler, () => this.prepareCatchNew(handler));
   }
 
+  /** The clause of a `catch` whose error nothing reads: none, but in JavaScript (see {@link bindCatch}). */
+  private unusedClause(): string {
+    return this.bindCatch ? ` (${this.names.fresh("error")})` : "";
+  }
+
   private prepareCatchNew(handler: Handler): Prepared {
     const any = this.anyCatch ? ": any" : "";
     if (handler.kind === "reference") {
       const callee = calleeOf(handler.expr);
       const thenable = referenceMayBeThenable(handler.expr);
       if (takesNoArgument(handler.expr)) {
-        return { bind: DISCARD, clause: "", body: (sink, ctx) => this.emit(undefined, `${callee}()`, sink, ctx, thenable) };
+        return { bind: DISCARD, clause: this.unusedClause(), body: (sink, ctx) => this.emit(undefined, `${callee}()`, sink, ctx, thenable) };
       }
       const name = this.names.fresh("error");
       return {
@@ -158,7 +170,7 @@ export abstract class HandlerWriter {
     const [param] = fn.getParameters();
     this.renameInside(fn, param === undefined ? [] : boundNames(param.getNameNode()));
     const body = (sink: Sink, ctx: Context, mustReturn: boolean): string[] => this.body(fn.getBody() as Node, sink, ctx, mustReturn);
-    if (param === undefined) return { bind: DISCARD, clause: "", body };
+    if (param === undefined) return { bind: DISCARD, clause: this.unusedClause(), body };
     const pattern = this.copy(param.getNameNode());
     const type = param.getTypeNode()?.getText();
     if (type === undefined || type === "any" || type === "unknown") {

@@ -107,7 +107,8 @@ function cleanup(w: ErrFirstWriter, call: CallExpression, fn: ArrowFunction | Fu
   w.move(inner);
   const step = `await ${w.promiseForm(call)}(${call.getArguments().slice(0, -1).map((a) => w.text(a)).join(", ")});`;
   const end = `await ${w.promiseForm(cleanup)}(${cleanup.getArguments().slice(0, -1).map((a) => w.text(a)).join(", ")});`;
-  const quiet = ["try {", end, "} catch {}"];
+  // JavaScript runs as written: a catch without a binding is ES2019 (see HandlerWriter's bindCatch).
+  const quiet = ["try {", end, /\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath()) ? "} catch (ignored) {}" : "} catch {}"];
   if (precedence === "cleanup") return ["try {", step, "} finally {", end, "}", "return;"];
   const rethrow = ["try {", step, `} catch (${error}) {`, ...quiet, `throw ${error};`, "}"];
   return [...rethrow, ...(precedence === "first" ? [end] : quiet), "return;"];
