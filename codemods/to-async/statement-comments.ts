@@ -13,28 +13,27 @@ import { Node } from "ts-morph";
 export function ownComments(statement: Node): { leading: string; trailing: string } {
   const text = statement.getSourceFile().getFullText();
   const before = text.slice(statement.getFullStart(), statement.getStart());
-  // The first line of an inner callback's body is its `{` line, whose comment goes with the awaited call.
-  const afterPrevious = (statement.getPreviousSibling() !== undefined || isCallbackBody(statement.getParent())) && before.includes("\n");
+  const afterPrevious = statement.getPreviousSibling() !== undefined && before.includes("\n");
   const leading = afterPrevious ? before.slice(before.indexOf("\n") + 1) : before;
   const trailing = statement.getTrailingCommentRanges().map((r) => text.slice(statement.getEnd(), r.getEnd())).at(-1) ?? "";
   return { leading, trailing };
 }
 
-/** Whether `node` is the block body of a function expression or arrow function (an inner callback, say). */
-function isCallbackBody(node: Node | undefined): boolean {
-  const fn = node?.getParent();
-  return Node.isBlock(node) && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn));
-}
+/** Blocks whose `{` line comment {@link openerComment} took: their first statement goes without it. */
+const openersTaken = new WeakSet<Node>();
 
 /**
  * The comment on the line of an inner callback's `{`, as in `fs.stat(file, (err, stats) => { // eslint-disable-line
- * handle-callback-err`: it speaks of the call, so it goes at the end of the line that awaits the call. Empty when
- * there is none.
+ * handle-callback-err`: it speaks of the call, so the caller puts it at the end of the line that awaits the call,
+ * and the body's first statement no longer carries it. Empty when there is none.
  */
 export function openerComment(body: Node): string {
+  if (!Node.isBlock(body)) return "";
   const text = body.getSourceFile().getFullText();
   const line = text.slice(body.getStart() + 1, text.indexOf("\n", body.getStart()) >>> 0).trim();
-  return /^(\/\/|\/\*)/.test(line) && isCallbackBody(body) ? line : "";
+  if (!/^(\/\/|\/\*)/.test(line)) return "";
+  openersTaken.add(body);
+  return line;
 }
 
 /** `lines` with `comment` at the end of the first line that awaits (unchanged when the comment is empty). */
@@ -50,7 +49,12 @@ export function withCommentOnAwait(lines: readonly string[], comment: string): s
  */
 export function withOwnComments(statement: Node, lines: readonly string[]): string[] {
   if (lines.length === 0) return [];
-  const { leading, trailing } = ownComments(statement);
+  const own = ownComments(statement);
+  // The first line of an inner callback's body is its `{` line, whose comment went with the awaited call.
+  const parent = statement.getParent();
+  const opener = statement.getPreviousSibling() === undefined && parent !== undefined && openersTaken.has(parent) && own.leading.includes("\n");
+  const leading = opener ? own.leading.slice(own.leading.indexOf("\n") + 1) : own.leading;
+  const trailing = own.trailing;
   const comments = leading
     .split("\n")
     .map((line) => line.trim())
