@@ -8,6 +8,7 @@ import path from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { migrate, type MigrateOptions, type MigrateReport } from "../codemods/engine/migrate.ts";
 import type { FunctionResult, Reason } from "../codemods/engine/result.ts";
+import { noteLines, outcomeLine } from "../codemods/engine/result-lines.ts";
 import { parseTarget } from "../codemods/engine/targets.ts";
 import { colourDiff, useColour } from "./colour.ts";
 import { writeIfDifferent } from "./file-keeper.ts";
@@ -213,9 +214,7 @@ function review(report: MigrateReport, args: MigrateArgs, { reviewItems, reviewT
     writeFileSync(args.review!.html, reviewHtml(items, refusals, `corral review: ${args.targets.join(" ")} ${stage}`));
     process.stderr.write(`corral: wrote the review to ${args.review!.html}\n`);
   } else process.stdout.write(reviewText(items, process.stdout.columns ?? 160));
-  for (const result of refusals) {
-    process.stdout.write(`${result.outcome}: ${result.function} (${result.file}:${result.line}): [${result.reason!.code}] ${result.reason!.message}\n`);
-  }
+  for (const result of refusals) process.stdout.write(`${outcomeLine(result)}\n`);
   return report.results.some((r) => r.outcome === "error") ? 1 : 0;
 }
 
@@ -231,16 +230,12 @@ function describe(report: MigrateReport, written: boolean, colour: boolean): str
       const patch = createTwoFilesPatch(`a/${display}`, `b/${display}`, change.before, change.after, "", "", { context: 3 }).replace(/^=+\n/, "");
       out.push(colour ? colourDiff(patch) : patch);
     }
-    for (const result of byFile.get(display) ?? []) {
-      for (const note of result.notes) out.push(`note: ${result.function} (${display}:${result.line}): ${note}`);
-    }
+    for (const result of byFile.get(display) ?? []) out.push(...noteLines(result));
     out.push("");
   }
   for (const result of report.results) {
-    if (result.outcome === "refused" || result.outcome === "error") {
-      const what = result.function === "" ? result.file : `${result.function} (${result.file}:${result.line})`;
-      out.push(`${result.outcome}: ${what}: [${result.reason!.code}] ${result.reason!.message}`);
-    }
+    const line = outcomeLine(result);
+    if (line !== undefined) out.push(line);
   }
   out.push(summary(report.results));
   return `${out.join("\n")}\n`;

@@ -17,8 +17,9 @@ inside run() first, then --to async, then --to scoped from the leaves of the cal
 
 Options:
   --json              print { functions: [{ file, function, line, style, async, scoped, calls }], errors, skipped, order }
-  --html <file>       also write a self-contained migration map to open in a browser: functions coloured by
-                      style, refusals with their reasons, per-file progress, links to the code lines
+  --html <file>       also write a migration map to open in a browser, one self-contained file (it loads
+                      nothing from elsewhere): totals, a per-folder summary, the functions to search by name
+                      and filter by style, verdict, reason and folder, and each file's code when it is opened
   --project <file>    the tsconfig.json to read types with (default: ./tsconfig.json if present)
 
 Examples:
@@ -38,8 +39,11 @@ export async function scanCommand(args: { paths: string[]; json: boolean; projec
   progress.end();
   for (const { file, reason } of report.skipped) process.stderr.write(`corral: skipped ${file}: ${reason}\n`);
   if (args.html !== undefined) {
-    writeFileSync(args.html, scanHtml(report));
-    process.stderr.write(`corral: wrote the migration map to ${args.html}\n`);
+    const page = scanHtml(report);
+    writeFileSync(args.html, page);
+    const bytes = Buffer.byteLength(page);
+    const size = bytes < 1e6 ? `${Math.ceil(bytes / 1e3)} kB` : `${(bytes / 1e6).toFixed(1)} MB`;
+    process.stderr.write(`corral: wrote the migration map to ${args.html} (${size}, one self-contained page with the code of the files; nothing else written)\n`);
   }
   process.stdout.write(args.json ? `${JSON.stringify(report, null, 2)}\n` : describe(report));
   return report.errors.length > 0 ? 1 : 0;

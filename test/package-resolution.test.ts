@@ -7,21 +7,25 @@
  * for "corral/testing" and the other subpaths. TypeScript 7 no longer has node10, so that case is compiled with
  * TypeScript 6 (the one ts-morph bundles), as the projects that still use it do.
  */
-import { execFile, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Project } from "ts-morph";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { installPacked } from "./support/packed.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const tsc = path.join(root, "node_modules/.bin/tsc");
 
-/** Every entry point of the package's `exports` map, as users import it. */
+/**
+ * Every entry point of the package's `exports` map, as users import it. `corral/tsserver` is not imported by code:
+ * tsserver loads it (test/editor/plugin.test.ts); nor are the transforms: jscodeshift loads them.
+ */
 const manifest = JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")) as { exports: Record<string, unknown> };
 const entryPoints = Object.keys(manifest.exports)
-  .filter((key) => key !== "./package.json")
+  .filter((key) => key !== "./package.json" && key !== "./tsserver" && !key.startsWith("./transforms/"))
   .map((key) => (key === "." ? "corral" : `corral/${key.slice(2)}`));
 
 /**
@@ -73,12 +77,7 @@ const PROJECTS: Record<string, { file: string; module: string; moduleResolution?
 let dir: string;
 beforeAll(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), "corral-package-"));
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" })) as { filename: string }[];
-  const unpacked = path.join(dir, "node_modules/corral");
-  mkdirSync(unpacked, { recursive: true });
-  execFileSync("tar", ["xzf", path.join(dir, packed[0]!.filename), "-C", unpacked, "--strip-components=1"]);
-  mkdirSync(path.join(dir, "node_modules/@types"));
-  symlinkSync(path.join(root, "node_modules/@types/node"), path.join(dir, "node_modules/@types/node"));
+  installPacked(dir);
   for (const file of new Set(Object.values(PROJECTS).map((p) => p.file))) writeFileSync(path.join(dir, file), USE);
   writeFileSync(path.join(dir, "require.cjs"), REQUIRE);
 });

@@ -6,7 +6,7 @@
  * facts `--to scoped` acts on, reported instead of rewritten.
  */
 import path from "node:path";
-import { Node } from "ts-morph";
+import { Node, type Project } from "ts-morph";
 import { isBoundary } from "../to-async/analysis.ts";
 import { isCorralCall, isPromiseLike } from "../to-scoped/body.ts";
 import { hasCheckpoint, rethrowsAlways } from "../to-scoped/catch-guard.ts";
@@ -19,13 +19,28 @@ import { isScopedFunction, resolveCallable, unwrap } from "./resolve-callable.ts
 import { sourceFiles, type Skipped } from "./source-files.ts";
 import { walk } from "./walk.ts";
 
-/** The hazards of the files under `paths` (callees are followed into the rest of the project), in file order. */
-export function check(paths: readonly string[], tsconfig?: string): { hazards: Hazard[]; errors: string[]; skipped: Skipped[] } {
-  const project = openProject(paths, tsconfig);
+/**
+ * The hazards of the files under `paths` (callees are followed into the rest of the project), in file order. A file
+ * in `texts` (by absolute path) is read with that text instead of its text on disk (an editor's unsaved buffer).
+ */
+export function check(
+  paths: readonly string[],
+  tsconfig?: string,
+  texts: ReadonlyMap<string, string> = new Map(),
+): { hazards: Hazard[]; errors: string[]; skipped: Skipped[] } {
+  const project = openProject(paths, tsconfig, false, {}, texts);
+  const skipped: Skipped[] = [];
+  return { ...checkFiles(project, sourceFiles(paths, skipped)), skipped };
+}
+
+/**
+ * {@link check} of `files` (absolute paths) in a project already open: for a caller that keeps one project and
+ * changes a file's text between checks (the editor plugin), so the compiler reuses what did not change.
+ */
+export function checkFiles(project: Project, files: readonly string[]): { hazards: Hazard[]; errors: string[] } {
   const hazards: Hazard[] = [];
   const errors: string[] = [];
-  const skipped: Skipped[] = [];
-  for (const absolute of sourceFiles(paths, skipped)) {
+  for (const absolute of files) {
     const file = project.getSourceFileOrThrow(absolute);
     const display = path.relative(process.cwd(), absolute) || absolute;
     const error = syntaxError(file, display);
@@ -40,7 +55,7 @@ export function check(paths: readonly string[], tsconfig?: string): { hazards: H
     }
     hazards.push(...found.sort((a, b) => a.line - b.line || a.column - b.column));
   }
-  return { hazards, errors, skipped };
+  return { hazards, errors };
 }
 
 /**

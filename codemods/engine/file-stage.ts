@@ -17,6 +17,8 @@ export interface FileTarget {
   refuse?: Record<string, Reason>;
   /** Refuse callbacks that may be called in the same turn instead of converting them (`MigrateOptions.strict`). */
   strict?: boolean;
+  /** The file's text, when it is not to be read from disk (`MigrateOptions.sources`). */
+  text?: string;
 }
 
 export interface ChunkReport {

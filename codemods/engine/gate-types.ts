@@ -24,7 +24,8 @@ export async function gateTypes(
   const said: string[] = [];
   while (report.changes.length > 0) {
     // A fresh project each round, with the rewrites in place.
-    const project = openProject(files, options.tsconfig, true, {}, new Map(report.changes.map((c) => [c.file, c.after])));
+    const texts = new Map([...(options.sources ?? []), ...report.changes.map((c) => [c.file, c.after] as const)]);
+    const project = openProject(files, options.tsconfig, true, {}, texts);
     const { breaks, warnings } = findTypeBreaks(project, report.changes, report.results);
     for (const warning of warnings) if (!said.includes(warning)) said.push(warning);
     const fresh = [...breaks].filter(([key]) => !(key in refuse));

@@ -30,8 +30,10 @@ export async function migrateChunk(chunk: readonly FileTarget[], tsconfig: strin
   const formatted: Promise<void>[] = [];
   const formatter = new Formatter();
   for (const [start, end] of projectParts(chunk)) {
-    const project = openProject(chunk.slice(start, end).map((f) => f.absolute), tsconfig);
-    for (const { absolute, selector, refuse, strict } of chunk.slice(start, end)) {
+    const part = chunk.slice(start, end);
+    const texts = new Map(part.flatMap((f) => (f.text === undefined ? [] : [[f.absolute, f.text] as const])));
+    const project = openProject(part.map((f) => f.absolute), tsconfig, false, {}, texts);
+    for (const { absolute, selector, refuse, strict } of part) {
       const display = displayOf(absolute);
       const file = project.getSourceFileOrThrow(absolute);
       const error = syntaxError(file, display);
@@ -64,8 +66,8 @@ const strictly: Planner = (fn, inner, imports) => planToAsync(fn, inner, imports
 function projectParts(chunk: readonly FileTarget[]): [number, number][] {
   const parts: [number, number][] = [];
   let size = 0;
-  for (const [index, { absolute }] of chunk.entries()) {
-    const bytes = statSync(absolute).size;
+  for (const [index, { absolute, text }] of chunk.entries()) {
+    const bytes = text === undefined ? statSync(absolute).size : Buffer.byteLength(text);
     if (index === 0 || size + bytes > PROJECT_BYTES) {
       parts.push([index, index]);
       size = 0;

@@ -41,6 +41,11 @@ export interface MigrateOptions {
    * it with a note that the async form always answers later (`--strict`).
    */
   strict?: boolean;
+  /**
+   * Files (by absolute path) read with this text instead of what is on disk: the text a caller already holds, such
+   * as jscodeshift's `file.source`. The files must exist: the project, its tsconfig and imports are still on disk.
+   */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /** A file the run would change: its text before and after. */
@@ -70,6 +75,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       targets.map((t) => t.file),
       options.tsconfig,
       true,
+      {},
+      options.sources,
     );
     const report = await migrateProject(project, targets, options, skipped);
     if (!gate) return report;
@@ -83,6 +90,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrateReport> {
       ...(target.selector === undefined ? {} : { selector: target.selector }),
       ...(options.refuse === undefined ? {} : { refuse: { ...options.refuse } }),
       ...(options.strict === true ? { strict: true } : {}),
+      ...(options.sources?.has(absolute) === true ? { text: options.sources.get(absolute)! } : {}),
     })),
   );
   const stage = (only: readonly FileTarget[]) =>

@@ -41,7 +41,7 @@ export function sourceFiles(paths: readonly string[], skipped: Skipped[] = []): 
       } catch (error) {
         return skip(entry, `unreadable (${(error as { code?: string }).code ?? String(error)})`);
       }
-      for (const name of names) if (!SKIPPED_DIRS.has(name) && !name.startsWith(".")) visit(path.join(entry, name));
+      for (const name of names) if (!skipsFolder(name)) visit(path.join(entry, name));
     } else if (EXTENSIONS.some((ext) => entry.endsWith(ext)) && !entry.endsWith(".d.ts")) {
       if (stat.size > MAX_FILE_BYTES) return skip(entry, `over the size limit (${(stat.size / 1024 / 1024).toFixed(1)} MiB > 1 MiB): generated or bundled code is left alone`);
       if (isBinary(entry)) return skip(entry, "a binary file, not source text");
@@ -50,6 +50,21 @@ export function sourceFiles(paths: readonly string[], skipped: Skipped[] = []): 
   };
   for (const entry of paths) visit(entry);
   return found;
+}
+
+/** Dependencies, build output and hidden folders: a walk of a folder does not enter them. */
+function skipsFolder(name: string): boolean {
+  return SKIPPED_DIRS.has(name) || (name.startsWith(".") && name !== "." && name !== "..");
+}
+
+/**
+ * The folder of `file` (its path from the working directory) that {@link sourceFiles} would not have walked into,
+ * or undefined: for a tool that walks the tree its own way (jscodeshift walks into `node_modules`) and hands corral
+ * each file it found.
+ */
+export function skippedFolderOf(file: string): string | undefined {
+  const folders = path.relative(process.cwd(), path.resolve(file)).split(path.sep).slice(0, -1);
+  return folders.find(skipsFolder);
 }
 
 /** A NUL byte in the first 8 KiB: not text (what git and grep decide by too). */

@@ -18,11 +18,15 @@ import { declarationsOf } from "./callbackify-shim.ts";
 import { planErrFirst } from "./err-first.ts";
 import type { WriterSettings } from "./err-first-writer.ts";
 
-/** Functions being read, outermost first (a call of one of them is assumed to answer once). */
-const deciding: Node[] = [];
+/**
+ * Functions being read, outermost first (a call of one of them is assumed to answer once), and whether only how
+ * often they answer is read: a proof that reads what they answer with too holds where it is not read, not the other
+ * way round.
+ */
+const deciding: { fn: Node; onlyHowOften: boolean }[] = [];
 /** Functions proven while an assumption was open: kept once the outermost proof holds, forgotten if it fails. */
-let provisional: Node[] = [];
-const decided = new WeakMap<Node, Map<boolean, boolean>>();
+let provisional: { fn: Node; key: string }[] = [];
+const decided = new WeakMap<Node, Map<string, boolean>>();
 
 /** Whether every function `callee` may stand for is an err-first function of the project that answers at most once. */
 export function answersOnce(callee: Node, settings: WriterSettings): boolean {
@@ -33,16 +37,18 @@ export function answersOnce(callee: Node, settings: WriterSettings): boolean {
 function provenOnce(fn: Node, settings: WriterSettings): boolean {
   if (!isFunctionNode(fn) || fn.getSourceFile().isInNodeModules() || fn.getSourceFile().isDeclarationFile()) return false;
   const strict = settings.strict === true;
-  const known = decided.get(fn)?.get(strict);
+  const onlyHowOften = settings.onlyHowOften === true;
+  const key = `${strict}/${onlyHowOften}`;
+  const known = decided.get(fn)?.get(key);
   if (known !== undefined) return known;
-  if (deciding.includes(fn)) return true;
+  if (deciding.some((d) => d.fn === fn && (onlyHowOften || !d.onlyHowOften))) return true;
   const cb = callbackParam(fn);
   if (cb === undefined) return false;
   const outermost = deciding.length === 0;
-  deciding.push(fn);
+  deciding.push({ fn, onlyHowOften });
   let once = false;
   try {
-    planErrFirst(fn, cb, new FileImports(fn.getSourceFile()), [], { strict, proving: true });
+    planErrFirst(fn, cb, new FileImports(fn.getSourceFile()), [], { strict, proving: true, onlyHowOften });
     once = true;
   } catch {
     // refused (or not plannable): not proven; the callee's own verdict says why
@@ -51,17 +57,17 @@ function provenOnce(fn: Node, settings: WriterSettings): boolean {
   }
   if (outermost) {
     // Every proof made under an assumption now stands (this one held); if it failed they are read again when asked.
-    if (once) for (const other of provisional) record(other, strict, true);
+    if (once) for (const other of provisional) record(other.fn, other.key, true);
     provisional = [];
-    record(fn, strict, once);
+    record(fn, key, once);
   } else if (once) {
-    provisional.push(fn);
+    provisional.push({ fn, key });
   } else {
-    record(fn, strict, false);
+    record(fn, key, false);
   }
   return once;
 }
 
-function record(fn: Node, strict: boolean, once: boolean): void {
-  decided.set(fn, (decided.get(fn) ?? new Map()).set(strict, once));
+function record(fn: Node, key: string, once: boolean): void {
+  decided.set(fn, (decided.get(fn) ?? new Map()).set(key, once));
 }

@@ -70,7 +70,7 @@ function requires(node: Node, module: string): boolean {
 }
 
 /**
- * The function declarations `callee` (a name or `module.name`) stands for, through imports, `require`, and
+ * The functions `callee` (a name, `module.name` or a method) stands for, through imports, `require`, and
  * `module.exports = { name }` / `exports.name = name`: what the compiler resolves, in this file or another; through
  * universalify's `fromCallback(fn)`, `fn`; a `fromPromise(fn)` call stands for itself.
  */
@@ -80,7 +80,7 @@ export function declarationsOf(callee: Node): Node[] {
   const visit = (node: Node | undefined, depth: number): void => {
     if (node === undefined || depth > 4 || seen.has(node)) return;
     seen.add(node);
-    if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isArrowFunction(node)) {
+    if (Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isArrowFunction(node) || Node.isMethodDeclaration(node)) {
       found.push(node);
       return;
     }

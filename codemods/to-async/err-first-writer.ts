@@ -7,14 +7,14 @@ import type { Edit } from "../engine/edits.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { textWith } from "./rename.ts";
-import { answersThroughCallbackify } from "./callbackify-shim.ts";
-import { innerCallback } from "./inner-callback.ts";
+import { innerCallback, readsOnlyTheValue } from "./inner-callback.ts";
+import { deferredCall, deferredWait } from "./deferred.ts";
 import { isNullish, named, ownReturns } from "./writer-syntax.ts";
 import { checkLoop, startedLoop } from "./next-loop.ts";
 import { withOwnComments } from "./statement-comments.ts";
-import { isNodeApi, takesErrFirstCallback, typedErrFirst } from "./wrapper.ts";
+import { takesErrFirstCallback } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
-import { answersOnce } from "./answers-once.ts";
+import { answerTrust } from "./answer-trust.ts";
 import { checkAnswersLater, madeAsync, promiseFormOf } from "./callee-forms.ts";
 import { answeringHelpers, hoistedDeclarations } from "./answering-helper.ts";
 
@@ -34,6 +34,11 @@ export interface WriterSettings {
    * ends without calling back is no refusal then (it answers never, and so does an awaited form of it).
    */
   proving?: boolean;
+  /**
+   * While proving: only how often it answers matters, not with what. The caller's continuation forwards an error
+   * first and takes at most `(err, value)`: it never reads a value given with an error, nor further values.
+   */
+  onlyHowOften?: boolean;
 }
 
 /**
@@ -118,8 +123,8 @@ export class ErrFirstWriter {
     return textWith(node, new Map(), false, this.inner.filter((edit) => !this.moved.has(edit.owner as object)));
   }
 
-  use(module: string, name: string): string {
-    return this.imports.take(this.needed, module, name);
+  use(module: string, name: string, preferred = name): string {
+    return this.imports.take(this.needed, module, name, preferred);
   }
 
   /**
@@ -158,8 +163,10 @@ export class ErrFirstWriter {
         const next = statements[i + 1];
         const thenReturn = next !== undefined && Node.isReturnStatement(next) && next.getExpression() === undefined && i + 1 === lastRun;
         const leaves = Node.isReturnStatement(statement) || thenReturn;
+        // Read only to count its answers, code after the last one that never answers changes no count.
+        const quietAfter = this.settings.proving === true && !ctx.mustLeave && !statements.slice(i + 1).some((s) => this.mentionsCallback(s));
         refuseUnless(
-          leaves || i === lastRun,
+          leaves || i === lastRun || quietAfter,
           "callback-not-last",
           "code runs after the callback is called; as a return it would not",
           statement,
@@ -324,6 +331,14 @@ export class ErrFirstWriter {
       this.continued.add(expr.getExpression());
       return [`continue ${loop.getName()!};`];
     }
+    const deferred = deferredCall(expr);
+    if (deferred !== undefined && this.mentionsCallback(deferred.fn)) {
+      // The timer fires once, later: its code answers there.
+      const wait = deferredWait(this, expr, deferred);
+      this.move(deferred.fn);
+      this.waits.some = true;
+      return [wait, ...this.functionBody(deferred.fn, { later: true, mustLeave: false })];
+    }
     const library = asyncLibraryAnswer(this, expr, ctx);
     if (library !== undefined) {
       this.waits.some = true;
@@ -358,32 +373,23 @@ export class ErrFirstWriter {
       this.sameTurn.push(`\`${call.getText()}\` answered in the same turn`);
     }
     const [error, value, extra] = call.getArguments();
-    refuseUnless(extra === undefined, "callback-multiple-values", "the callback is called with more than one value", call);
+    const seen = this.settings.onlyHowOften !== true;
+    refuseUnless(extra === undefined || !seen, "callback-multiple-values", "the callback is called with more than one value", call);
     if (error === undefined || isNullish(error)) return this.answerWith(value === undefined ? undefined : this.text(value), false);
-    refuseUnless(value === undefined, "callback-error-and-value", "the callback is called with both an error and a value", call);
+    refuseUnless(value === undefined || !seen, "callback-error-and-value", "the callback is called with both an error and a value", call);
     return [`throw ${this.text(error)};`];
   }
 
   /** `api(args..., callback)`: the API's promise form answers. */
   private handOver(call: CallExpression, args: Expression[]): string[] {
-    const callee = call.getExpression();
-    // The promise settles once: a callee handed the callback may call it several times (glob's `_processReaddir2`
-    // calls its callback once per entry), where the awaited form would answer once.
-    refuseUnless(
-      madeAsync(this, callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee) || typedErrFirst(callee) || answersOnce(callee, this.settings),
-      "callback-api-unknown",
-      `\`${callee.getText()}\` is handed the callback and is not known to call it exactly once (it is not a Node API, a ` +
-        "function typed with an err-first callback, one migrated to async, or a function of the project corral can " +
-        "read to answer once): awaiting it would answer once where the callback may have run several times; make it " +
-        "convertible (see its own verdict), or leave this one as it is",
-      call,
-    );
+    this.checkAnswersOnce(call);
     const form = this.promiseForm(call);
     return this.answerWith(`${form}(${args.map((a) => this.text(a)).join(", ")})`, true);
   }
 
   /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
   private continuation(call: CallExpression, fn: ArrowFunction | FunctionExpression): string[] {
+    this.checkAnswersOnce(call, readsOnlyTheValue(this, fn));
     const form = (): [string, string] => [this.promiseForm(call), call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")];
     return innerCallback(
       this,
@@ -392,6 +398,23 @@ export class ErrFirstWriter {
         const [callee, args] = form();
         return [value === undefined ? `await ${callee}(${args});` : `${kind} ${value} = await ${callee}(${args});`];
       },
+      call,
+    );
+  }
+
+  /**
+   * The promise settles once: a callee may call back several times (glob's `_processReaddir2` calls its callback
+   * once per entry), where the awaited form goes on once, after the first.
+   */
+  private checkAnswersOnce(call: CallExpression, onlyHowOften = false): void {
+    const callee = call.getExpression();
+    refuseUnless(
+      answerTrust(this, callee, onlyHowOften) !== undefined,
+      "callback-api-unknown",
+      `\`${callee.getText()}\` is not known to call back at most once (it is not a Node API, a function typed with an ` +
+        "err-first callback, one migrated to async, one of another package, or a function of the project corral can " +
+        "read to answer once; a listener runs on every event): awaiting it would go on once where the callback may " +
+        "have run several times; make it convertible (see its own verdict), or leave this one as it is",
       call,
     );
   }

@@ -27,7 +27,13 @@ export function innerCallback(w: ErrFirstWriter, fn: ArrowFunction | FunctionExp
   const combination = call === undefined ? undefined : cleanupCombination(fn, (node) => w.isCallback(node));
   if (combination !== undefined) return cleanup(w, call!, fn, combination);
   const params = fn.getParameters();
-  refuseUnless(params.length >= 1 && params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
+  refuseUnless(
+    params.length >= 1,
+    "callback-not-err-first",
+    "the inner callback takes no error, so it is not an err-first callback (an event listener, or a callback that only signals)",
+    fn,
+  );
+  refuseUnless(params.length <= 2, "callback-multiple-values", "the inner callback takes more than (err, value)", fn);
   const err = params[0]!.getName();
   const body = fn.getBody();
   refuseUnless(
@@ -115,6 +121,17 @@ function cleanup(w: ErrFirstWriter, call: CallExpression, fn: ArrowFunction | Fu
 }
 
 /** `if (err) return callback(err);`, with or without braces, or `if (err) { callback(err); return; }`. */
+/**
+ * Whether the inner callback `fn` forwards an error first (`if (err) return callback(err)`) and takes at most
+ * `(err, value)`: it never reads a value given with an error, nor the values after the first.
+ */
+export function readsOnlyTheValue(w: ErrFirstWriter, fn: ArrowFunction | FunctionExpression): boolean {
+  const params = fn.getParameters();
+  const body = fn.getBody();
+  const first = Node.isBlock(body) ? body.getStatements()[0] : undefined;
+  return params.length >= 1 && params.length <= 2 && first !== undefined && isErrorForward(w, first, params[0]!.getName());
+}
+
 function isErrorForward(w: ErrFirstWriter, statement: Statement, err: string): boolean {
   if (!Node.isIfStatement(statement) || statement.getExpression().getText() !== err || statement.getElseStatement() !== undefined) return false;
   const then = statement.getThenStatement();
