@@ -6,20 +6,23 @@
  * left unchanged with and without a reason, over the err-first and Promise functions and over all.
  *
  * With `--repos DIR`, where `DIR/<name>` is the package's repository at the published version, its own tests run
- * on a copy of it with the published library files, then with the migrated ones after each stage.
+ * on a copy of it with the published library files, then with the migrated ones after each stage; and where the
+ * package declares a linter (`standard` or `eslint`), it runs on the files `--to async` changed, before and after,
+ * and the new errors are printed (lint-parity.ts).
  *
  * Options: `--dir DIR` (the scratch folder, kept; default a fresh one under the system's temporary folder, removed),
  * `--repos DIR`, `--only name,name`, `--suite-timeout SECONDS` (per suite run, default 600), `--json`.
  * Progress goes to stderr. Needs the network (npm): not part of CI.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { freshCheckout, prepareCheckout } from "./checkout.ts";
 import { copyFiles, libraryFiles } from "./library-files.ts";
+import { lintParity } from "./lint-parity.ts";
 import { syncButWaiting } from "./looks-waiting.ts";
 import { PACKAGES, type BenchPackage } from "./packages.ts";
 import { renderReport, yieldReport, describeRun, type PackageReport, type SuiteReport } from "./report.ts";
@@ -136,8 +139,13 @@ async function suites(pkg: BenchPackage, published: string, files: readonly stri
   };
   const before = await run("pristine");
   const afterAsync = await run("async");
+  // The package's own linter on the files --to async wrote, in the two checkouts just tested.
+  const changed = files.filter((f) => f !== "package.json" && !readFileSync(path.join(stageDir("pristine"), f)).equals(readFileSync(path.join(stageDir("async"), f))));
+  const suiteDir = (stage: string): string => path.join(work, "suites", `${pkg.name}-${stage}`, pkg.library ?? ".");
+  const lint = changed.length === 0 ? { missing: "no file changed" } : lintParity(checkout.installed, suiteDir("pristine"), suiteDir("async"), changed);
+  progress(`${pkg.name}: ${"missing" in lint ? `lint: ${lint.missing}` : `new lint errors: ${lint.newErrors} (${lint.linter}: ${lint.before} before, ${lint.after} after)`}`);
   const afterScoped = await run("scoped");
-  return { checkout: checkout.note, before, afterAsync, afterScoped };
+  return { checkout: checkout.note, before, afterAsync, afterScoped, lint };
 }
 
 try {

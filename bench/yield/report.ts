@@ -2,6 +2,7 @@
  * The benchmark's report: per package its styles, both stages' outcomes and its suite runs, plus the totals; and
  * the report printed as Markdown tables (what the README shows).
  */
+import type { LintParity } from "./lint-parity.ts";
 import type { SuiteRun } from "./run-suite.ts";
 import { convertedPercent, refusedCount, sumOutcomes, sumStyles, type Outcomes, type StageTally, type Styles } from "./tally.ts";
 
@@ -9,7 +10,7 @@ import { convertedPercent, refusedCount, sumOutcomes, sumStyles, type Outcomes, 
 export const TARGET_PERCENT = 60;
 
 /** A package's suite: runs on its checkout before and after each stage, or why it has none. */
-export type SuiteReport = { missing: string } | { checkout: string; before: SuiteRun; afterAsync: SuiteRun; afterScoped: SuiteRun };
+export type SuiteReport = { missing: string } | { checkout: string; before: SuiteRun; afterAsync: SuiteRun; afterScoped: SuiteRun; lint: LintParity };
 
 export interface PackageReport {
   name: string;
@@ -80,7 +81,7 @@ export function renderReport(report: YieldReport): string {
     if (refusedCount(of(report.totals).all) === 0) out.push("- none");
   }
   out.push("", "Test suites (the package's repository at the published version; passed/failed):", "");
-  out.push("| package | before | after --to async | after --to scoped |", "|---|---|---|---|");
+  out.push("| package | before | after --to async | after --to scoped | the package's linter on the files --to async changed |", "|---|---|---|---|---|");
   for (const p of report.packages) out.push(suiteRow(label(p), p.suite));
   for (const p of report.packages) if (p.failure !== undefined) out.push("", `${label(p)}: not measured: ${p.failure}`);
   out.push(
@@ -111,8 +112,9 @@ function refusals(tally: StageTally): string {
 }
 
 function suiteRow(label: string, suite: SuiteReport): string {
-  if ("missing" in suite) return `| ${label} | no suite: ${suite.missing} | | |`;
-  return `| ${label} | ${describeRun(suite.before, true)} | ${describeRun(suite.afterAsync, false)} | ${describeRun(suite.afterScoped, false)} |`;
+  if ("missing" in suite) return `| ${label} | no suite: ${suite.missing} | | | |`;
+  const lint = "missing" in suite.lint ? suite.lint.missing : `new lint errors: ${suite.lint.newErrors} (${suite.lint.linter}: ${suite.lint.before} before, ${suite.lint.after} after)`;
+  return `| ${label} | ${describeRun(suite.before, true)} | ${describeRun(suite.afterAsync, false)} | ${describeRun(suite.afterScoped, false)} | ${lint} |`;
 }
 
 /** `green 40/0 (3 s)`; a run red before the migration is marked so, not hidden. */

@@ -1,12 +1,14 @@
 import path from "node:path";
 import * as prettier from "prettier";
 import { ts } from "ts-morph";
+import { inferStyle, keptLineWidth, restoreConventions, type FileStyle } from "./file-style.ts";
 import { elementSpan, type Span } from "./format-range.ts";
 
 /**
  * Format exactly the ranges the codemod wrote, with the project's own prettier config (found from the file's
- * folder). Without one, prettier's defaults follow the file's own habits (quotes, semicolons, indentation), so
- * the new code reads like the code around it. Text outside the ranges is left alone.
+ * folder). Without one, the new code follows the file's own habits (file-style.ts: semicolons, quotes, indentation,
+ * trailing commas, line width, the space of `function name (args)`), and its `.editorconfig` where it has one, so
+ * it reads like the code around it. Text outside the ranges is left alone.
  *
  * The result is what prettier's range formatting gives for each range in turn: prettier formats the statements a
  * range lies in (its "source elements"), alone, at their indentation. Those are found here on TypeScript's tree
@@ -14,9 +16,9 @@ import { elementSpan, type Span } from "./format-range.ts";
  * a marker comment: one parse instead of one per range, and prettier's per-call option handling once. A piece
  * that cannot share the call is formatted alone, the way prettier would.
  */
-export async function formatRanges(file: string, text: string, ranges: readonly Span[]): Promise<string> {
+export async function formatRanges(file: string, text: string, ranges: readonly Span[], original: string): Promise<string> {
   const formatter = new Formatter();
-  const formatted = formatter.format(file, text, ranges);
+  const formatted = formatter.format(file, text, ranges, original);
   await formatter.flush();
   return formatted;
 }
@@ -27,6 +29,9 @@ interface Request {
   spans: Span[];
   pieces: Piece[];
   options: prettier.Options;
+  /** The file's conventions prettier cannot print, restored on each formatted piece. */
+  style: FileStyle;
+  kind: ts.ScriptKind;
   /** Files formatted in one prettier call share these options (the parser and the kind of file included). */
   key: string;
   resolve: (text: string) => void;
@@ -47,9 +52,10 @@ export class Formatter {
     return this.queue.length + this.preparing.length;
   }
 
-  format(file: string, text: string, ranges: readonly Span[]): Promise<string> {
+  /** `text` with `ranges` formatted; `original` is the file before the rewrite, whose conventions the new code follows. */
+  format(file: string, text: string, ranges: readonly Span[], original: string): Promise<string> {
     return new Promise((resolve, reject) => {
-      const prepared = prepare(file, text, ranges).then((ready) => {
+      const prepared = prepare(file, text, ranges, original).then((ready) => {
         if (ready === undefined) resolve(text);
         else this.queue.push({ ...ready, text, resolve, reject });
       }, reject);
@@ -70,7 +76,10 @@ export class Formatter {
         if (failure !== undefined) request.reject(failure);
         else {
           let out = request.text;
-          for (let i = request.spans.length - 1; i >= 0; i--) out = out.slice(0, request.spans[i]!.start) + mine[i] + out.slice(request.spans[i]!.end);
+          for (let i = request.spans.length - 1; i >= 0; i--) {
+            const piece = restoreConventions(mine[i] as string, request.style, request.kind);
+            out = out.slice(0, request.spans[i]!.start) + piece + out.slice(request.spans[i]!.end);
+          }
           request.resolve(out);
         }
       }
@@ -79,10 +88,9 @@ export class Formatter {
 }
 
 /** A file's options and the statements to format, or undefined when no range needs formatting. */
-async function prepare(file: string, text: string, ranges: readonly Span[]): Promise<Pick<Request, "spans" | "pieces" | "options" | "key"> | undefined> {
+async function prepare(file: string, text: string, ranges: readonly Span[], original: string): Promise<Omit<Request, "text" | "resolve" | "reject"> | undefined> {
   const wanted = ranges.filter((r) => r.end - r.start >= 16 || text.slice(r.start, r.end).includes("\n")); // not a lone `async `
   if (wanted.length === 0) return undefined;
-  const config = (await prettier.resolveConfig(file, { editorconfig: true })) ?? inferStyle(text);
   // Prettier formats a range as a program of its own; with a `.cjs` name that program is a script, where the
   // `await` of an async function's body is an error. So the range is read as a module.
   const filepath = file.replace(/\.c([jt]s)$/, ".$1");
@@ -92,10 +100,32 @@ async function prepare(file: string, text: string, ranges: readonly Span[]): Pro
   const options = { languageVersion: ts.ScriptTarget.Latest, jsDocParsingMode: ts.JSDocParsingMode.ParseNone };
   const source = ts.createSourceFile(filepath, text, options, true, kind);
   const spans = outermost(wanted.map((r) => elementSpan(source, r)).filter((s): s is Span => s !== undefined));
+  const style = await styleOf(file, () => ts.createSourceFile(filepath, original, options, true, kind), text, spans.map((s) => text.slice(s.start, s.end)));
+  const config = style.options;
   const pieces = spans.map((span) => piece(text, span, config.tabWidth ?? 2));
   // The file's name reaches prettier only through its kind (JSX or not), so files of a kind share a call.
-  const key = JSON.stringify([config, parser, path.extname(filepath)]);
-  return { spans, pieces, options: { ...config, parser, filepath }, key };
+  const key = JSON.stringify([style, parser, path.extname(filepath)]);
+  return { spans, pieces, options: { ...config, parser, filepath }, style, kind, key };
+}
+
+/**
+ * The project's prettier config where it has one (with its `.editorconfig`, as prettier reads it); else the file's
+ * own conventions, with what its `.editorconfig` says (indentation, line width) over what the code suggests, and a
+ * line width no shorter than the file's lines the rewrite moves or replaces (keptLineWidth) unless prettier wrapped it.
+ */
+async function styleOf(file: string, original: () => ts.SourceFile, text: string, pieces: readonly string[]): Promise<FileStyle> {
+  const editorconfig = (await prettier.resolveConfig(file, { editorconfig: true })) ?? {};
+  if ((await prettier.resolveConfigFile(file)) !== null) return { options: editorconfig, spaceBeforeNamedParen: false, spaceBeforeAnonymousParen: true };
+  const source = original();
+  const inferred = inferStyle(source);
+  const options = { ...inferred.options, ...editorconfig };
+  // A file in prettier's look was wrapped by prettier, and its long lines are those prettier could not break; any
+  // other file was wrapped by hand, and its long lines say how long its author lets a line be.
+  const prettierLook = options.semi === true && options.singleQuote === false;
+  if (editorconfig.printWidth === undefined && !prettierLook) {
+    options.printWidth = Math.max(options.printWidth!, keptLineWidth(source.text, text, pieces, options.tabWidth!));
+  }
+  return { ...inferred, options };
 }
 
 /** A source element to format: its text, the indentation of its line, and how many blocks deep that is. */
@@ -183,17 +213,4 @@ async function formatAlone(p: Piece, options: prettier.Options): Promise<string>
   const text = p.indent + p.text;
   const formatted = await prettier.format(text, { ...options, rangeStart: p.indent.length, rangeEnd: text.length });
   return formatted.slice(p.indent.length).trimEnd();
-}
-
-/** Prettier options matching how `text` is already written, for projects without a prettier config. */
-function inferStyle(text: string): prettier.Options {
-  const single = (text.match(/'/g) ?? []).length;
-  const double = (text.match(/"/g) ?? []).length;
-  const lines = text.split("\n").filter((line) => line.trim() !== "");
-  const withSemi = lines.filter((line) => /;\s*$/.test(line)).length;
-  const indents = lines.map((line) => /^( +|\t+)\S/.exec(line)?.[1]).filter((i): i is string => i !== undefined);
-  const useTabs = indents.filter((i) => i.startsWith("\t")).length > indents.length / 2;
-  const spaces = indents.filter((i) => i.startsWith(" ")).map((i) => i.length);
-  const tabWidth = spaces.length > 0 && Math.min(...spaces) >= 4 ? 4 : 2;
-  return { singleQuote: single > double, semi: withSemi > 0 || lines.length === 0, useTabs, tabWidth };
 }

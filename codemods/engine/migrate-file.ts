@@ -33,7 +33,8 @@ export async function migrateFile(
   const { text, ranges } = planFile(file, display, selector, plan, results);
   if (ranges === undefined || formatter === undefined) return text;
   // An import only the rewritten code used (the `async` library's, once its helpers became loops) goes with it.
-  return pruneImports(file.getFilePath(), file.getFullText(), await formatter.format(file.getFilePath(), text, ranges));
+  const original = file.getFullText();
+  return pruneImports(file.getFilePath(), original, await formatter.format(file.getFilePath(), text, ranges, original));
 }
 
 /** A file's new text, its edits, and the ranges to format (none when nothing changes). */

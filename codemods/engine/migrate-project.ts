@@ -53,7 +53,7 @@ export async function migrateProject(project: Project, targets: readonly Target[
     if (edits.length === 0) continue;
     try {
       const applied = applyEdits(before, edits);
-      const formatted = await formatRanges(file.getFilePath(), applied.text, applied.ranges);
+      const formatted = await formatRanges(file.getFilePath(), applied.text, applied.ranges, before);
       const after = pruneImports(file.getFilePath(), before, formatted);
       if (after !== before) changes.push({ file: file.getFilePath(), before, after });
     } catch (error) {

@@ -7,7 +7,7 @@
  *   (TypeScript's own refactoring returns k's result and swallows the error instead).
  * A `return` inside a `try` awaits its value, or the `catch` would not see the rejection.
  */
-import type { Expression } from "ts-morph";
+import { Node, ts, type Expression, type Identifier } from "ts-morph";
 import { refuseUnless } from "../engine/refusal.ts";
 import { isInert } from "./analysis.ts";
 import type { Chain, Handler, Link } from "./chain.ts";
@@ -33,9 +33,11 @@ export class ChainWriter extends HandlerWriter {
   }
 
   private prepareAll(chain: Chain): void {
-    for (const link of chain.links) {
+    for (const [i, link] of chain.links.entries()) {
       if (link.handler !== undefined) {
-        if (link.kind === "then") this.prepare(link.handler, "value");
+        const earlier = link.kind === "then" ? passedOn(chain.links[i - 1], link) : undefined;
+        if (earlier !== undefined) this.prepareReusing(link.handler as Extract<Handler, { kind: "inline" }>, earlier);
+        else if (link.kind === "then") this.prepare(link.handler, "value");
         else if (link.kind === "catch") this.prepareCatch(link.handler);
       }
       if (link.onRejected !== undefined) this.prepareCatch(link.onRejected);
@@ -155,4 +157,46 @@ export class ChainWriter extends HandlerWriter {
       after: [`const ${sink.target}${sink.annotation} = ${temp};`],
     };
   }
+}
+
+/**
+ * The parameter of the handler before `link` that it hands on unchanged to `link`'s handler, which takes it under
+ * the same name (`.then((total) => save(total).then(() => total)).then((total) => ...)`); neither assigns it.
+ */
+function passedOn(previous: Link | undefined, link: Link): Identifier | undefined {
+  if (previous?.kind !== "then" || previous.onRejected !== undefined || link.onRejected !== undefined) return undefined;
+  const [before, after] = [previous.handler, link.handler];
+  if (before?.kind !== "inline" || after?.kind !== "inline") return undefined;
+  const [p, q] = [before.fn.getParameters(), after.fn.getParameters()];
+  if (p.length !== 1 || q.length !== 1 || q[0]!.getTypeNode() !== undefined || q[0]!.hasInitializer()) return undefined;
+  const [from, to] = [p[0]!.getNameNode(), q[0]!.getNameNode()];
+  if (!Node.isIdentifier(from) || !Node.isIdentifier(to) || from.getText() !== to.getText()) return undefined;
+  if (assigns(before.fn, from) || assigns(after.fn, to)) return undefined;
+  // What the handler gives: the parameter itself, or a chain whose last handler takes nothing and gives it.
+  let value: Node = before.fn.getBody();
+  if (Node.isBlock(value)) {
+    const statements = value.getStatements();
+    const only = statements.length === 1 && Node.isReturnStatement(statements[0]) ? statements[0].getExpression() : undefined;
+    if (only === undefined) return undefined;
+    value = only;
+  }
+  if (Node.isCallExpression(value)) {
+    const callee = value.getExpression();
+    const [last] = value.getArguments();
+    if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== "then" || value.getArguments().length !== 1) return undefined;
+    if (!Node.isArrowFunction(last) || last.getParameters().length !== 0) return undefined;
+    value = last.getBody();
+  }
+  return Node.isIdentifier(value) && value.getSymbol() === from.getSymbol() ? from : undefined;
+}
+
+/** Whether `fn` assigns the variable `name` declares (`name = ...`, `name += ...`, `name++`). */
+function assigns(fn: Node, name: Identifier): boolean {
+  const symbol = name.getSymbol();
+  return fn.getDescendantsOfKind(ts.SyntaxKind.Identifier).some((id) => {
+    if (id === name || id.getSymbol() !== symbol) return false;
+    const parent = id.getParent();
+    if (Node.isBinaryExpression(parent)) return parent.getLeft() === id && parent.getOperatorToken().getKind() >= ts.SyntaxKind.FirstAssignment && parent.getOperatorToken().getKind() <= ts.SyntaxKind.LastAssignment;
+    return Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent);
+  });
 }

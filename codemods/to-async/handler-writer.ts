@@ -3,7 +3,7 @@
  * under names free there, their bodies written for where the value goes (returned, bound, assigned), `this` and
  * `arguments` checked, returns awaited inside a `try`. `ChainWriter` (generate.ts) arranges them into statements.
  */
-import { Node, type Expression, type Statement } from "ts-morph";
+import { Node, type Expression, type Identifier, type Statement } from "ts-morph";
 import type { Edit } from "../engine/edits.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { refuseUnless } from "../engine/refusal.ts";
@@ -12,7 +12,7 @@ import { chainOf, checkInlinable, type Chain, type Handler } from "./chain.ts";
 import { calleeOf, referenceMayBeThenable, takesNoArgument } from "./handler-reference.ts";
 import { Names } from "./names.ts";
 import { ownComments } from "./statement-comments.ts";
-import { boundNames, renameDeclared, textWith, type Replacements } from "./rename.ts";
+import { boundNames, renameDeclared, renameTo, textWith, type Replacements } from "./rename.ts";
 import { mayBeThenable, operand } from "./types.ts";
 
 /** Where the value of (part of) a chain goes. */
@@ -45,6 +45,12 @@ export abstract class HandlerWriter {
   private readonly replacements: Replacements = new Map();
   /** Whether catch variables need `: any` (TypeScript with unknown catch variables), as a `.catch` handler's is. */
   private readonly anyCatch: boolean;
+  /**
+   * JavaScript runs as written: a `catch` without a binding is ES2019 (Node 10), a syntax error on the older
+   * engines callback-era packages still support, and to their linters (standard 12 reads ES2018). TypeScript
+   * compiles it down.
+   */
+  private readonly bindCatch: boolean;
 
   /**
    * @param handlers - every inline handler of the chains being rewritten in `fn`
@@ -60,7 +66,8 @@ export abstract class HandlerWriter {
     this.inner = inner.filter((edit) => !handlers.includes(edit.owner as Node));
     const file = fn.getSourceFile();
     const options = file.getProject().getCompilerOptions();
-    this.anyCatch = !/\.[cm]?jsx?$/.test(file.getFilePath()) && (options.useUnknownInCatchVariables ?? options.strict ?? false);
+    this.bindCatch = /\.[cm]?jsx?$/.test(file.getFilePath());
+    this.anyCatch = !this.bindCatch && (options.useUnknownInCatchVariables ?? options.strict ?? false);
   }
 
   /** Prepared handlers, made in chain order so earlier handlers keep their own names when names collide. */
@@ -133,9 +140,34 @@ export abstract class HandlerWriter {
     return { bind, clause: "", body: (sink, ctx, mustReturn) => this.body(fn.getBody() as Node, sink, ctx, mustReturn) };
   }
 
+  /**
+   * A fulfilment handler whose value is the variable `earlier` already holds, under the same name (`.then((total)
+   * => save(total).then(() => total)).then((total) => ...)`): its parameter is that variable, under the name it was
+   * given, and nothing is bound (a `const total2 = total;` would be a copy a reader has to follow).
+   */
+  protected prepareReusing(handler: Extract<Handler, { kind: "inline" }>, earlier: Identifier): Prepared {
+    return this.cached(handler, () => {
+      const fn = handler.fn;
+      checkInlinable(fn);
+      const param = fn.getParameters()[0]!.getNameNode() as Identifier;
+      this.handedOn.add(earlier.getSymbol()!);
+      this.renameInside(fn, []);
+      renameTo(fn, param, this.replacements.get(earlier) ?? earlier.getText(), this.replacements);
+      return { bind: DISCARD, clause: "", body: (sink, ctx, mustReturn) => this.body(fn.getBody() as Node, sink, ctx, mustReturn) };
+    });
+  }
+
+  /** Fulfilment values a handler hands on to the next one (see {@link prepareReusing}). */
+  private readonly handedOn = new Set<import("ts-morph").Symbol>();
+
   /** A rejection handler: its `catch` clause (` (e)`, ` (e: any)` or empty) and its body. */
   protected prepareCatch(handler: Handler): Prepared {
     return this.cached(handler, () => this.prepareCatchNew(handler));
+  }
+
+  /** The clause of a `catch` whose error nothing reads: none, but in JavaScript (see {@link bindCatch}). */
+  private unusedClause(): string {
+    return this.bindCatch ? ` (${this.names.fresh("error")})` : "";
   }
 
   private prepareCatchNew(handler: Handler): Prepared {
@@ -144,7 +176,7 @@ export abstract class HandlerWriter {
       const callee = calleeOf(handler.expr);
       const thenable = referenceMayBeThenable(handler.expr);
       if (takesNoArgument(handler.expr)) {
-        return { bind: DISCARD, clause: "", body: (sink, ctx) => this.emit(undefined, `${callee}()`, sink, ctx, thenable) };
+        return { bind: DISCARD, clause: this.unusedClause(), body: (sink, ctx) => this.emit(undefined, `${callee}()`, sink, ctx, thenable) };
       }
       const name = this.names.fresh("error");
       return {
@@ -158,7 +190,7 @@ export abstract class HandlerWriter {
     const [param] = fn.getParameters();
     this.renameInside(fn, param === undefined ? [] : boundNames(param.getNameNode()));
     const body = (sink: Sink, ctx: Context, mustReturn: boolean): string[] => this.body(fn.getBody() as Node, sink, ctx, mustReturn);
-    if (param === undefined) return { bind: DISCARD, clause: "", body };
+    if (param === undefined) return { bind: DISCARD, clause: this.unusedClause(), body };
     const pattern = this.copy(param.getNameNode());
     const type = param.getTypeNode()?.getText();
     if (type === undefined || type === "any" || type === "unknown") {
@@ -256,7 +288,9 @@ export abstract class HandlerWriter {
   }
 
   /** The statement that sends `text` (the value of `node`) to `sink`. */
-  protected emit(node: Node | undefined, text: string, sink: Sink, ctx: Context, thenable: boolean): string[] {
+  protected emit(node: Node | undefined, text: string, sink: Sink, ctx: Context, mayBeThenable: boolean): string[] {
+    // A value handed on to the next handler is a fulfilment value: never a thenable, nothing to await.
+    const thenable = mayBeThenable && !(node !== undefined && Node.isIdentifier(node) && this.handedOn.has(node.getSymbol()!));
     const awaited = thenable ? `await ${node === undefined ? text : operand(node, text)}` : text;
     switch (sink.kind) {
       case "return":

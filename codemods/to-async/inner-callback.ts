@@ -7,6 +7,7 @@
 import { Node, ts, type ArrowFunction, type Block, type CallExpression, type FunctionExpression, type Statement } from "ts-morph";
 import { refuseUnless } from "../engine/refusal.ts";
 import { cleanupCombination, type CleanupCombination } from "./cleanup-errors.ts";
+import { openerComment, withCommentOnAwait } from "./statement-comments.ts";
 import type { ErrFirstWriter } from "./err-first-writer.ts";
 import { isAssigned, named, readInClosure, usesOwnThis } from "./writer-syntax.ts";
 
@@ -60,7 +61,7 @@ export function innerCallback(w: ErrFirstWriter, fn: ArrowFunction | FunctionExp
   const value = params[1]?.getNameNode().getText();
   // The callback's parameter was a variable of its own: one it assigns stays assignable (`let`).
   const kind = params[1] !== undefined && isAssigned(rest, params[1].getNameNode()) ? "let" : "const";
-  return [...awaited(value, kind), ...w.block(rest, { later: true, mustLeave: false }, fn)];
+  return [...withCommentOnAwait(awaited(value, kind), openerComment(body)), ...w.block(rest, { later: true, mustLeave: false }, fn)];
 }
 
 /**
@@ -96,7 +97,7 @@ function inspected(w: ErrFirstWriter, call: CallExpression, fn: ArrowFunction | 
   const shared = [errParam!, ...(valueParam === undefined ? [] : [valueParam])].filter((p) => !readInClosure(p.getNameNode(), statements)).map((p) => p.getName());
   w.inspectedNames.push(...shared);
   try {
-    return [...head, ...w.block(statements, { later: true, mustLeave: false }, fn)];
+    return [...withCommentOnAwait(head, openerComment(fn.getBody())), ...w.block(statements, { later: true, mustLeave: false }, fn)];
   } finally {
     w.inspectedNames.splice(w.inspectedNames.length - shared.length, shared.length);
   }
@@ -112,7 +113,8 @@ function cleanup(w: ErrFirstWriter, call: CallExpression, fn: ArrowFunction | Fu
   w.move(inner);
   const step = `await ${w.promiseForm(call)}(${call.getArguments().slice(0, -1).map((a) => w.text(a)).join(", ")});`;
   const end = `await ${w.promiseForm(cleanup)}(${cleanup.getArguments().slice(0, -1).map((a) => w.text(a)).join(", ")});`;
-  const quiet = ["try {", end, "} catch {}"];
+  // JavaScript runs as written: a catch without a binding is ES2019 (see HandlerWriter's bindCatch).
+  const quiet = ["try {", end, /\.[cm]?jsx?$/.test(fn.getSourceFile().getFilePath()) ? "} catch (ignored) {}" : "} catch {}"];
   if (precedence === "cleanup") return ["try {", step, "} finally {", end, "}", "return;"];
   const rethrow = ["try {", step, `} catch (${error}) {`, ...quiet, `throw ${error};`, "}"];
   return [...rethrow, ...(precedence === "first" ? [end] : quiet), "return;"];

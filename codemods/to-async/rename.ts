@@ -65,21 +65,23 @@ export function boundNames(binding: Node): Identifier[] {
  * replacements of its declaration and every use inside `scope`.
  */
 export function renameDeclared(scope: Node, declared: readonly Identifier[], names: Names, replacements: Replacements): void {
-  for (const id of declared) {
-    const name = id.getText();
-    const chosen = names.claim(name, scope);
-    if (chosen === name) continue;
-    const symbol = id.getSymbol();
-    if (symbol === undefined) continue;
-    for (const use of findAll(scope, (node) => ts.isIdentifier(node) && node.text === name) as Identifier[]) {
-      if (!sameSymbol(use, symbol)) continue;
-      replacements.set(use, spelled(use, name, chosen));
-    }
-    for (const shorthand of findAll(scope, (node) => ts.isShorthandPropertyAssignment(node) && node.name.text === name) as ShorthandPropertyAssignment[]) {
-      const checker = shorthand.getProject().getTypeChecker().compilerObject;
-      if (checker.getShorthandAssignmentValueSymbol(shorthand.compilerNode) === symbol.compilerSymbol) {
-        replacements.set(shorthand.getNameNode(), `${name}: ${chosen}`);
-      }
+  for (const id of declared) renameTo(scope, id, names.claim(id.getText(), scope), replacements);
+}
+
+/** Every use of the variable `id` declares, inside `scope`, spelled `chosen` (nothing to do when that is its name). */
+export function renameTo(scope: Node, id: Identifier, chosen: string, replacements: Replacements): void {
+  const name = id.getText();
+  if (chosen === name) return;
+  const symbol = id.getSymbol();
+  if (symbol === undefined) return;
+  for (const use of findAll(scope, (node) => ts.isIdentifier(node) && node.text === name) as Identifier[]) {
+    if (!sameSymbol(use, symbol)) continue;
+    replacements.set(use, spelled(use, name, chosen));
+  }
+  for (const shorthand of findAll(scope, (node) => ts.isShorthandPropertyAssignment(node) && node.name.text === name) as ShorthandPropertyAssignment[]) {
+    const checker = shorthand.getProject().getTypeChecker().compilerObject;
+    if (checker.getShorthandAssignmentValueSymbol(shorthand.compilerNode) === symbol.compilerSymbol) {
+      replacements.set(shorthand.getNameNode(), `${name}: ${chosen}`);
     }
   }
 }

@@ -94,7 +94,7 @@ describe("formatRanges gives what prettier's range formatting gives, range by ra
       const file = path.join(folder, `input.${ext}`);
       const { text, ranges } = parse(marked);
       const expected = await reference(file, text, ranges, { ...config, parser: ext === "ts" ? "typescript" : "babel" });
-      expect(await formatRanges(file, text, ranges)).toBe(expected);
+      expect(await formatRanges(file, text, ranges, text)).toBe(expected);
       expect(expected).not.toBe(text);
     });
   }
@@ -106,9 +106,9 @@ test("files formatted in one batch: a piece that does not parse fails its own fi
   const good = parse(`export function f() «{\nreturn   compute( 1 )}»\n`);
   const bad = parse(`export function g() «{\nreturn   (;\n}»\n`);
   const formatter = new Formatter();
-  const first = formatter.format(path.join(folder, "good.js"), good.text, good.ranges);
-  const second = formatter.format(path.join(folder, "bad.js"), bad.text, bad.ranges);
-  const third = formatter.format(path.join(folder, "good2.js"), good.text, good.ranges);
+  const first = formatter.format(path.join(folder, "good.js"), good.text, good.ranges, good.text);
+  const second = formatter.format(path.join(folder, "bad.js"), bad.text, bad.ranges, bad.text);
+  const third = formatter.format(path.join(folder, "good2.js"), good.text, good.ranges, good.text);
   await formatter.flush();
   expect(await first).toBe("export function f() {\n  return compute(1);\n}\n");
   await expect(second).rejects.toThrow(/Unexpected token|SyntaxError/);
