@@ -26,9 +26,11 @@ const native = {
   queueMicrotask: globalThis.queueMicrotask,
 };
 
-/** The loop owning a native timer or immediate, set on the object when the loop took it. */
-const OWNER = Symbol("corral.loop");
-type Owned = { [OWNER]?: LoopImpl };
+/**
+ * The loop owning a native timer or immediate, from when the loop took it. Kept beside the object, not on it: a
+ * property would show in `util.inspect` of every `Timeout`.
+ */
+const owners = new WeakMap<object, LoopImpl>();
 
 const timeoutCloser: Closer = { kind: "setTimeout", close: (t) => native.clearTimeout(t as NodeJS.Timeout) };
 const intervalCloser: Closer = { kind: "setInterval", close: (t) => native.clearInterval(t as NodeJS.Timeout) };
@@ -52,7 +54,7 @@ function setTimeout(this: unknown, callback: Function, after?: number, ...args: 
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setTimeout, this, arguments);
   if (isVirtual(loop)) return new VirtualTimer(loop, callback, args, delayOf(after), false);
-  const timer: NodeJS.Timeout & Owned = native.setTimeout(function (this: unknown) {
+  const timer: NodeJS.Timeout = native.setTimeout(function (this: unknown) {
     loop.disown(timer);
     invoke(loop, callback, this, args);
   }, after);
@@ -72,7 +74,7 @@ function setInterval(this: unknown, callback: Function, after?: number, ...args:
 function setImmediate(this: unknown, callback: Function, ...args: unknown[]): unknown {
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setImmediate, this, arguments);
-  const immediate: NodeJS.Immediate & Owned = native.setImmediate(function (this: unknown) {
+  const immediate: NodeJS.Immediate = native.setImmediate(function (this: unknown) {
     loop.disown(immediate);
     invoke(loop, callback, this, args);
   });
@@ -82,12 +84,12 @@ function setImmediate(this: unknown, callback: Function, ...args: unknown[]): un
 function clearTimeout(timer: unknown): void {
   const virtual = virtualTimerOf(timer);
   if (virtual !== undefined) return void virtual.close();
-  (timer as Owned | null)?.[OWNER]?.disown(timer as object);
+  ownerOf(timer)?.disown(timer as object);
   native.clearTimeout(timer as NodeJS.Timeout);
 }
 
 function clearImmediate(immediate: unknown): void {
-  (immediate as Owned | null)?.[OWNER]?.disown(immediate as object);
+  ownerOf(immediate)?.disown(immediate as object);
   native.clearImmediate(immediate as NodeJS.Immediate);
 }
 
@@ -98,8 +100,13 @@ function queueMicrotask(callback: () => void): void {
   native.queueMicrotask(() => invoke(loop, callback, undefined, []));
 }
 
-function own<T extends object>(loop: LoopImpl, handle: T & Owned, closer: Closer): T {
-  handle[OWNER] = loop;
+/** The loop that owns `handle`, if any (anything may be passed to `clearTimeout`). */
+function ownerOf(handle: unknown): LoopImpl | undefined {
+  return typeof handle === "object" && handle !== null ? owners.get(handle) : undefined;
+}
+
+function own<T extends object>(loop: LoopImpl, handle: T, closer: Closer): T {
+  owners.set(handle, loop);
   loop.own(handle, closer);
   return handle;
 }

@@ -47,9 +47,9 @@ export function ownHandles(): void {
   diagnostics.subscribe("net.server.socket", ({ socket }: any) => adopt(socket, socketCloser, "close"));
   diagnostics.subscribe("tracing:net.server.listen:asyncStart", ({ server }: any) => adopt(server, serverCloser, "close"));
   diagnostics.subscribe("child_process", ({ process }: any) => adopt(process, processCloser, "exit"));
-  const watch = fs.watch;
-  fs.watch = function (this: unknown) {
-    const watcher = Reflect.apply(watch, this, arguments) as fs.FSWatcher;
+  const nodeWatch = fs.watch;
+  fs.watch = function watch(this: unknown) {
+    const watcher = Reflect.apply(nodeWatch, this, arguments) as fs.FSWatcher;
     adopt(watcher, watcherCloser, "close");
     return watcher;
   } as typeof fs.watch;
