@@ -2,6 +2,12 @@
  * corral/register: the preload that runs a whole program inside a root run and loop.
  *
  *     node --import corral/register app.js
+ *     node --require corral/register app.js   (CommonJS programs, require hooks such as ts-node, esbuild-register)
+ *
+ * On Node 20 any `--import` sends the main file through the ESM loader: require hooks never see it, and the main
+ * module runs only after the loader has turned the event loop (a forked child can miss a message its parent sent at
+ * once). `--require` loads this module with require(esm) (Node 20.19 and later) before a main file that then runs as
+ * it would without a preload. So nothing in this module's graph may use top-level await.
  *
  * Everything the program does belongs to the root loop: its timers, sockets, servers and child processes are
  * closed when the program ends, and an uncaught error or unhandled rejection fails the root scope, which stops
