@@ -62,6 +62,12 @@ export interface Closer<T extends object = object> {
   /** The name the report counts it under: "setTimeout", "socket", "child process". */
   readonly kind: string;
   close(resource: T): void;
+  /**
+   * Whether the resource has ended by itself (destroyed, closed, exited), for resources that are never disowned: the
+   * loop adds no listener to learn of their end (programs and Node's own tests count listeners), so it drops ended
+   * ones as it owns more, and skips them at close.
+   */
+  ended?(resource: T): boolean;
 }
 
 /** Whether `value` is a loop, opened by this copy of corral or by a duplicate one (see brand.ts). */
@@ -143,6 +149,8 @@ export class LoopImpl implements Loop {
   private running = 0;
   private drained: (() => void) | null = null;
   private readonly owned = new Map<object, Closer>();
+  /** The size at which `own` next drops ended resources: twice what was left last time, so dropping is amortised O(1). */
+  private sweepAt = 64;
   private readonly closedCounts: Record<string, number> = {};
   private readonly orphans = { pending: 0, resolved: 0, rejected: 0, unstopped: 0, errors: [] as unknown[] };
   /** Set by corral/node in strict loops: lists handles created inside the loop that are still alive after close. */
@@ -223,6 +231,10 @@ export class LoopImpl implements Loop {
   /** Take ownership of a legacy resource: if it is still registered when the loop closes, `closer` closes it. */
   own(resource: object, closer: Closer): void {
     this.owned.set(resource, closer);
+    if (this.owned.size >= this.sweepAt) {
+      for (const [owned, its] of this.owned) if (its.ended?.(owned) === true) this.owned.delete(owned);
+      this.sweepAt = Math.max(64, 2 * this.owned.size);
+    }
   }
 
   owns(resource: object): boolean {
@@ -237,7 +249,9 @@ export class LoopImpl implements Loop {
   /** What the loop holds now, for a task dump: legacy resources by kind, and detached promises still pending. */
   holdings(): { owned: Record<string, number>; orphans: number } {
     const owned: Record<string, number> = {};
-    for (const closer of this.owned.values()) owned[closer.kind] = (owned[closer.kind] ?? 0) + 1;
+    for (const [resource, closer] of this.owned) {
+      if (closer.ended?.(resource) !== true) owned[closer.kind] = (owned[closer.kind] ?? 0) + 1;
+    }
     return { owned, orphans: this.orphans.pending };
   }
 
@@ -279,7 +293,7 @@ export class LoopImpl implements Loop {
     this.scope.detach();
     // Closing one resource may end others (a server's sockets): take a snapshot, skip what ended meanwhile.
     for (const [resource, closer] of [...this.owned]) {
-      if (!this.owned.delete(resource)) continue;
+      if (!this.owned.delete(resource) || closer.ended?.(resource) === true) continue;
       this.closedCounts[closer.kind] = (this.closedCounts[closer.kind] ?? 0) + 1;
       try {
         closer.close(resource);
