@@ -4,6 +4,9 @@
  * `Timeout` objects), owned by the loop and cleared when it closes; on any other clock (a `MockClock`) they are
  * virtual timers on the run's deadline heap, so the test's clock drives them. Outside a loop each function is
  * Node's own after one lookup. Errors thrown by the callbacks fail the loop (see route-errors.ts).
+ *
+ * Every function corral puts on a callback's stack has a name: tools cut stacks at anonymous frames (the REPL keeps
+ * the frames above the last frame without a function name, which must be the user's own callback).
  */
 import { syncBuiltinESMExports } from "node:module";
 import timers from "node:timers";
@@ -54,7 +57,7 @@ function setTimeout(this: unknown, callback: Function, after?: number, ...args: 
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setTimeout, this, arguments);
   if (isVirtual(loop)) return new VirtualTimer(loop, callback, args, delayOf(after), false);
-  const timer: NodeJS.Timeout = native.setTimeout(function (this: unknown) {
+  const timer: NodeJS.Timeout = native.setTimeout(function ownedTimeout(this: unknown) {
     loop.disown(timer);
     invoke(loop, callback, this, args);
   }, after);
@@ -65,7 +68,7 @@ function setInterval(this: unknown, callback: Function, after?: number, ...args:
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setInterval, this, arguments);
   if (isVirtual(loop)) return new VirtualTimer(loop, callback, args, delayOf(after), true);
-  const timer = native.setInterval(function (this: unknown) {
+  const timer = native.setInterval(function ownedInterval(this: unknown) {
     invoke(loop, callback, this, args);
   }, after);
   return own(loop, timer, intervalCloser);
@@ -74,7 +77,7 @@ function setInterval(this: unknown, callback: Function, after?: number, ...args:
 function setImmediate(this: unknown, callback: Function, ...args: unknown[]): unknown {
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setImmediate, this, arguments);
-  const immediate: NodeJS.Immediate = native.setImmediate(function (this: unknown) {
+  const immediate: NodeJS.Immediate = native.setImmediate(function ownedImmediate(this: unknown) {
     loop.disown(immediate);
     invoke(loop, callback, this, args);
   });
@@ -97,7 +100,9 @@ function queueMicrotask(callback: () => void): void {
   const loop = owningLoop();
   // An error thrown by a microtask reaches 'uncaughtException' outside its async context: catch it here instead.
   if (loop === undefined || typeof callback !== "function") return native.queueMicrotask(callback);
-  native.queueMicrotask(() => invoke(loop, callback, undefined, []));
+  native.queueMicrotask(function ownedMicrotask() {
+    invoke(loop, callback, undefined, []);
+  });
 }
 
 /** The loop that owns `handle`, if any (anything may be passed to `clearTimeout`). */
