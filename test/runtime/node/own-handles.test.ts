@@ -4,6 +4,7 @@ import net from "node:net";
 import { describe, expect, test } from "vitest";
 import { openLoop, run, type LoopReport } from "corral";
 import { installLoopHooks } from "corral/node";
+import { runProgram } from "../../support/run-program.ts";
 
 installLoopHooks();
 
@@ -44,5 +45,14 @@ describe("handles a loop owns", () => {
     expect(inLoop).toEqual(plain);
     expect(report?.closed).toMatchObject({ server: 1, "child process": 1 });
     expect([owned?.socket.destroyed, owned?.server.listening, owned?.child.killed]).toEqual([true, false, true]);
+  });
+});
+
+describe("what a loop owns, it holds weakly", () => {
+  test("destroyed sockets nobody else holds are garbage while the loop is still open", async () => {
+    const ran = await runProgram("owned-sockets-collected.mjs", ["--expose-gc"]);
+    expect(ran.stderr).toBe("");
+    const { made, collected } = JSON.parse(ran.stdout) as { made: number; collected: number };
+    expect(collected).toBeGreaterThanOrEqual(made - 1); // V8 may keep the latest a little longer (0 when held)
   });
 });
