@@ -14,6 +14,7 @@ import type { Cx } from "./cx.ts";
 import { ClosedResourceError, UsageError, isCancelled } from "./errors.ts";
 import { brandInternal, hasBrand, shared } from "./internal/brand.ts";
 import { loopContext } from "./internal/loop-context.ts";
+import { WatchedResources } from "./internal/watched-resources.ts";
 import type { RunState } from "./internal/run-state.ts";
 import { Scope } from "./internal/scope.ts";
 import type { TaskEnd, TaskFn } from "./internal/spawn.ts";
@@ -62,6 +63,12 @@ export interface Closer<T extends object = object> {
   /** The name the report counts it under: "setTimeout", "socket", "child process". */
   readonly kind: string;
   close(resource: T): void;
+  /**
+   * Whether the resource has ended by itself (destroyed, closed, exited), for resources that are never disowned: the
+   * loop adds no listener to learn of their end (programs and Node's own tests count listeners), so it holds them
+   * weakly, drops ended ones as it owns more, and skips them at close.
+   */
+  ended?(resource: T): boolean;
 }
 
 /** Whether `value` is a loop, opened by this copy of corral or by a duplicate one (see brand.ts). */
@@ -142,7 +149,9 @@ export class LoopImpl implements Loop {
   private readonly onClose: ((report: LoopReport) => void) | undefined;
   private running = 0;
   private drained: (() => void) | null = null;
+  /** Owned resources the loop is told the end of (`disown`), and those whose end it asks about (`Closer.ended`). */
   private readonly owned = new Map<object, Closer>();
+  private readonly watched = new WatchedResources();
   private readonly closedCounts: Record<string, number> = {};
   private readonly orphans = { pending: 0, resolved: 0, rejected: 0, unstopped: 0, errors: [] as unknown[] };
   /** Set by corral/node in strict loops: lists handles created inside the loop that are still alive after close. */
@@ -222,22 +231,23 @@ export class LoopImpl implements Loop {
 
   /** Take ownership of a legacy resource: if it is still registered when the loop closes, `closer` closes it. */
   own(resource: object, closer: Closer): void {
-    this.owned.set(resource, closer);
+    if (closer.ended === undefined) this.owned.set(resource, closer);
+    else this.watched.add(resource, closer);
   }
 
   owns(resource: object): boolean {
-    return this.owned.has(resource);
+    return this.owned.has(resource) || this.watched.has(resource);
   }
 
   /** The resource ended by itself (fired, closed, exited): the loop no longer owns it. */
   disown(resource: object): void {
-    this.owned.delete(resource);
+    if (!this.owned.delete(resource)) this.watched.delete(resource);
   }
 
   /** What the loop holds now, for a task dump: legacy resources by kind, and detached promises still pending. */
   holdings(): { owned: Record<string, number>; orphans: number } {
     const owned: Record<string, number> = {};
-    for (const closer of this.owned.values()) owned[closer.kind] = (owned[closer.kind] ?? 0) + 1;
+    for (const [, closer] of [...this.owned, ...this.watched.live()]) owned[closer.kind] = (owned[closer.kind] ?? 0) + 1;
     return { owned, orphans: this.orphans.pending };
   }
 
@@ -278,8 +288,8 @@ export class LoopImpl implements Loop {
     if (this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
     this.scope.detach();
     // Closing one resource may end others (a server's sockets): take a snapshot, skip what ended meanwhile.
-    for (const [resource, closer] of [...this.owned]) {
-      if (!this.owned.delete(resource)) continue;
+    for (const [resource, closer] of [...this.owned, ...this.watched.live()]) {
+      if (!(this.owned.delete(resource) || this.watched.delete(resource)) || closer.ended?.(resource) === true) continue;
       this.closedCounts[closer.kind] = (this.closedCounts[closer.kind] ?? 0) + 1;
       try {
         closer.close(resource);

@@ -14,8 +14,8 @@ interface Observed {
   errors: string[];
 }
 
-function observe(program: string, preload: boolean): Promise<Observed> {
-  const args = preload ? ["--import", "corral/register", folder + program] : [folder + program];
+function observe(program: string, preload: string[]): Promise<Observed> {
+  const args = [...preload, folder + program];
   return new Promise((resolve) => {
     execFile(process.execPath, args, { timeout: HANG_MS }, (error, stdout, stderr) => {
       const exit = error === null ? "0" : String(error.code ?? error.signal);
@@ -31,8 +31,13 @@ describe("Node's behaviour is unchanged by corral/register", () => {
   });
 
   test.each(programs)("%s", async (program) => {
-    const [plain, preloaded] = await Promise.all([observe(program, false), observe(program, true)]);
+    const [plain, imported, required] = await Promise.all([
+      observe(program, []),
+      observe(program, ["--import", "corral/register"]),
+      observe(program, ["--require", "corral/register"]),
+    ]);
     expect(plain.stdout.length + plain.errors.length).toBeGreaterThan(0); // the program did something observable
-    expect(preloaded).toEqual(plain);
+    expect(imported).toEqual(plain);
+    expect(required).toEqual(plain);
   });
 });

@@ -4,6 +4,9 @@
  * `Timeout` objects), owned by the loop and cleared when it closes; on any other clock (a `MockClock`) they are
  * virtual timers on the run's deadline heap, so the test's clock drives them. Outside a loop each function is
  * Node's own after one lookup. Errors thrown by the callbacks fail the loop (see route-errors.ts).
+ *
+ * Every function corral puts on a callback's stack has a name: tools cut stacks at anonymous frames (the REPL keeps
+ * the frames above the last frame without a function name, which must be the user's own callback).
  */
 import { syncBuiltinESMExports } from "node:module";
 import timers from "node:timers";
@@ -26,9 +29,11 @@ const native = {
   queueMicrotask: globalThis.queueMicrotask,
 };
 
-/** The loop owning a native timer or immediate, set on the object when the loop took it. */
-const OWNER = Symbol("corral.loop");
-type Owned = { [OWNER]?: LoopImpl };
+/**
+ * The loop owning a native timer or immediate, from when the loop took it. Kept beside the object, not on it: a
+ * property would show in `util.inspect` of every `Timeout`.
+ */
+const owners = new WeakMap<object, LoopImpl>();
 
 const timeoutCloser: Closer = { kind: "setTimeout", close: (t) => native.clearTimeout(t as NodeJS.Timeout) };
 const intervalCloser: Closer = { kind: "setInterval", close: (t) => native.clearInterval(t as NodeJS.Timeout) };
@@ -52,7 +57,7 @@ function setTimeout(this: unknown, callback: Function, after?: number, ...args: 
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setTimeout, this, arguments);
   if (isVirtual(loop)) return new VirtualTimer(loop, callback, args, delayOf(after), false);
-  const timer: NodeJS.Timeout & Owned = native.setTimeout(function (this: unknown) {
+  const timer: NodeJS.Timeout = native.setTimeout(function ownedTimeout(this: unknown) {
     loop.disown(timer);
     invoke(loop, callback, this, args);
   }, after);
@@ -63,7 +68,7 @@ function setInterval(this: unknown, callback: Function, after?: number, ...args:
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setInterval, this, arguments);
   if (isVirtual(loop)) return new VirtualTimer(loop, callback, args, delayOf(after), true);
-  const timer = native.setInterval(function (this: unknown) {
+  const timer = native.setInterval(function ownedInterval(this: unknown) {
     invoke(loop, callback, this, args);
   }, after);
   return own(loop, timer, intervalCloser);
@@ -72,7 +77,7 @@ function setInterval(this: unknown, callback: Function, after?: number, ...args:
 function setImmediate(this: unknown, callback: Function, ...args: unknown[]): unknown {
   const loop = owningLoop();
   if (loop === undefined || typeof callback !== "function") return Reflect.apply(native.setImmediate, this, arguments);
-  const immediate: NodeJS.Immediate & Owned = native.setImmediate(function (this: unknown) {
+  const immediate: NodeJS.Immediate = native.setImmediate(function ownedImmediate(this: unknown) {
     loop.disown(immediate);
     invoke(loop, callback, this, args);
   });
@@ -82,12 +87,12 @@ function setImmediate(this: unknown, callback: Function, ...args: unknown[]): un
 function clearTimeout(timer: unknown): void {
   const virtual = virtualTimerOf(timer);
   if (virtual !== undefined) return void virtual.close();
-  (timer as Owned | null)?.[OWNER]?.disown(timer as object);
+  ownerOf(timer)?.disown(timer as object);
   native.clearTimeout(timer as NodeJS.Timeout);
 }
 
 function clearImmediate(immediate: unknown): void {
-  (immediate as Owned | null)?.[OWNER]?.disown(immediate as object);
+  ownerOf(immediate)?.disown(immediate as object);
   native.clearImmediate(immediate as NodeJS.Immediate);
 }
 
@@ -95,11 +100,18 @@ function queueMicrotask(callback: () => void): void {
   const loop = owningLoop();
   // An error thrown by a microtask reaches 'uncaughtException' outside its async context: catch it here instead.
   if (loop === undefined || typeof callback !== "function") return native.queueMicrotask(callback);
-  native.queueMicrotask(() => invoke(loop, callback, undefined, []));
+  native.queueMicrotask(function ownedMicrotask() {
+    invoke(loop, callback, undefined, []);
+  });
 }
 
-function own<T extends object>(loop: LoopImpl, handle: T & Owned, closer: Closer): T {
-  handle[OWNER] = loop;
+/** The loop that owns `handle`, if any (anything may be passed to `clearTimeout`). */
+function ownerOf(handle: unknown): LoopImpl | undefined {
+  return typeof handle === "object" && handle !== null ? owners.get(handle) : undefined;
+}
+
+function own<T extends object>(loop: LoopImpl, handle: T, closer: Closer): T {
+  owners.set(handle, loop);
   loop.own(handle, closer);
   return handle;
 }

@@ -26,13 +26,14 @@ export function routeErrors(): void {
   if (installed) return;
   installed = true;
   const takeRejections = rejectionMode() === "throw";
-  const emit = process.emit;
-  // Every event of the process passes here: two comparisons, and the arguments passed on as they came.
-  process.emit = function (this: NodeJS.Process, event: string | symbol, error?: unknown): boolean {
+  const nodeEmit = process.emit;
+  // Every event of the process passes here: two comparisons, and the arguments passed on as they came. Named like
+  // Node's own, since stack traces show it (a deprecation warning names the function that emitted the event).
+  process.emit = function emit(this: NodeJS.Process, event: string | symbol, error?: unknown): boolean {
     const taken =
       (event === "uncaughtException" || (event === "unhandledRejection" && takeRejections)) &&
       deliver(owningLoop(), error, event);
-    return taken || (Reflect.apply(emit, this, arguments) as boolean);
+    return taken || (Reflect.apply(nodeEmit, this, arguments) as boolean);
   } as typeof process.emit;
 }
 

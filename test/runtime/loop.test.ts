@@ -11,6 +11,7 @@ import {
   type Loop,
 } from "corral";
 import { mockRun, waitAllTasksBlocked } from "corral/testing";
+import type { Closer, LoopImpl, LoopReport } from "../../runtime/loop.ts";
 
 describe("openLoop and loop.expose", () => {
   test(
@@ -89,6 +90,28 @@ describe("openLoop and loop.expose", () => {
           ),
         ),
       ).rejects.toBe(boom);
+    }),
+  );
+
+  test(
+    "resources that ended by themselves are dropped as more are owned, and are not closed at the end",
+    mockRun(async (cx) => {
+      type Thing = { ended: boolean };
+      const closed: Thing[] = [];
+      const closer: Closer<Thing> = { kind: "thing", close: (thing) => void closed.push(thing), ended: (thing) => thing.ended };
+      const live: Thing = { ended: false };
+      const gone: Thing[] = Array.from({ length: 100 }, () => ({ ended: true }));
+      let report: LoopReport | undefined;
+      let stillOwned = -1;
+      await openLoop(cx, { onClose: (r) => (report = r) }, (loop) => {
+        const impl = loop as LoopImpl;
+        impl.own(live, closer as Closer);
+        for (const thing of gone) impl.own(thing, closer as Closer);
+        stillOwned = gone.filter((thing) => impl.owns(thing)).length;
+      });
+      expect(stillOwned).toBeLessThan(gone.length / 2); // a loop that runs for days does not keep every ended socket
+      expect(closed).toEqual([live]);
+      expect(report?.closed).toEqual({ thing: 1 });
     }),
   );
 });

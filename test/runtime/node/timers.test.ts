@@ -153,3 +153,45 @@ describe("legacy timers inside a loop", () => {
     expect(await delay(1, "plain")).toBe("plain");
   });
 });
+
+describe("the frames corral adds to a legacy callback's stack", () => {
+  /** The function names of the frames below the caller's, from a V8 structured stack. */
+  function namesBelow(): (string | null)[] {
+    const prepare = Error.prepareStackTrace;
+    Error.prepareStackTrace = (_error, frames) => frames.map((frame) => frame.getFunctionName());
+    try {
+      return (new Error().stack as unknown as (string | null)[]).slice(2);
+    } finally {
+      Error.prepareStackTrace = prepare;
+    }
+  }
+
+  test("all have a name, as Node's own do (the REPL cuts a stack at its last anonymous frame)", async () => {
+    const below: Record<string, (string | null)[]> = {};
+    await run((cx) =>
+      openLoop(cx, () =>
+        fromPromise(
+          cx,
+          Promise.all(
+            (["setTimeout", "setInterval", "setImmediate", "queueMicrotask"] as const).map(
+              (name) =>
+                new Promise<void>((resolve) => {
+                  const handle = (globalThis[name] as (fn: () => void, ms?: number) => unknown)(() => {
+                    below[name] = namesBelow().slice(0, 2); // corral's frames, above Node's own
+                    if (name === "setInterval") clearInterval(handle as NodeJS.Timeout);
+                    resolve();
+                  }, 1);
+                }),
+            ),
+          ),
+        ),
+      ),
+    );
+    expect(below).toEqual({
+      setTimeout: ["invoke", "ownedTimeout"],
+      setInterval: ["invoke", "ownedInterval"],
+      setImmediate: ["invoke", "ownedImmediate"],
+      queueMicrotask: ["invoke", "ownedMicrotask"],
+    });
+  });
+});
