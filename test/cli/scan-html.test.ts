@@ -171,6 +171,7 @@ describe("corral scan --html", () => {
     // The suggested order, drawn when its section is opened.
     expect(await page.locator("#order li").count()).toBe(0);
     await page.locator("#order-details summary").click();
+    await page.locator("#order li").first().waitFor(); // drawn on the toggle event, after the click returns
     expect(await page.locator("#order li").allTextContents()).toEqual(report.order);
     // A folder summary row for the top folder, counting everything.
     expect(await page.locator('#folders tr[data-folder="."] td').first().textContent()).toBe("2");
