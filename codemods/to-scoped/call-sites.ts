@@ -10,7 +10,7 @@ import { EditSet } from "../engine/edit-set.ts";
 import { Refusal } from "../engine/refusal.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
-import { isInJSDoc } from "../engine/jsdoc.ts";
+import { isInJSDoc } from "../engine/in-js-doc.ts";
 import { referencesOf } from "../engine/reference-index.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
 import { isCorralCall, nativeCall, type Scope } from "./body.ts";

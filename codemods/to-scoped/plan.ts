@@ -6,7 +6,7 @@
 import path from "node:path";
 import { Node, SyntaxKind, ts, type ParameterDeclaration } from "ts-morph";
 import { nameOf, type FunctionNode } from "../engine/functions.ts";
-import { isInJSDoc } from "../engine/jsdoc.ts";
+import { isInJSDoc } from "../engine/in-js-doc.ts";
 import { referencesOf } from "../engine/reference-index.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { findOwn, usesOwn } from "../to-async/analysis.ts";
