@@ -11,7 +11,7 @@ import { callbackParam } from "../to-async/callback-param.ts";
 import { planToAsync } from "../to-async/plan.ts";
 import { returnsPromise } from "../to-async/returns-promise.ts";
 import { functionOf, isAlreadyScoped } from "../to-scoped/world.ts";
-import { functionsOf, lineOf, nameOf, type FunctionNode } from "./functions.ts";
+import { functionsOf, isFunctionNode, lineOf, nameOf, type FunctionNode } from "./functions.ts";
 import { migrateFile } from "./migrate-file.ts";
 import { migrateProject } from "./migrate-project.ts";
 import { openProject, syntaxError } from "./project.ts";
@@ -19,7 +19,7 @@ import { displayOf, internalFailure, type FunctionResult } from "./result.ts";
 import { verdicts, type FileInventory, type Inventory, type ScanProgress, type Style } from "./scan.ts";
 import { sourceFiles } from "./source-files.ts";
 import { parseTarget } from "./targets.ts";
-import { findAll } from "./walk.ts";
+import { findAll, wrap } from "./walk.ts";
 
 /**
  * Stage 1's verdicts and every named function's style and calls, for the files of `stageOne` (absolute, default:
@@ -80,15 +80,25 @@ function styleOf(fn: FunctionNode): Style {
   return kinds.size === 1 ? [...kinds][0]! : "mixed";
 }
 
+/**
+ * The project's functions `fn` calls: in its own body and in the nested functions scan does not report on their own
+ * (callbacks given to `.then`, `.map`, an err-first API), whose calls are made on its behalf. A nested function scan
+ * reports (named, a method, a class's) keeps its calls.
+ */
 function callsOf(fn: FunctionNode): string[] {
   const calls = new Set<string>();
-  for (const call of findAll(fn, ts.isCallExpression, outsideBoundary)) {
+  const enter = (node: ts.Node): boolean => outsideBoundary(node) || isAnonymousFunction(wrap(fn, node));
+  for (const call of findAll(fn, ts.isCallExpression, enter)) {
     const callee = functionOf((call as CallExpression).getExpression());
     if (callee !== undefined && !callee.getSourceFile().isInNodeModules() && !callee.getSourceFile().isDeclarationFile()) {
       calls.add(`${displayOf(callee.getSourceFile().getFilePath())}:${nameOf(callee)}`);
     }
   }
   return [...calls].sort();
+}
+
+function isAnonymousFunction(node: Node): boolean {
+  return isFunctionNode(node) && nameOf(node) === "<anonymous>";
 }
 
 /** A top-level call of a function, possibly under `.catch(...)`/`void`/`await`: the file starts a program. */

@@ -14,6 +14,7 @@ import { Node, SyntaxKind, ts, type FunctionDeclaration, type Identifier } from 
 import type { Edit } from "../engine/edits.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import type { FileImports, Import } from "../engine/imports.ts";
+import { isInJSDoc } from "../engine/in-js-doc.ts";
 import { refuseUnless } from "../engine/refusal.ts";
 import { usesOwn } from "./analysis.ts";
 import { ErrFirstWriter, type WriterSettings } from "./err-first-writer.ts";
@@ -270,7 +271,8 @@ interface Uses {
 
 function usesOf(fn: FunctionDeclaration, cb: Identifier): Uses {
   const params = fn.getParameters().length;
-  const references = fn.getNameNode()!.findReferencesAsNodes();
+  // A JSDoc `{@link f}` or `@see f` uses nothing, and keeps naming the function once it is async.
+  const references = fn.getNameNode()!.findReferencesAsNodes().filter((ref) => !isInJSDoc(ref));
   const callsOnly = references.every((ref) => {
     if (ref === fn.getNameNode()) return true;
     const call = ref.getParent();

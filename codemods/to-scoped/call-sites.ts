@@ -10,6 +10,7 @@ import { EditSet } from "../engine/edit-set.ts";
 import { Refusal } from "../engine/refusal.ts";
 import type { FunctionNode } from "../engine/functions.ts";
 import { bindsOrReads } from "../engine/identifiers.ts";
+import { isInJSDoc } from "../engine/in-js-doc.ts";
 import { referencesOf } from "../engine/reference-index.ts";
 import { bridged, bridgedReference } from "./bridge.ts";
 import { isCorralCall, nativeCall, type Scope } from "./body.ts";
@@ -67,7 +68,8 @@ export function usedOutsideTargets(fn: FunctionNode, world: ScopedWorld): boolea
 /**
  * The expressions that use `fn` across the project (`f`, `obj.f`, `m.f` of a required module, ...), each once:
  * its references, and the uses through `require` of what it is exported as by assignment. The export itself
- * (`module.exports = { f }`, `exports.f = f`) is no use: the module exports the function as it now is.
+ * (`module.exports = { f }`, `exports.f = f`) is no use: the module exports the function as it now is; nor is a
+ * reference in JSDoc (`{@link f}`, `@see f`), which calls nothing and stays as written.
  */
 function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
   const uses = new Set<Node>();
@@ -80,7 +82,7 @@ function usesOf(fn: FunctionNode, nameNode: Node, world: ScopedWorld): Node[] {
     uses.add(expression);
   }
   for (const use of requiredUses(fn)) uses.add(use);
-  return [...uses].filter((use) => assignedExportAt(use) === undefined);
+  return [...uses].filter((use) => assignedExportAt(use) === undefined && !isInJSDoc(use));
 }
 
 /** Rewrite one use of `fn` (a call or a reference): whether it needed an edit. */

@@ -6,6 +6,7 @@
 import path from "node:path";
 import { Node, SyntaxKind, ts, type ParameterDeclaration } from "ts-morph";
 import { nameOf, type FunctionNode } from "../engine/functions.ts";
+import { isInJSDoc } from "../engine/in-js-doc.ts";
 import { referencesOf } from "../engine/reference-index.ts";
 import { Refusal, refuseUnless } from "../engine/refusal.ts";
 import { findOwn, usesOwn } from "../to-async/analysis.ts";
@@ -178,7 +179,7 @@ function escapingObject(fn: FunctionNode): Node | undefined {
   const declaration = object.getParent();
   if (assignedExportsOf(fn).length > 0) return undefined; // `module.exports = { ... }`: callers are found through require
   if (!Node.isVariableDeclaration(declaration) || declaration.getTypeNode() !== undefined || !Node.isIdentifier(declaration.getNameNode())) return object;
-  const uses = referencesOf(declaration.getNameNode());
+  const uses = referencesOf(declaration.getNameNode()).filter((r) => !isInJSDoc(r)); // `{@link obj}` hands nothing over
   return uses.every((r) => Node.isPropertyAccessExpression(r.getParent()) && (r.getParent() as import("ts-morph").PropertyAccessExpression).getExpression() === r)
     ? undefined
     : object;

@@ -62,6 +62,26 @@ describe("corral migrate --to scoped across a project", () => {
     expect(read("src/routes.ts")).toContain('import { toPromise } from "corral";');
   });
 
+  test("a JSDoc reference ({@link}, @see) is no caller: left as written, not listed in the notes", async () => {
+    const routes = `import { loadUser, type Api } from "./users.ts";
+
+/**
+ * Hands back what {@link loadUser} gives.
+ * @see loadUser
+ */
+export function route(api: Api, id: string): Promise<string> {
+  return loadUser(api, id);
+}
+`;
+    writeFileSync(path.join(dir, "src/routes.ts"), routes);
+    const { code, stdout } = await corral(dir, "migrate", "src/users.ts:loadUser", "--to", "scoped", "--callers", "--write", "--json");
+    expect(code).toBe(0);
+    const { results } = JSON.parse(stdout) as { results: { function: string; outcome: string; notes: string[] }[] };
+    expect(results.map((r) => [r.function, r.outcome])).toEqual([["loadUser", "changed"]]);
+    expect(results[0]!.notes).toContainEqual(expect.stringMatching(/legacy callers go through toPromise\(loadUser\) \(src\/routes\.ts:8\)/));
+    expect(read("src/routes.ts")).toBe(routes.replace("return loadUser(api, id);", "return toPromise(loadUser)(api, id);").replace("\n\n/**", '\nimport { toPromise } from "corral";\n\n/**'));
+  });
+
   test("without --callers a function used outside the targets is refused, and no file changes", async () => {
     const { code, stdout } = await corral(dir, "migrate", "src/users.ts:loadUser", "--to", "scoped", "--write", "--json");
     expect(code).toBe(0);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, test } from "vitest";
@@ -54,6 +54,30 @@ describe("corral scan", () => {
       "corral migrate api.ts:main --to scoped",
       "corral migrate api.ts:both --to scoped",
     ]);
+  });
+
+  test("the order counts a call made in a callback: a function comes after what its .then handler calls", async () => {
+    mkdirSync(path.join(dir, "nested"));
+    writeFileSync(
+      path.join(dir, "nested", "x.ts"),
+      `export interface Api {
+  get(id: string): Promise<string>;
+}
+
+export function a(api: Api) {
+  return api.get("a").then(() => b(api));
+}
+
+export function b(api: Api) {
+  return api.get("b").then((v) => v.trim());
+}
+`,
+    );
+    const { code, stdout } = await corral(path.join(dir, "nested"), "scan", ".", "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.functions.find((f: { function: string }) => f.function === "a").calls).toEqual(["x.ts:b"]);
+    expect(report.order).toEqual(["corral migrate x.ts --to async", "corral migrate x.ts:b --to scoped", "corral migrate x.ts:a --to scoped"]);
   });
 
   test("the text report ends with the suggested order; a missing path is a usage error", async () => {

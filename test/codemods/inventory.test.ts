@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, expect, test, vi } from "vitest";
+import { afterAll, describe, expect, test, vi } from "vitest";
 import { inventory } from "../../codemods/engine/inventory.ts";
 
 // Stage 1 fails on one file as a bug of ours would (the planner throwing outside any one function's check).
@@ -27,4 +27,47 @@ test("a file stage 1 fails on is reported with the errors; the scan goes on, the
   const byName = Object.fromEntries(found.files.flatMap((f) => f.functions).map((f) => [f.function, f]));
   expect(byName.fine).toMatchObject({ style: "chain", async: { outcome: "changed" } });
   expect(byName.broken).toMatchObject({ style: "chain", async: { outcome: "unchanged" } });
+});
+
+describe("calls made in a nested function scan does not report are the enclosing function's", () => {
+  const callsIn = async (folder: string, files: Record<string, string>): Promise<Record<string, string[]>> => {
+    const root = path.join(dir, folder);
+    mkdirSync(root);
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(root, name), text);
+    const found = await inventory([root], undefined, undefined, { stageTwo: false });
+    return Object.fromEntries(found.files.flatMap((f) => f.functions).map((f) => [f.function, f.calls]));
+  };
+  const at = (folder: string, file: string): string => `${path.relative(process.cwd(), path.join(dir, folder, file))}:`;
+
+  test.each([
+    ["ts", "x.ts"],
+    ["js", "x.js"],
+  ])("an arrow given to .map, a .then handler, an err-first callback (%s)", async (folder, file) => {
+    const types = file.endsWith(".ts");
+    const t = (annotation: string): string => (types ? annotation : "");
+    const calls = await callsIn(folder, {
+      [file]: `import fs from "node:fs";
+export function b()${t(": number")} { return 1; }
+export function a()${t(": number[]")} { return [1].map(() => b()); }
+export function c()${t(": number")} { return b(); }
+export function later(p${t(": Promise<number>")}) { return p.then(function (v) { return v + b(); }); }
+export function stat(p${t(": string")}, next${t(": () => void")}) { fs.stat(p, (err) => { if (err) return; next(); b(); }); }
+`,
+    });
+    const b = `${at(folder, file)}b`;
+    expect(calls).toMatchObject({ a: [b], c: [b], later: [b], stat: [b], b: [] });
+  });
+
+  test("a nested function scan reports on its own keeps its calls", async () => {
+    const calls = await callsIn("named", {
+      "y.ts": `export function b(): number { return 1; }
+export function d(): number {
+  const inner = (): number => b();
+  function helper(): number { return b(); }
+  return [inner, helper].length;
+}
+`,
+    });
+    expect(calls).toMatchObject({ d: [], inner: [`${at("named", "y.ts")}b`], helper: [`${at("named", "y.ts")}b`] });
+  });
 });
