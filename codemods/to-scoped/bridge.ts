@@ -51,6 +51,15 @@ export function bridgedReference(scope: Scope, node: Node): boolean {
   if (scope.world.scopedName.has(fn)) return true; // the old signature is kept under the old name
   if (Node.isCallExpression(parent) && /(^|\.)callbackify$/.test(parent.getExpression().getText()) && parent.getArguments().length === 1) {
     scope.notes.add(NOTES.callbackified(node.getText()));
+    const withThis = calledWithThis(parent);
+    if (withThis !== undefined && isPrototypeMember(node)) {
+      // A kept method shape: `callbackify(C.prototype.mAsync).call(this, a, cb)`. toCallback passes no `this` on, so
+      // the method is bound to the instance, not to its prototype.
+      const [self, ...rest] = withThis.getArguments();
+      const args = rest.map((a) => scope.edits.textOf(a)).join(", ");
+      scope.edits.replace(withThis, `${corral(scope, "toCallback")}(${scope.edits.textOf(node)}.bind(${self!.getText()}))(${args})`);
+      return true;
+    }
     scope.edits.replace(parent, `${corral(scope, "toCallback")}(${callable(scope, node)})`);
     return true;
   }
@@ -59,6 +68,19 @@ export function bridgedReference(scope: Scope, node: Node): boolean {
   if (Node.isShorthandPropertyAssignment(parent)) scope.edits.replace(parent, `${node.getText()}: ${text}`);
   else scope.edits.replace(node, text);
   return true;
+}
+
+/** `callbackify(f).call(self, ...)`: the call that passes `self` as `this`, if `wrapped` is called so. */
+function calledWithThis(wrapped: CallExpression): CallExpression | undefined {
+  const access = wrapped.getParent();
+  if (!Node.isPropertyAccessExpression(access) || access.getName() !== "call" || access.getExpression() !== wrapped) return undefined;
+  const call = access.getParent();
+  return Node.isCallExpression(call) && call.getExpression() === access && call.getArguments().length > 0 ? call : undefined;
+}
+
+/** `C.prototype.m`: a method read from a prototype, whose `this` is whoever calls it. */
+function isPrototypeMember(node: Node): boolean {
+  return Node.isPropertyAccessExpression(node) && /(^|\.)prototype$/.test(node.getExpression().getText());
 }
 
 /**
