@@ -16,7 +16,8 @@ export function importedFrom(id: Node): string | undefined {
   return undefined;
 }
 
-function requiredModule(init: Node | undefined): string | undefined {
+/** `"x"` for `require("x")`, else `undefined`. */
+export function requiredModule(init: Node | undefined): string | undefined {
   if (init === undefined || !Node.isCallExpression(init) || init.getExpression().getText() !== "require") return undefined;
   const [arg] = init.getArguments();
   return arg !== undefined && Node.isStringLiteral(arg) ? arg.getLiteralValue() : undefined;

@@ -9,7 +9,7 @@
  */
 import { isBuiltin } from "node:module";
 import { Node } from "ts-morph";
-import { importedFrom } from "../engine/origin.ts";
+import { importedFrom, requiredModule } from "../engine/origin.ts";
 import { answersOnce } from "./answers-once.ts";
 import { answersThroughCallbackify, declarationsOf } from "./callbackify-shim.ts";
 import { madeAsync } from "./callee-forms.ts";
@@ -23,11 +23,12 @@ import { isNodeApi, typedErrFirst } from "./wrapper.ts";
  * runs on every event), or a function typed with a callback that is not err-first.
  */
 export function answerTrust(w: ErrFirstWriter, callee: Node, onlyHowOften: boolean): "known" | "project" | "package" | "assumed" | undefined {
-  if (madeAsync(w, callee) !== undefined || isNodeApi(callee) || answersThroughCallbackify(callee)) return "known";
-  // A function of the project is read, whatever its type says: a callback's type does not say how often it is called.
+  if (madeAsync(w, callee) !== undefined || isNodeApi(callee)) return "known";
   const found = declarationsOf(callee);
+  if (answersThroughCallbackify(callee, found)) return "known";
+  // A function of the project is read, whatever its type says: a callback's type does not say how often it is called.
   const declarations = found.filter((d) => !d.getSourceFile().isInNodeModules() && !d.getSourceFile().isDeclarationFile());
-  if (declarations.length > 0) return answersOnce(callee, { strict: w.settings.strict === true, onlyHowOften: onlyHowOften || w.settings.onlyHowOften === true }) ? "project" : undefined;
+  if (declarations.length > 0) return answersOnce(found, { strict: w.settings.strict === true, onlyHowOften: onlyHowOften || w.settings.onlyHowOften === true }) ? "project" : undefined;
   if (typedErrFirst(callee)) return "known";
   if (registersListener(callee)) return undefined;
   // Untyped: `any`, or a package's JavaScript whose types the compiler inferred. A typed function whose callback is
@@ -66,9 +67,8 @@ function packageOf(callee: Node): string | undefined {
 function requiredMember(root: Node): string | undefined {
   for (const d of root.getSymbol()?.getDeclarations() ?? []) {
     const init = Node.isVariableDeclaration(d) ? d.getInitializer() : undefined;
-    const call = init === undefined ? undefined : rootOf(init);
-    const [arg] = call !== undefined && Node.isCallExpression(call) && call.getExpression().getText() === "require" ? call.getArguments() : [];
-    if (arg !== undefined && Node.isStringLiteral(arg)) return arg.getLiteralValue();
+    const specifier = init === undefined ? undefined : requiredModule(rootOf(init));
+    if (specifier !== undefined) return specifier;
   }
   return undefined;
 }

@@ -14,7 +14,6 @@ import { Node } from "ts-morph";
 import { isFunctionNode } from "../engine/functions.ts";
 import { FileImports } from "../engine/imports.ts";
 import { callbackParam } from "./callback-param.ts";
-import { declarationsOf } from "./callbackify-shim.ts";
 import { planErrFirst } from "./err-first.ts";
 import type { WriterSettings } from "./err-first-writer.ts";
 
@@ -28,9 +27,11 @@ const deciding: { fn: Node; onlyHowOften: boolean }[] = [];
 let provisional: { fn: Node; key: string }[] = [];
 const decided = new WeakMap<Node, Map<string, boolean>>();
 
-/** Whether every function `callee` may stand for is an err-first function of the project that answers at most once. */
-export function answersOnce(callee: Node, settings: WriterSettings): boolean {
-  const declarations = declarationsOf(callee);
+/**
+ * Whether every one of `declarations` (what a callee may stand for: callbackify-shim.ts `declarationsOf`) is an
+ * err-first function of the project that answers at most once.
+ */
+export function answersOnce(declarations: readonly Node[], settings: WriterSettings): boolean {
   return declarations.length > 0 && declarations.every((fn) => Node.isCallExpression(fn) || provenOnce(fn, settings));
 }
 

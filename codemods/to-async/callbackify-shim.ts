@@ -115,9 +115,8 @@ export function declarationsOf(callee: Node): Node[] {
   return found;
 }
 
-/** Whether `callee` is a callback shape this stage kept (so it surely calls back on a later turn). */
-export function answersThroughCallbackify(callee: Node): boolean {
-  const declarations = declarationsOf(callee);
+/** Whether `callee` (standing for `declarations`, when its caller has them) is a callback shape this stage kept (so it surely calls back on a later turn). */
+export function answersThroughCallbackify(callee: Node, declarations: readonly Node[] = declarationsOf(callee)): boolean {
   return declarations.length > 0 && declarations.every((d) => isFunctionNode(d) && d.getBody() !== undefined && isCallbackifyShim(d.getBody()!));
 }
 
