@@ -8,7 +8,8 @@
  * (`api(args, callback)`) and where a continuation is (`api(args, (err, v) => { ... })`): awaited, each goes on once.
  */
 import { isBuiltin } from "node:module";
-import { Node } from "ts-morph";
+import { Node, type CallExpression } from "ts-morph";
+import { refuseUnless } from "../engine/refusal.ts";
 import { importedFrom, requiredModule } from "../engine/origin.ts";
 import { answersOnce } from "./answers-once.ts";
 import { answersThroughCallbackify, declarationsOf } from "./callbackify-shim.ts";
@@ -40,6 +41,23 @@ export function answerTrust(w: ErrFirstWriter, callee: Node, onlyHowOften: boole
   const which = from === undefined ? "which corral cannot read" : `from the package ${from}`;
   w.notes.push(`it takes \`${callee.getText()}\` (${which}) to call back once, as util.promisify does`);
   return from === undefined ? "assumed" : "package";
+}
+
+/**
+ * Refuse `call` unless its callee calls back at most once (see {@link answerTrust}): a callee may call back several
+ * times (glob's `_processReaddir2` calls its callback once per entry), where the awaited form goes on once.
+ */
+export function checkAnswersOnce(w: ErrFirstWriter, call: CallExpression, onlyHowOften = false): void {
+  const callee = call.getExpression();
+  refuseUnless(
+    answerTrust(w, callee, onlyHowOften) !== undefined,
+    "callback-api-unknown",
+    `\`${callee.getText()}\` is not known to call back at most once (it is not a Node API, a function typed with an ` +
+      "err-first callback, one migrated to async, one of another package, or a function of the project corral can " +
+      "read to answer once; a listener runs on every event): awaiting it would go on once where the callback may " +
+      "have run several times; make it convertible (see its own verdict), or leave this one as it is",
+    call,
+  );
 }
 
 /** Event emitters' methods that register a listener: it runs once per event, not once per call. */

@@ -14,7 +14,7 @@ import { checkLoop, startedLoop } from "./next-loop.ts";
 import { withOwnComments } from "./statement-comments.ts";
 import { takesErrFirstCallback } from "./wrapper.ts";
 import { asyncLibraryAnswer } from "./async-library.ts";
-import { answerTrust } from "./answer-trust.ts";
+import { checkAnswersOnce } from "./answer-trust.ts";
 import { checkAnswersLater, madeAsync, promiseFormOf } from "./callee-forms.ts";
 import { answeringHelpers, hoistedDeclarations } from "./answering-helper.ts";
 
@@ -382,14 +382,14 @@ export class ErrFirstWriter {
 
   /** `api(args..., callback)`: the API's promise form answers. */
   private handOver(call: CallExpression, args: Expression[]): string[] {
-    this.checkAnswersOnce(call);
+    checkAnswersOnce(this, call);
     const form = this.promiseForm(call);
     return this.answerWith(`${form}(${args.map((a) => this.text(a)).join(", ")})`, true);
   }
 
   /** `api(args..., (err, value) => { if (err) return callback(err); ...rest })`. */
   private continuation(call: CallExpression, fn: ArrowFunction | FunctionExpression): string[] {
-    this.checkAnswersOnce(call, readsOnlyTheValue(this, fn));
+    checkAnswersOnce(this, call, readsOnlyTheValue(this, fn));
     const form = (): [string, string] => [this.promiseForm(call), call.getArguments().slice(0, -1).map((a) => this.text(a)).join(", ")];
     return innerCallback(
       this,
@@ -398,23 +398,6 @@ export class ErrFirstWriter {
         const [callee, args] = form();
         return [value === undefined ? `await ${callee}(${args});` : `${kind} ${value} = await ${callee}(${args});`];
       },
-      call,
-    );
-  }
-
-  /**
-   * The promise settles once: a callee may call back several times (glob's `_processReaddir2` calls its callback
-   * once per entry), where the awaited form goes on once, after the first.
-   */
-  private checkAnswersOnce(call: CallExpression, onlyHowOften = false): void {
-    const callee = call.getExpression();
-    refuseUnless(
-      answerTrust(this, callee, onlyHowOften) !== undefined,
-      "callback-api-unknown",
-      `\`${callee.getText()}\` is not known to call back at most once (it is not a Node API, a function typed with an ` +
-        "err-first callback, one migrated to async, one of another package, or a function of the project corral can " +
-        "read to answer once; a listener runs on every event): awaiting it would go on once where the callback may " +
-        "have run several times; make it convertible (see its own verdict), or leave this one as it is",
       call,
     );
   }
